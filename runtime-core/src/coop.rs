@@ -1,0 +1,117 @@
+//! Cooperative scheduling budget.
+//!
+//! A future that is always ready (a socket with data queued, a channel that is
+//! never empty) would hold its worker forever, starving every other task and the
+//! timers. So each task poll gets a budget of operations; every runtime resource
+//! spends one unit when it makes progress, and once the budget is spent it
+//! returns `Pending` (after waking the task), so the task yields to the scheduler.
+//! Outside a task poll the budget is unconstrained.
+
+use std::cell::Cell;
+use std::task::{Context, Poll};
+
+/// Operations one task poll may perform before resources force it to yield.
+/// Borrowed from Tokio (`runtime/coop.rs`, 128), whose authors tuned it on their
+/// benchmarks; we have not measured a better value.
+pub const INITIAL_BUDGET: u8 = 128;
+
+thread_local! {
+    static BUDGET: Cell<Option<u8>> = const { Cell::new(None) };
+}
+
+/// Runs `f` (one task poll) with a fresh budget, restoring the previous budget
+/// afterwards, also on panic.
+#[inline]
+pub fn budget<R>(f: impl FnOnce() -> R) -> R {
+    struct Reset(Option<u8>);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            let _ = BUDGET.try_with(|b| b.set(self.0));
+        }
+    }
+    let prev = BUDGET.with(|b| b.replace(Some(INITIAL_BUDGET)));
+    let _reset = Reset(prev);
+    f()
+}
+
+/// True when the current task may still make progress without yielding.
+pub fn has_budget_remaining() -> bool {
+    BUDGET
+        .try_with(|b| b.get() != Some(0))
+        .unwrap_or(true)
+}
+
+/// Spends one unit of budget, or returns `Pending` (having woken the task) when
+/// it is exhausted. Call `made_progress` on the returned guard when the
+/// operation succeeded; otherwise dropping it refunds the unit.
+#[inline]
+pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
+    BUDGET
+        .try_with(|b| match b.get() {
+            None => Poll::Ready(RestoreOnPending(None)),
+            Some(0) => {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+            Some(n) => {
+                b.set(Some(n - 1));
+                Poll::Ready(RestoreOnPending(Some(n)))
+            }
+        })
+        .unwrap_or(Poll::Ready(RestoreOnPending(None)))
+}
+
+/// Refunds the unit spent by [`poll_proceed`] unless the operation made progress.
+#[must_use = "drop it after the operation, calling `made_progress` if it succeeded"]
+pub struct RestoreOnPending(Option<u8>);
+
+impl RestoreOnPending {
+    /// The operation succeeded: keep the unit spent.
+    pub fn made_progress(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for RestoreOnPending {
+    fn drop(&mut self) {
+        if let Some(prev) = self.0 {
+            let _ = BUDGET.try_with(|b| b.set(Some(prev)));
+        }
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use std::task::Waker;
+
+    #[test]
+    fn budget_runs_out_after_initial_budget_operations() {
+        let mut cx = Context::from_waker(Waker::noop());
+        budget(|| {
+            for _ in 0..INITIAL_BUDGET {
+                match poll_proceed(&mut cx) {
+                    Poll::Ready(r) => r.made_progress(),
+                    Poll::Pending => panic!("budget ran out early"),
+                }
+            }
+            assert!(!has_budget_remaining());
+            assert!(poll_proceed(&mut cx).is_pending());
+        });
+        // Outside a poll the budget is unconstrained again.
+        assert!(has_budget_remaining());
+    }
+
+    #[test]
+    fn unprogressed_operation_refunds_its_unit() {
+        let mut cx = Context::from_waker(Waker::noop());
+        budget(|| {
+            for _ in 0..1000 {
+                let Poll::Ready(guard) = poll_proceed(&mut cx) else {
+                    panic!("refunded units must not run out");
+                };
+                drop(guard);
+            }
+        });
+    }
+}

@@ -1,0 +1,111 @@
+//! `JoinError`: why a task produced no output.
+
+use std::any::Any;
+use std::fmt;
+
+/// A task failed to produce its output: it was cancelled (aborted, or its runtime
+/// shut down) or it panicked.
+pub struct JoinError {
+    repr: Repr,
+}
+
+enum Repr {
+    Cancelled,
+    Panic(SyncWrapper<Box<dyn Any + Send + 'static>>),
+}
+
+/// Makes a `Send` value `Sync` by never handing out a shared reference to it.
+struct SyncWrapper<T>(T);
+
+// SAFETY: `SyncWrapper` exposes its content only by value (`into_inner`) or
+// through `&mut self`, so a `&SyncWrapper<T>` shared between threads gives no
+// access to `T`; `T: Send` makes moving it out on another thread sound.
+unsafe impl<T: Send> Sync for SyncWrapper<T> {}
+
+impl SyncWrapper<Box<dyn Any + Send + 'static>> {
+    /// Shared access is sound only for a `Sync` target type: a failed downcast
+    /// reads nothing but the vtable's type id, and a successful one yields a `&T`
+    /// that may be shared across threads.
+    fn downcast_ref_sync<T: Any + Sync>(&self) -> Option<&T> {
+        self.0.downcast_ref::<T>()
+    }
+}
+
+impl JoinError {
+    pub(crate) fn cancelled() -> JoinError {
+        JoinError {
+            repr: Repr::Cancelled,
+        }
+    }
+
+    pub(crate) fn panic(payload: Box<dyn Any + Send + 'static>) -> JoinError {
+        JoinError {
+            repr: Repr::Panic(SyncWrapper(payload)),
+        }
+    }
+
+    /// True if the task was cancelled (by `abort` or runtime shutdown).
+    pub fn is_cancelled(&self) -> bool {
+        matches!(self.repr, Repr::Cancelled)
+    }
+
+    /// True if the task panicked.
+    pub fn is_panic(&self) -> bool {
+        matches!(self.repr, Repr::Panic(_))
+    }
+
+    /// The panic payload, to resume the panic with `std::panic::resume_unwind`.
+    ///
+    /// # Panics
+    /// If the error is not a panic; see [`JoinError::try_into_panic`].
+    #[track_caller]
+    pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
+        self.try_into_panic()
+            .expect("`JoinError::into_panic` called on a task that was cancelled, not panicked")
+    }
+
+    /// The panic payload, or the error back if the task was cancelled.
+    pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
+        match self.repr {
+            Repr::Panic(p) => Ok(p.0),
+            Repr::Cancelled => Err(self),
+        }
+    }
+
+    fn panic_message(&self) -> Option<&str> {
+        let Repr::Panic(p) = &self.repr else {
+            return None;
+        };
+        p.downcast_ref_sync::<&'static str>()
+            .copied()
+            .or_else(|| p.downcast_ref_sync::<String>().map(String::as_str))
+    }
+}
+
+impl fmt::Display for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.repr, self.panic_message()) {
+            (Repr::Cancelled, _) => f.write_str("task was cancelled"),
+            (Repr::Panic(_), Some(msg)) => write!(f, "task panicked with message {msg:?}"),
+            (Repr::Panic(_), None) => f.write_str("task panicked"),
+        }
+    }
+}
+
+impl fmt::Debug for JoinError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.repr, self.panic_message()) {
+            (Repr::Cancelled, _) => f.write_str("JoinError::Cancelled"),
+            (Repr::Panic(_), Some(msg)) => write!(f, "JoinError::Panic({msg:?}, ...)"),
+            (Repr::Panic(_), None) => f.write_str("JoinError::Panic(...)"),
+        }
+    }
+}
+
+impl std::error::Error for JoinError {}
+
+impl From<JoinError> for std::io::Error {
+    fn from(err: JoinError) -> std::io::Error {
+        std::io::Error::other(err.to_string())
+    }
+}

@@ -1,0 +1,159 @@
+//! The task core of the runtime: what a spawned future *is*, independent of who
+//! runs it.
+//!
+//! # Design
+//!
+//! A spawned future lives in exactly one heap allocation (`raw::Cell`): a header
+//! with one atomic state word, the scheduler handle, the future (later its
+//! output) in place, and the join waker slot. The state word (`state.rs`) packs
+//! the lifecycle flags with the reference count, so every actor coordinates
+//! through single atomic operations: the scheduler that polls, any number of
+//! `Waker`s (whose hand-written vtable, `waker.rs`, is just a pointer to the
+//! header), the [`JoinHandle`], and the scheduler's [`OwnedTasks`] list.
+//!
+//! A scheduler plugs in through [`Schedule`]: the task calls `schedule` when a
+//! waker fires, `yield_now` when it was woken during its own poll, and `release`
+//! when it completes. The scheduler calls [`Notified::run`] on tasks it pops.
+//! `harness.rs` holds the life of a task: poll, complete, cancel, read output.
+//!
+//! Guarantees the state word gives: a task is in at most one run queue at a time;
+//! a wake during a poll re-queues it exactly once after the poll; a wake is
+//! never lost; a future is polled by one thread at a time and dropped exactly
+//! once (on completion, abort, or shutdown); a panic in `poll` or in the
+//! future's `Drop` is caught and delivered as [`JoinError`].
+//!
+//! [`coop`] is the cooperative budget and [`Park`]/[`Unpark`] the sleeping
+//! interface the executor uses and the reactor implements.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+pub mod coop;
+mod error;
+mod harness;
+mod join;
+mod list;
+mod park;
+mod raw;
+mod state;
+mod sync;
+mod waker;
+
+pub use error::JoinError;
+pub use join::JoinHandle;
+pub use list::OwnedTasks;
+pub use park::{Park, Unpark};
+
+use raw::{Cell, RawTask};
+use std::fmt;
+use std::future::Future;
+use std::mem::ManuallyDrop;
+
+/// The scheduler side of a task: how it is queued when woken and released when
+/// done. Implemented by each scheduler's shared handle (typically an `Arc`), a
+/// clone of which every task carries.
+pub trait Schedule: Send + Sync + Sized + 'static {
+    /// Queues a task that was woken. Called from any thread, including threads
+    /// outside the runtime and after it shut down (then drop the task).
+    fn schedule(&self, task: Notified<Self>);
+
+    /// Queues a task that woke itself during its own poll (it yielded). Defaults
+    /// to `schedule`; a scheduler may put it behind other ready work.
+    fn yield_now(&self, task: Notified<Self>) {
+        self.schedule(task);
+    }
+
+    /// Removes a completed task from the scheduler's [`OwnedTasks`], returning
+    /// the list's reference (or `None` if the task is not in a list).
+    fn release(&self, task: &Task<Self>) -> Option<Task<Self>>;
+}
+
+/// An owned reference to a task, as held by [`OwnedTasks`].
+pub struct Task<S: Schedule> {
+    raw: RawTask,
+    _scheduler: std::marker::PhantomData<S>,
+}
+
+/// A task that is ready to be polled: the one run-queue entry a task can have.
+/// Dropping it without running it just drops the reference.
+pub struct Notified<S: Schedule>(Task<S>);
+
+// SAFETY: tasks are only created from `Send` futures with `Send` outputs (see
+// `spawn`), and all shared state in the allocation is atomic or guarded by the
+// state word's ownership rules, so a task reference may move between threads.
+unsafe impl<S: Schedule> Send for Task<S> {}
+// SAFETY: `&Task` offers no access to the future or output; see above.
+unsafe impl<S: Schedule> Sync for Task<S> {}
+
+impl<S: Schedule> Task<S> {
+    fn from_raw(raw: RawTask) -> Task<S> {
+        Task {
+            raw,
+            _scheduler: std::marker::PhantomData,
+        }
+    }
+
+    /// Cancels the task for shutdown: drops its future unless it is running (its
+    /// poller then drops it), completing its `JoinHandle` with a cancellation.
+    pub fn shutdown(self) {
+        let me = ManuallyDrop::new(self);
+        me.raw.shutdown();
+    }
+
+    /// True when both handles refer to the same task.
+    pub fn ptr_eq(&self, other: &Task<S>) -> bool {
+        self.raw == other.raw
+    }
+}
+
+impl<S: Schedule> Notified<S> {
+    /// Polls the task once (or cancels it, if it was aborted). Consumes the
+    /// queue entry; the task re-queues itself through its waker if it is woken.
+    pub fn run(self) {
+        let me = ManuallyDrop::new(self);
+        me.0.raw.poll();
+    }
+
+    /// The task this entry refers to.
+    pub fn task(&self) -> &Task<S> {
+        &self.0
+    }
+}
+
+impl<S: Schedule> Drop for Task<S> {
+    fn drop(&mut self) {
+        self.raw.drop_reference();
+    }
+}
+
+impl<S: Schedule> fmt::Debug for Task<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Task")
+            .field("state", &self.raw.state().load())
+            .finish()
+    }
+}
+
+impl<S: Schedule> fmt::Debug for Notified<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Notified").field(&self.0).finish()
+    }
+}
+
+/// Allocates a task for `future`, to be scheduled by `scheduler`. Returns the
+/// owner reference (bind it with [`OwnedTasks::bind`]), the first run-queue entry,
+/// and the `JoinHandle`.
+pub fn spawn<F, S>(future: F, scheduler: S) -> (Task<S>, Notified<S>, JoinHandle<F::Output>)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+    S: Schedule,
+{
+    let raw = RawTask::from_raw(Cell::allocate(future, scheduler));
+    (
+        Task::from_raw(raw),
+        Notified(Task::from_raw(raw)),
+        JoinHandle::new(raw),
+    )
+}

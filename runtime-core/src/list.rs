@@ -1,0 +1,190 @@
+//! `OwnedTasks`: every live task of one scheduler, so shutdown can cancel them.
+//!
+//! An intrusive doubly linked list threaded through the task headers (no
+//! allocation per spawn), split into shards each behind its own lock so spawns
+//! and completions on different workers rarely meet. Once closed, the list
+//! refuses new tasks: a spawn racing with shutdown is cancelled on the spot
+//! instead of being stranded.
+
+use crate::raw::{Header, RawTask};
+use crate::sync::{AtomicBool, Mutex, Ordering::*};
+use crate::{Notified, Schedule, Task};
+use std::ptr::NonNull;
+
+/// Shards per scheduler thread. Four per thread keeps the chance that two
+/// threads hit the same shard at once low; the value is borrowed from Tokio's
+/// `OwnedTasks` sizing (`4 * worker_threads` rounded to a power of two) and not
+/// re-measured here.
+const SHARDS_PER_THREAD: usize = 4;
+
+/// The set of tasks a scheduler owns.
+pub struct OwnedTasks<S: Schedule> {
+    shards: Box<[Mutex<Shard>]>,
+    closed: AtomicBool,
+    _scheduler: std::marker::PhantomData<S>,
+}
+
+struct Shard {
+    head: Option<NonNull<Header>>,
+    len: usize,
+}
+
+// SAFETY: the raw pointers in a shard are only dereferenced under the shard's
+// lock (or, for the tasks themselves, through their atomic state); the tasks
+// they point to are `Send`.
+unsafe impl Send for Shard {}
+
+impl<S: Schedule> OwnedTasks<S> {
+    /// An empty, open list sized for `threads` scheduler threads.
+    pub fn new(threads: usize) -> OwnedTasks<S> {
+        let shards = (threads.max(1) * SHARDS_PER_THREAD).next_power_of_two();
+        OwnedTasks {
+            shards: (0..shards)
+                .map(|_| Mutex::new(Shard { head: None, len: 0 }))
+                .collect(),
+            closed: AtomicBool::new(false),
+            _scheduler: std::marker::PhantomData,
+        }
+    }
+
+    fn shard(&self, ptr: NonNull<Header>) -> &Mutex<Shard> {
+        // Task cells are heap blocks of at least 64 bytes; a Fibonacci hash of the
+        // address spreads neighbouring allocations over the shards.
+        let hash = (ptr.as_ptr() as usize as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        &self.shards[(hash >> 32) as usize & (self.shards.len() - 1)]
+    }
+
+    /// Adds a freshly spawned task. Returns its first `Notified` to schedule, or
+    /// `None` if the list is closed, in which case the task was cancelled at once.
+    pub fn bind(&self, task: Task<S>, notified: Notified<S>) -> Option<Notified<S>> {
+        let ptr = task.raw.header_ptr();
+        {
+            let mut shard = lock(self.shard(ptr));
+            // Checked under the shard lock: `close_and_shutdown_all` sets the flag
+            // before draining, so a task pushed here is always drained.
+            if !self.closed.load(Acquire) {
+                // SAFETY: the task is new, so its links are unused; we hold the lock.
+                unsafe { shard.push_front(ptr) };
+                // The list now owns the task's reference.
+                std::mem::forget(task);
+                return Some(notified);
+            }
+        }
+        drop(notified);
+        task.shutdown();
+        None
+    }
+
+    /// Unlinks a completed task, handing back the list's reference; `None` if it
+    /// was already taken out (by shutdown).
+    pub fn remove(&self, task: &Task<S>) -> Option<Task<S>> {
+        let ptr = task.raw.header_ptr();
+        let mut shard = lock(self.shard(ptr));
+        // SAFETY: we hold the lock of the only shard this task can be linked in.
+        unsafe { shard.remove(ptr) }.then(|| Task::from_raw(RawTask::from_raw(ptr)))
+    }
+
+    /// Closes the list and cancels every task in it. Cancelling runs destructors,
+    /// which may spawn or wake; spawns after closing are cancelled in `bind`.
+    pub fn close_and_shutdown_all(&self) {
+        self.closed.store(true, Release);
+        for shard in self.shards.iter() {
+            loop {
+                let ptr = lock(shard).pop_front();
+                match ptr {
+                    // The list's reference moves into this `Task`, consumed by shutdown.
+                    Some(ptr) => Task::<S>::from_raw(RawTask::from_raw(ptr)).shutdown(),
+                    None => break,
+                }
+            }
+        }
+    }
+
+    /// True once `close_and_shutdown_all` has begun.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Acquire)
+    }
+
+    /// Number of tasks currently owned.
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(|s| lock(s).len).sum()
+    }
+
+    /// True when no task is owned.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<S: Schedule> Drop for OwnedTasks<S> {
+    fn drop(&mut self) {
+        // A scheduler must shut its tasks down before dropping the list; a task
+        // left here would keep its reference forever. Cancel them rather than leak.
+        if !std::thread::panicking() {
+            self.close_and_shutdown_all();
+        }
+    }
+}
+
+fn lock(shard: &Mutex<Shard>) -> impl std::ops::DerefMut<Target = Shard> + '_ {
+    // A panic while holding a shard lock can only come from a bug in this file
+    // (no user code runs under it), so poisoning carries no extra information.
+    shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shard {
+    /// # Safety
+    /// `ptr` is a live task not linked in any list; the caller holds this shard's lock.
+    unsafe fn push_front(&mut self, ptr: NonNull<Header>) {
+        // SAFETY: caller holds the lock, so the links of `ptr` and of the current
+        // head are ours to write; both tasks are alive (the list holds references).
+        unsafe {
+            ptr.as_ref().links.with_mut(|l| {
+                (*l).prev = None;
+                (*l).next = self.head;
+            });
+            if let Some(head) = self.head {
+                head.as_ref().links.with_mut(|l| (*l).prev = Some(ptr));
+            }
+        }
+        self.head = Some(ptr);
+        self.len += 1;
+    }
+
+    fn pop_front(&mut self) -> Option<NonNull<Header>> {
+        let head = self.head?;
+        // SAFETY: `head` is linked in this shard, whose lock the caller holds.
+        let removed = unsafe { self.remove(head) };
+        debug_assert!(removed);
+        Some(head)
+    }
+
+    /// Unlinks `ptr`; false if it is not in this shard.
+    ///
+    /// # Safety
+    /// `ptr` is a live task that is linked in this shard or in none; the caller
+    /// holds this shard's lock.
+    unsafe fn remove(&mut self, ptr: NonNull<Header>) -> bool {
+        // SAFETY: per the contract, the links of `ptr` and its neighbours are
+        // guarded by the lock we hold, and linked tasks are alive.
+        unsafe {
+            let (prev, next) = ptr.as_ref().links.with(|l| ((*l).prev, (*l).next));
+            if prev.is_none() && self.head != Some(ptr) {
+                return false;
+            }
+            match prev {
+                Some(prev) => prev.as_ref().links.with_mut(|l| (*l).next = next),
+                None => self.head = next,
+            }
+            if let Some(next) = next {
+                next.as_ref().links.with_mut(|l| (*l).prev = prev);
+            }
+            ptr.as_ref().links.with_mut(|l| {
+                (*l).prev = None;
+                (*l).next = None;
+            });
+        }
+        self.len -= 1;
+        true
+    }
+}

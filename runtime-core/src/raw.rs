@@ -1,0 +1,183 @@
+//! The task's single heap allocation and the type-erased handle to it.
+//!
+//! A spawned future lives in one `Cell<F, S>`: the `Header` (state word, vtable,
+//! owned-list links), the scheduler handle `S`, the `Stage` (the future, then its
+//! output) and the join waker slot. Everything outside this module sees only a
+//! `RawTask`, a pointer to the header; the per-type operations are reached
+//! through the `Vtable` the header points at, so run queues, wakers and the
+//! `JoinHandle` need no generic parameters for the future type.
+
+use crate::error::JoinError;
+use crate::state::State;
+use crate::sync::UnsafeCell;
+use crate::{harness, Schedule};
+use std::future::Future;
+use std::ptr::NonNull;
+use std::task::Waker;
+
+/// The per-`(future, scheduler)` operations on a task.
+pub(crate) struct Vtable {
+    /// Polls the task; consumes one `Notified` reference.
+    pub(crate) poll: unsafe fn(NonNull<Header>),
+    /// Hands the task to its scheduler; consumes one reference (it becomes the `Notified`).
+    pub(crate) schedule: unsafe fn(NonNull<Header>),
+    /// Frees the allocation; the reference count is zero.
+    pub(crate) dealloc: unsafe fn(NonNull<Header>),
+    /// Reads the output into `*mut Poll<Result<T, JoinError>>` or registers the waker.
+    pub(crate) try_read_output: unsafe fn(NonNull<Header>, *mut (), &Waker),
+    /// `JoinHandle` drop after the fast path failed; consumes the handle's reference.
+    pub(crate) drop_join_handle_slow: unsafe fn(NonNull<Header>),
+    /// Cancels the task at runtime shutdown; consumes one reference.
+    pub(crate) shutdown: unsafe fn(NonNull<Header>),
+}
+
+/// Intrusive links of the owned-task list; guarded by that list's shard lock.
+#[derive(Default)]
+pub(crate) struct Links {
+    pub(crate) prev: Option<NonNull<Header>>,
+    pub(crate) next: Option<NonNull<Header>>,
+}
+
+/// The type-independent head of every task allocation.
+#[repr(C)]
+pub(crate) struct Header {
+    pub(crate) state: State,
+    pub(crate) vtable: &'static Vtable,
+    pub(crate) links: UnsafeCell<Links>,
+}
+
+/// Where the future is in its life. Owned by whoever holds `RUNNING`, or, once
+/// complete, by the single party the state word names (the `JoinHandle` if it
+/// was interested at completion, the runtime otherwise).
+pub(crate) enum Stage<F: Future> {
+    Running(F),
+    Finished(Result<F::Output, JoinError>),
+    Consumed,
+}
+
+/// The whole task allocation. `repr(C)` with the header first, so a pointer to
+/// the cell is a pointer to the header and back.
+#[repr(C)]
+pub(crate) struct Cell<F: Future, S> {
+    pub(crate) header: Header,
+    pub(crate) scheduler: S,
+    pub(crate) stage: UnsafeCell<Stage<F>>,
+    pub(crate) join_waker: UnsafeCell<Option<Waker>>,
+}
+
+impl<F, S> Cell<F, S>
+where
+    F: Future + 'static,
+    S: Schedule,
+{
+    const VTABLE: Vtable = Vtable {
+        poll: harness::poll::<F, S>,
+        schedule: harness::schedule::<F, S>,
+        dealloc: harness::dealloc::<F, S>,
+        try_read_output: harness::try_read_output::<F, S>,
+        drop_join_handle_slow: harness::drop_join_handle_slow::<F, S>,
+        shutdown: harness::shutdown::<F, S>,
+    };
+
+    /// Allocates a task in its initial state (queued, three references).
+    pub(crate) fn allocate(future: F, scheduler: S) -> NonNull<Header> {
+        let cell = Box::new(Cell {
+            header: Header {
+                state: State::new(),
+                vtable: &Self::VTABLE,
+                links: UnsafeCell::new(Links::default()),
+            },
+            scheduler,
+            stage: UnsafeCell::new(Stage::Running(future)),
+            join_waker: UnsafeCell::new(None),
+        });
+        NonNull::from(Box::leak(cell)).cast()
+    }
+}
+
+/// A type-erased pointer to a live task. Copying it does not add a reference:
+/// the owner types (`Task`, `Notified`, `JoinHandle`, wakers) manage those.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct RawTask {
+    ptr: NonNull<Header>,
+}
+
+impl RawTask {
+    pub(crate) fn from_raw(ptr: NonNull<Header>) -> RawTask {
+        RawTask { ptr }
+    }
+
+    pub(crate) fn header_ptr(self) -> NonNull<Header> {
+        self.ptr
+    }
+
+    pub(crate) fn header(&self) -> &Header {
+        // SAFETY: a RawTask is only created for a live allocation and used while
+        // its holder owns a reference, so the header is valid for this borrow.
+        unsafe { self.ptr.as_ref() }
+    }
+
+    pub(crate) fn state(&self) -> &State {
+        &self.header().state
+    }
+
+    /// Polls the task; consumes one `Notified` reference.
+    pub(crate) fn poll(self) {
+        // SAFETY: the caller gives up a `Notified` reference, which is what `poll`
+        // consumes; the vtable matches the allocation's concrete types.
+        unsafe { (self.header().vtable.poll)(self.ptr) }
+    }
+
+    /// Hands the task to its scheduler; consumes one reference.
+    pub(crate) fn schedule(self) {
+        // SAFETY: the caller gives up one reference, which becomes the `Notified`.
+        unsafe { (self.header().vtable.schedule)(self.ptr) }
+    }
+
+    /// Frees the task; the caller saw the reference count reach zero.
+    pub(crate) fn dealloc(self) {
+        // SAFETY: the count is zero, so no other holder can reach the allocation.
+        unsafe { (self.header().vtable.dealloc)(self.ptr) }
+    }
+
+    /// Cancels the task for runtime shutdown; consumes one reference.
+    pub(crate) fn shutdown(self) {
+        // SAFETY: the caller gives up one reference, which `shutdown` consumes.
+        unsafe { (self.header().vtable.shutdown)(self.ptr) }
+    }
+
+    /// Reads the output into `dst` (a `*mut Poll<Result<T, JoinError>>` where `T`
+    /// is the future's output type) or stores `waker` for when it is ready.
+    ///
+    /// # Safety
+    /// `dst` must point to a valid `Poll<Result<T, JoinError>>` of the task's
+    /// output type, and the caller must be the task's `JoinHandle`.
+    pub(crate) unsafe fn try_read_output(self, dst: *mut (), waker: &Waker) {
+        // SAFETY: forwarded from the caller's contract.
+        unsafe { (self.header().vtable.try_read_output)(self.ptr, dst, waker) }
+    }
+
+    /// Drops the `JoinHandle`'s interest and reference.
+    pub(crate) fn drop_join_handle(self) {
+        if self.state().drop_join_handle_fast().is_ok() {
+            return;
+        }
+        // SAFETY: called once, by the `JoinHandle`, which owns a reference.
+        unsafe { (self.header().vtable.drop_join_handle_slow)(self.ptr) }
+    }
+
+    /// Drops one reference, freeing the task when it was the last.
+    pub(crate) fn drop_reference(self) {
+        if self.state().ref_dec() {
+            self.dealloc();
+        }
+    }
+
+    /// Asks for cancellation from outside (`JoinHandle::abort`).
+    pub(crate) fn remote_abort(self) {
+        if self.state().transition_to_notified_and_cancel() {
+            // A reference was added for the `Notified`.
+            self.schedule();
+        }
+    }
+}
