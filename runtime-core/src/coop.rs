@@ -19,26 +19,34 @@ thread_local! {
     static BUDGET: Cell<Option<u8>> = const { Cell::new(None) };
 }
 
+/// Restores the budget a scope replaced, also when the scope unwinds.
+struct Reset(Option<u8>);
+
+impl Drop for Reset {
+    fn drop(&mut self) {
+        let _ = BUDGET.try_with(|b| b.set(self.0));
+    }
+}
+
 /// Runs `f` (one task poll) with a fresh budget, restoring the previous budget
 /// afterwards, also on panic.
 #[inline]
 pub fn budget<R>(f: impl FnOnce() -> R) -> R {
-    struct Reset(Option<u8>);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            let _ = BUDGET.try_with(|b| b.set(self.0));
-        }
-    }
     let prev = BUDGET.with(|b| b.replace(Some(INITIAL_BUDGET)));
     let _reset = Reset(prev);
     f()
 }
 
+/// Runs `f` with no budget limit (for blocking-pool closures, which are not
+/// cooperative tasks), restoring the previous budget afterwards.
+pub fn unconstrained<R>(f: impl FnOnce() -> R) -> R {
+    let _reset = Reset(BUDGET.with(|b| b.replace(None)));
+    f()
+}
+
 /// True when the current task may still make progress without yielding.
 pub fn has_budget_remaining() -> bool {
-    BUDGET
-        .try_with(|b| b.get() != Some(0))
-        .unwrap_or(true)
+    BUDGET.try_with(|b| b.get() != Some(0)).unwrap_or(true)
 }
 
 /// Spends one unit of budget, or returns `Pending` (having woken the task) when

@@ -110,7 +110,8 @@ fn poll_future<F: Future, S>(cell: &Cell<F, S>, cx: &mut Context<'_>) -> Poll<()
 fn cancel_future<F: Future, S>(cell: &Cell<F, S>) {
     let result = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: the caller holds `RUNNING`, so the stage is ours.
-        cell.stage.with_mut(|stage| unsafe { *stage = Stage::Consumed });
+        cell.stage
+            .with_mut(|stage| unsafe { *stage = Stage::Consumed });
     }));
     let err = match result {
         Ok(()) => JoinError::cancelled(),
@@ -127,7 +128,8 @@ fn drop_stage_quietly<F: Future, S>(cell: &Cell<F, S>) {
     let _ = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: callers own the stage (they hold `RUNNING`, or the state word
         // gave them the output).
-        cell.stage.with_mut(|stage| unsafe { *stage = Stage::Consumed });
+        cell.stage
+            .with_mut(|stage| unsafe { *stage = Stage::Consumed });
     }));
 }
 
@@ -226,10 +228,9 @@ fn can_read_output<F: Future, S>(cell: &Cell<F, S>, waker: &Waker) -> bool {
         set_join_waker(cell, waker)
     } else {
         // SAFETY: `JOIN_WAKER` is set, so the slot is only read, by either side.
-        let same = cell.join_waker.with(|w| unsafe {
-            (*w).as_ref()
-                .is_some_and(|stored| stored.will_wake(waker))
-        });
+        let same = cell
+            .join_waker
+            .with(|w| unsafe { (*w).as_ref().is_some_and(|stored| stored.will_wake(waker)) });
         if same {
             return false;
         }
@@ -267,9 +268,7 @@ fn set_join_waker<F: Future, S>(
 
 /// Vtable `drop_join_handle_slow`: gives up join interest, drops the output if
 /// the task already completed, drops the handle's reference.
-pub(crate) unsafe fn drop_join_handle_slow<F: Future + 'static, S: Schedule>(
-    ptr: NonNull<Header>,
-) {
+pub(crate) unsafe fn drop_join_handle_slow<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
     // SAFETY: the `JoinHandle` calling this holds a reference.
     let cell = unsafe { cell::<F, S>(ptr) };
     let prev = cell.header.state.transition_to_join_handle_dropped();

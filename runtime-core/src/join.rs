@@ -51,6 +51,49 @@ impl<T> JoinHandle<T> {
     pub fn is_finished(&self) -> bool {
         self.raw.state().load().is_complete()
     }
+
+    /// A handle that can abort the task but not await it.
+    pub fn abort_handle(&self) -> AbortHandle {
+        self.raw.state().ref_inc();
+        AbortHandle { raw: self.raw }
+    }
+}
+
+/// Aborts a task without owning its output; dropping it does nothing to the task.
+pub struct AbortHandle {
+    raw: RawTask,
+}
+
+// SAFETY: an `AbortHandle` only touches the task's atomic state word and its
+// scheduler (which is `Send + Sync`), never the future or its output.
+unsafe impl Send for AbortHandle {}
+// SAFETY: as above; all its methods take `&self` and are atomic.
+unsafe impl Sync for AbortHandle {}
+
+impl AbortHandle {
+    /// Cancels the task; see [`JoinHandle::abort`].
+    pub fn abort(&self) {
+        self.raw.remote_abort();
+    }
+
+    /// True once the task has completed, been cancelled, or panicked.
+    pub fn is_finished(&self) -> bool {
+        self.raw.state().load().is_complete()
+    }
+}
+
+impl Drop for AbortHandle {
+    fn drop(&mut self) {
+        self.raw.drop_reference();
+    }
+}
+
+impl fmt::Debug for AbortHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AbortHandle")
+            .field("state", &self.raw.state().load())
+            .finish()
+    }
 }
 
 impl<T> Future for JoinHandle<T> {

@@ -41,7 +41,7 @@ mod sync;
 mod waker;
 
 pub use error::JoinError;
-pub use join::JoinHandle;
+pub use join::{AbortHandle, JoinHandle};
 pub use list::OwnedTasks;
 pub use park::{Park, Unpark};
 
@@ -113,6 +113,16 @@ impl<S: Schedule> Notified<S> {
     pub fn run(self) {
         let me = ManuallyDrop::new(self);
         me.0.raw.poll();
+    }
+
+    /// Cancels a queued task that will never be run by its scheduler (for
+    /// example a queued blocking task at shutdown): drops its future and
+    /// completes its `JoinHandle` with a cancellation.
+    pub fn cancel(self) {
+        // The task is queued (`NOTIFIED`), so this only sets `CANCELLED`;
+        // running the entry then cancels instead of polling.
+        self.0.raw.remote_abort();
+        self.run();
     }
 
     /// The task this entry refers to.

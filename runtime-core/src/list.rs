@@ -129,7 +129,9 @@ impl<S: Schedule> Drop for OwnedTasks<S> {
 fn lock(shard: &Mutex<Shard>) -> impl std::ops::DerefMut<Target = Shard> + '_ {
     // A panic while holding a shard lock can only come from a bug in this file
     // (no user code runs under it), so poisoning carries no extra information.
-    shard.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    shard
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Shard {

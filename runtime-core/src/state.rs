@@ -261,7 +261,12 @@ impl State {
     /// join interest and the handle's reference in one step.
     pub(crate) fn drop_join_handle_fast(&self) -> Result<(), ()> {
         self.val
-            .compare_exchange(INITIAL, (INITIAL - REF_ONE) & !JOIN_INTEREST, Release, Relaxed)
+            .compare_exchange(
+                INITIAL,
+                (INITIAL - REF_ONE) & !JOIN_INTEREST,
+                Release,
+                Relaxed,
+            )
             .map(|_| ())
             .map_err(|_| ())
     }
@@ -414,7 +419,10 @@ mod tests {
         assert_eq!(state.transition_to_idle(), TransitionToIdle::Ok);
         assert!(state.transition_to_notified_and_cancel());
         assert!(!state.transition_to_notified_and_cancel());
-        assert_eq!(state.transition_to_running(), TransitionToRunning::Cancelled);
+        assert_eq!(
+            state.transition_to_running(),
+            TransitionToRunning::Cancelled
+        );
     }
 
     #[test]

@@ -1,0 +1,262 @@
+//! The blocking pool behind `spawn_blocking`.
+//!
+//! Blocking closures run as ordinary tasks (so `JoinHandle`, abort and panic
+//! capture work unchanged) whose single poll runs the closure. Threads are
+//! started on demand up to `max_blocking_threads`, wait `keep_alive` for more
+//! work when idle, then retire. At shutdown, queued closures are cancelled;
+//! running ones are waited for (indefinitely on drop, or up to the
+//! `shutdown_timeout`), since a thread cannot be interrupted.
+
+use crate::context;
+use crate::{Config, Handle};
+use parking_lot::{Condvar, Mutex};
+use runtime_core::{coop, JoinHandle, Notified, Schedule, Task};
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::thread;
+use std::time::{Duration, Instant};
+
+pub(crate) struct BlockingPool {
+    pool: Arc<Pool>,
+}
+
+struct Pool {
+    state: Mutex<State>,
+    /// Idle threads wait here for work.
+    work_cv: Condvar,
+    /// `shutdown` waits here for the last thread to exit.
+    exit_cv: Condvar,
+    /// The runtime pool threads enter, so `Handle::current()` works in closures.
+    /// Taken at shutdown, which breaks the `Handle -> pool -> Handle` cycle.
+    handle: Mutex<Option<Handle>>,
+    max_threads: usize,
+    keep_alive: Duration,
+    thread_name: Arc<dyn Fn() -> String + Send + Sync>,
+    stack_size: Option<usize>,
+    on_thread_start: Option<Arc<dyn Fn() + Send + Sync>>,
+    on_thread_stop: Option<Arc<dyn Fn() + Send + Sync>>,
+}
+
+#[derive(Default)]
+struct State {
+    queue: VecDeque<Notified<BlockingSchedule>>,
+    num_threads: usize,
+    num_idle: usize,
+    /// Idle threads woken for queued work that have not yet noticed it.
+    num_notify: usize,
+    shutdown: bool,
+    threads: HashMap<usize, thread::JoinHandle<()>>,
+    next_id: usize,
+}
+
+/// The `Schedule` of blocking tasks. A blocking task is queued once, at spawn,
+/// and its single poll always completes it, so `schedule` only ever sees it
+/// if that changes; it then queues it like a new one.
+#[derive(Clone)]
+struct BlockingSchedule(Arc<Pool>);
+
+impl Schedule for BlockingSchedule {
+    fn schedule(&self, task: Notified<Self>) {
+        Pool::push(&self.0, task);
+    }
+
+    fn release(&self, _task: &Task<Self>) -> Option<Task<Self>> {
+        None
+    }
+}
+
+/// Runs the closure on its first poll.
+struct BlockingTask<F>(Option<F>);
+
+impl<F> Unpin for BlockingTask<F> {}
+
+impl<F: FnOnce() -> R, R> Future for BlockingTask<F> {
+    type Output = R;
+
+    fn poll(mut self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<R> {
+        let f = self
+            .0
+            .take()
+            .expect("blocking task polled after completion");
+        // A blocking closure is not a cooperative task: no budget applies.
+        Poll::Ready(coop::unconstrained(f))
+    }
+}
+
+impl BlockingPool {
+    pub(crate) fn new(config: &Config) -> BlockingPool {
+        BlockingPool {
+            pool: Arc::new(Pool {
+                state: Mutex::new(State::default()),
+                work_cv: Condvar::new(),
+                exit_cv: Condvar::new(),
+                handle: Mutex::new(None),
+                max_threads: config.max_blocking_threads,
+                keep_alive: config.blocking_keep_alive,
+                thread_name: config.thread_name.clone(),
+                stack_size: config.thread_stack_size,
+                on_thread_start: config.on_thread_start.clone(),
+                on_thread_stop: config.on_thread_stop.clone(),
+            }),
+        }
+    }
+
+    /// Sets the runtime handle pool threads enter.
+    pub(crate) fn set_handle(&self, handle: Handle) {
+        *self.pool.handle.lock() = Some(handle);
+    }
+
+    pub(crate) fn spawn<F, R>(&self, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        let (task, notified, join) =
+            runtime_core::spawn(BlockingTask(Some(f)), BlockingSchedule(self.pool.clone()));
+        // Not kept in an owned list: a queued closure is cancelled from the queue
+        // at shutdown, and a running one cannot be interrupted anyway.
+        drop(task);
+        Pool::push(&self.pool, notified);
+        join
+    }
+
+    /// Number of pool threads alive (for tests and diagnostics).
+    pub(crate) fn num_threads(&self) -> usize {
+        self.pool.state.lock().num_threads
+    }
+
+    /// Cancels queued closures and waits for running ones, up to `timeout`.
+    pub(crate) fn shutdown(&self, timeout: Option<Duration>) {
+        let pool = &*self.pool;
+        let mut state = pool.state.lock();
+        if state.shutdown {
+            return;
+        }
+        state.shutdown = true;
+        let queued = std::mem::take(&mut state.queue);
+        pool.work_cv.notify_all();
+        drop(state);
+        let handle = pool.handle.lock().take();
+        // Cancelling runs destructors: do it outside the lock.
+        queued.into_iter().for_each(Notified::cancel);
+        drop(handle);
+
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let mut state = pool.state.lock();
+        while state.num_threads > 0 {
+            match deadline {
+                None => pool.exit_cv.wait(&mut state),
+                Some(deadline) => {
+                    if pool.exit_cv.wait_until(&mut state, deadline).timed_out() {
+                        break;
+                    }
+                }
+            }
+        }
+        let all_exited = state.num_threads == 0;
+        let threads = std::mem::take(&mut state.threads);
+        drop(state);
+        if all_exited {
+            for (_, t) in threads {
+                let _ = t.join();
+            }
+        }
+        // Otherwise the stragglers are detached: they finish their closure and exit.
+    }
+}
+
+impl Pool {
+    fn push(self: &Arc<Pool>, task: Notified<BlockingSchedule>) {
+        let mut state = self.state.lock();
+        if state.shutdown {
+            drop(state);
+            return task.cancel();
+        }
+        state.queue.push_back(task);
+        if state.num_idle > 0 {
+            state.num_idle -= 1;
+            state.num_notify += 1;
+            self.work_cv.notify_one();
+        } else if state.num_threads < self.max_threads {
+            let id = state.next_id;
+            state.next_id += 1;
+            match self.spawn_thread(id) {
+                Ok(handle) => {
+                    state.num_threads += 1;
+                    state.threads.insert(id, handle);
+                }
+                Err(e) if state.num_threads == 0 => {
+                    panic!(
+                        "the OS refused to start a blocking-pool thread, and none is running: {e}"
+                    )
+                }
+                // Existing threads will get to the queued closure.
+                Err(_) => {}
+            }
+        }
+        // Otherwise every thread is busy and the pool is at its limit: the
+        // closure waits in the queue for the next free thread.
+    }
+
+    fn spawn_thread(self: &Arc<Pool>, id: usize) -> std::io::Result<thread::JoinHandle<()>> {
+        let mut builder = thread::Builder::new().name((self.thread_name)());
+        if let Some(size) = self.stack_size {
+            builder = builder.stack_size(size);
+        }
+        let pool = self.clone();
+        builder.spawn(move || pool.run(id))
+    }
+
+    fn run(&self, id: usize) {
+        if let Some(f) = &self.on_thread_start {
+            f();
+        }
+        let handle = self.handle.lock().clone();
+        let guard = handle.map(context::set_handle);
+        let mut state = self.state.lock();
+        'work: loop {
+            while let Some(task) = state.queue.pop_front() {
+                drop(state);
+                task.run();
+                state = self.state.lock();
+            }
+            if state.shutdown {
+                break;
+            }
+            state.num_idle += 1;
+            loop {
+                let timed_out = self
+                    .work_cv
+                    .wait_for(&mut state, self.keep_alive)
+                    .timed_out();
+                if state.num_notify > 0 {
+                    // `push` took us off the idle count when it notified us.
+                    state.num_notify -= 1;
+                    continue 'work;
+                }
+                if state.shutdown {
+                    state.num_idle -= 1;
+                    break 'work;
+                }
+                if timed_out {
+                    // Idle for `keep_alive`: retire, detaching our own handle.
+                    state.num_idle -= 1;
+                    state.threads.remove(&id);
+                    break 'work;
+                }
+            }
+        }
+        state.num_threads -= 1;
+        if state.shutdown && state.num_threads == 0 {
+            self.exit_cv.notify_all();
+        }
+        drop(state);
+        drop(guard);
+        if let Some(f) = &self.on_thread_stop {
+            f();
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! The current-thread scheduler: every task runs on the thread inside
+//! `Runtime::block_on`.
+//!
+//! The scheduler state that only the driving thread touches (its run queue and
+//! its `Park`) lives in a `Core`, which `block_on` takes for its duration and
+//! hands back afterwards; a second thread calling `block_on` meanwhile waits
+//! for its own future or for the core, whichever comes first. Wakes from the
+//! driving thread push onto the local queue; wakes from elsewhere go through a
+//! locked remote queue and unpark the driver.
+//!
+//! The loop (`CoreGuard::block_on`): poll the `block_on` future when it was
+//! woken; run up to `EVENT_INTERVAL` tasks; then let the parker poll for events
+//! without blocking, or, when there is nothing to run, park until woken.
+
+use crate::block_on::thread_parker;
+use crate::context::{self, Scheduler as Ctx};
+use crate::{blocking::BlockingPool, Config, Handle};
+use parking_lot::Mutex;
+use runtime_core::{coop, JoinHandle, Notified, OwnedTasks, Park, Schedule, Task, Unpark};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::pin::{pin, Pin};
+use std::sync::atomic::{AtomicBool, Ordering::*};
+use std::sync::Arc;
+use std::task::{Context, Poll, Wake, Waker};
+use std::time::Duration;
+
+/// Tasks run between two non-blocking polls of the parker (I/O and timers).
+/// Borrowed from Tokio's default `event_interval` (61): frequent enough that
+/// I/O readiness is not delayed behind a long queue, rare enough that the
+/// syscall does not dominate short tasks.
+const EVENT_INTERVAL: u32 = 61;
+
+/// Every this many ticks the remote queue is served before the local one, so
+/// wakes from other threads are not starved by local ping-pong. Borrowed from
+/// Tokio's current-thread default (31).
+const GLOBAL_QUEUE_INTERVAL: u32 = 31;
+
+/// The scheduler handle every task of this runtime carries.
+#[derive(Clone)]
+pub(crate) struct Scheduler(pub(crate) Arc<Shared>);
+
+pub(crate) struct Shared {
+    remote: Mutex<Remote>,
+    pub(crate) owned: OwnedTasks<Scheduler>,
+    unpark: Arc<dyn Unpark>,
+    /// Set when the `block_on` future was woken.
+    woken: Arc<BlockOnWake>,
+    block_on_waker: Waker,
+    core: Mutex<Option<Box<Core>>>,
+    /// Threads in `block_on` waiting for the core to come back.
+    core_waiters: Mutex<Vec<Waker>>,
+    pub(crate) blocking: BlockingPool,
+}
+
+struct Remote {
+    queue: VecDeque<Notified<Scheduler>>,
+    closed: bool,
+}
+
+/// What only the driving thread uses.
+struct Core {
+    queue: VecDeque<Notified<Scheduler>>,
+    park: Box<dyn Park>,
+    tick: u32,
+}
+
+/// The driving thread's view, on its stack during `block_on`; wakes from this
+/// thread push here without locking.
+pub(crate) struct Local {
+    shared: *const Shared,
+    queue: RefCell<VecDeque<Notified<Scheduler>>>,
+}
+
+struct BlockOnWake {
+    woken: AtomicBool,
+    unpark: Arc<dyn Unpark>,
+}
+
+impl Wake for BlockOnWake {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Release);
+        self.unpark.unpark();
+    }
+}
+
+impl Shared {
+    pub(crate) fn new(config: &Config, park: Box<dyn Park>) -> Arc<Shared> {
+        let unpark = park.unparker();
+        let woken = Arc::new(BlockOnWake {
+            woken: AtomicBool::new(false),
+            unpark: unpark.clone(),
+        });
+        Arc::new(Shared {
+            remote: Mutex::new(Remote {
+                queue: VecDeque::new(),
+                closed: false,
+            }),
+            owned: OwnedTasks::new(1),
+            unpark,
+            block_on_waker: Waker::from(woken.clone()),
+            woken,
+            core: Mutex::new(Some(Box::new(Core {
+                queue: VecDeque::new(),
+                park,
+                tick: 0,
+            }))),
+            core_waiters: Mutex::new(Vec::new()),
+            blocking: BlockingPool::new(config),
+        })
+    }
+
+    pub(crate) fn spawn<F>(self: &Arc<Self>, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let (task, notified, join) = runtime_core::spawn(future, Scheduler(self.clone()));
+        if let Some(notified) = self.owned.bind(task, notified) {
+            self.schedule_task(notified);
+        }
+        join
+    }
+
+    fn schedule_task(&self, task: Notified<Scheduler>) {
+        if let Ctx::Current(local) = context::scheduler() {
+            // SAFETY: the context holds this pointer only while `block_on` runs on
+            // this thread with the `Local` alive on its stack.
+            let local = unsafe { &*local };
+            if std::ptr::eq(local.shared, self) {
+                local.queue.borrow_mut().push_back(task);
+                return;
+            }
+        }
+        let mut remote = self.remote.lock();
+        if remote.closed {
+            drop(remote);
+            // Shut down: the task was (or will be) cancelled through the owned list.
+            return drop(task);
+        }
+        remote.queue.push_back(task);
+        drop(remote);
+        self.unpark.unpark();
+    }
+
+    fn pop_remote(&self) -> Option<Notified<Scheduler>> {
+        self.remote.lock().queue.pop_front()
+    }
+
+    /// Runs `future` to completion, driving the scheduler while this thread
+    /// holds the core.
+    pub(crate) fn block_on<F: Future>(self: &Arc<Self>, handle: &Handle, future: F) -> F::Output {
+        let _enter = context::enter_runtime(handle.clone());
+        let mut future = pin!(future);
+        let (parker, waker) = thread_parker();
+        let mut cx = Context::from_waker(&waker);
+        loop {
+            // Bound first: the lock guard must not live through the `if let`.
+            let core = self.core.lock().take();
+            if let Some(core) = core {
+                let guard = CoreGuard {
+                    shared: self,
+                    core: Some(core),
+                };
+                return guard.block_on(future);
+            }
+            // Another thread drives the scheduler: wait for our future or the core.
+            self.core_waiters.lock().push(waker.clone());
+            if self.core.lock().is_some() {
+                continue;
+            }
+            if let Poll::Ready(v) = coop::budget(|| future.as_mut().poll(&mut cx)) {
+                return v;
+            }
+            parker.park_inner(None);
+        }
+    }
+
+    /// Cancels every task and drops the queues. Called once, by the runtime's drop.
+    pub(crate) fn shutdown(&self) {
+        self.remote.lock().closed = true;
+        let core = self.core.lock().take();
+        self.owned.close_and_shutdown_all();
+        let remote = std::mem::take(&mut self.remote.lock().queue);
+        drop(remote);
+        // The core is absent only if a `block_on` on another thread holds it,
+        // which the runtime's borrow rules out, or if it was lost to a panic.
+        drop(core);
+    }
+}
+
+/// Owns the core during `block_on`; gives it back, with the queue, on drop
+/// (also when the future panics).
+struct CoreGuard<'a> {
+    shared: &'a Arc<Shared>,
+    core: Option<Box<Core>>,
+}
+
+impl CoreGuard<'_> {
+    fn block_on<F: Future>(mut self, mut future: Pin<&mut F>) -> F::Output {
+        let shared = self.shared;
+        let core = self.core.as_mut().expect("core present");
+        let local = Local {
+            shared: Arc::as_ptr(shared),
+            queue: RefCell::new(std::mem::take(&mut core.queue)),
+        };
+        let scheduler = context::set_scheduler(Ctx::Current(&local));
+        let output = run(shared, core, &local, future.as_mut());
+        drop(scheduler);
+        core.queue = local.queue.into_inner();
+        output
+    }
+}
+
+/// The scheduler loop of the current-thread flavour.
+fn run<F: Future>(
+    shared: &Arc<Shared>,
+    core: &mut Core,
+    local: &Local,
+    mut future: Pin<&mut F>,
+) -> F::Output {
+    let mut cx = Context::from_waker(&shared.block_on_waker);
+    // Poll the future once before anything else.
+    shared.woken.woken.store(true, Relaxed);
+    loop {
+        if shared.woken.woken.swap(false, AcqRel) {
+            if let Poll::Ready(v) = coop::budget(|| future.as_mut().poll(&mut cx)) {
+                return v;
+            }
+        }
+        let mut idle = false;
+        for _ in 0..EVENT_INTERVAL {
+            match next_task(shared, core, local) {
+                Some(task) => task.run(),
+                None => {
+                    idle = true;
+                    break;
+                }
+            }
+        }
+        if !idle {
+            // Busy: let the parker deliver pending events without sleeping.
+            core.park.park_timeout(Duration::ZERO);
+        } else if !shared.woken.woken.load(Acquire) {
+            // Nothing to run: every new task or wake-up unparks us.
+            core.park.park();
+        }
+    }
+}
+
+fn next_task(shared: &Shared, core: &mut Core, local: &Local) -> Option<Notified<Scheduler>> {
+    core.tick = core.tick.wrapping_add(1);
+    let pop_local = || local.queue.borrow_mut().pop_front();
+    if core.tick % GLOBAL_QUEUE_INTERVAL == 0 {
+        shared.pop_remote().or_else(pop_local)
+    } else {
+        pop_local().or_else(|| shared.pop_remote())
+    }
+}
+
+impl Drop for CoreGuard<'_> {
+    fn drop(&mut self) {
+        if let Some(core) = self.core.take() {
+            *self.shared.core.lock() = Some(core);
+            for waker in self.shared.core_waiters.lock().drain(..) {
+                waker.wake();
+            }
+        }
+    }
+}
+
+impl Schedule for Scheduler {
+    fn schedule(&self, task: Notified<Self>) {
+        self.0.schedule_task(task);
+    }
+
+    fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
+        self.0.owned.remove(task)
+    }
+}

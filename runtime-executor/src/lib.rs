@@ -1,0 +1,424 @@
+//! The schedulers of the runtime: a work-stealing multi-thread pool, a
+//! current-thread scheduler, the blocking pool, and `block_on`.
+//!
+//! # Design
+//!
+//! A [`Runtime`] owns one scheduler and one blocking pool; a [`Handle`] is a
+//! cheap clone of the shared part, enough to spawn. Tasks are
+//! `runtime_core` tasks whose `Schedule` implementation is the scheduler's
+//! shared state, so a waker pushes its task straight into the right queue.
+//!
+//! Follow one task: `Handle::spawn` allocates it (`runtime_core::spawn`), binds
+//! it into the scheduler's `OwnedTasks` (so shutdown can cancel it) and
+//! schedules its first `Notified`. On a worker thread that lands in the LIFO
+//! slot, elsewhere in the injector. The worker loop
+//! (`multi_thread/worker.rs`) pops it and calls `Notified::run`, which polls
+//! it once. If it returns `Pending`, a later `wake` re-queues it; when it
+//! completes, its `JoinHandle` is woken and it leaves the owned list.
+//!
+//! The scheduler never sleeps on an OS primitive directly but through
+//! `runtime_core::Park`, so the facade can give the current-thread flavour a
+//! parker that turns the I/O driver while it waits.
+//!
+//! Threads: the multi-thread flavour starts `worker_threads` workers at build
+//! time; blocking threads start on demand. Each runs the `on_thread_start` and
+//! `on_thread_stop` hooks, which the facade uses to enter its own context.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+mod block_on;
+mod blocking;
+mod context;
+mod current_thread;
+mod multi_thread;
+mod park;
+
+pub use park::ThreadParker;
+pub use runtime_core::{AbortHandle, JoinError, JoinHandle, Park, Unpark};
+
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+/// Default cap on blocking-pool threads: Tokio's default (512), so code that
+/// relies on many concurrent `spawn_blocking` calls behaves the same.
+pub const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
+
+/// How long an idle blocking thread waits for work before retiring: Tokio's
+/// default (10 s), long enough to absorb bursts without re-spawning threads.
+pub const DEFAULT_BLOCKING_KEEP_ALIVE: Duration = Duration::from_secs(10);
+
+/// A hook run on every runtime thread.
+pub type ThreadHook = Arc<dyn Fn() + Send + Sync>;
+
+/// Which scheduler a runtime uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flavor {
+    /// Every task runs on the thread that calls `block_on`.
+    CurrentThread,
+    /// A pool of worker threads that steal work from each other.
+    MultiThread,
+}
+
+/// Settings of a runtime, filled in by the facade's `Builder`.
+pub struct Config {
+    /// Worker threads of the multi-thread flavour (default: one per core).
+    pub worker_threads: usize,
+    /// Names the runtime's threads.
+    pub thread_name: Arc<dyn Fn() -> String + Send + Sync>,
+    /// Stack size of the runtime's threads (default: the std default).
+    pub thread_stack_size: Option<usize>,
+    /// Cap on blocking-pool threads.
+    pub max_blocking_threads: usize,
+    /// How long idle blocking threads live.
+    pub blocking_keep_alive: Duration,
+    /// Run first on every runtime thread.
+    pub on_thread_start: Option<ThreadHook>,
+    /// Run last on every runtime thread.
+    pub on_thread_stop: Option<ThreadHook>,
+    /// How the current-thread flavour sleeps (default: a `ThreadParker`).
+    pub park: Option<Box<dyn Park>>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            worker_threads: num_cpus::get().max(1),
+            thread_name: Arc::new(|| "runtime-worker".to_string()),
+            thread_stack_size: None,
+            max_blocking_threads: DEFAULT_MAX_BLOCKING_THREADS,
+            blocking_keep_alive: DEFAULT_BLOCKING_KEEP_ALIVE,
+            on_thread_start: None,
+            on_thread_stop: None,
+            park: None,
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("worker_threads", &self.worker_threads)
+            .field("max_blocking_threads", &self.max_blocking_threads)
+            .field("blocking_keep_alive", &self.blocking_keep_alive)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A handle to a runtime: spawns onto it from anywhere. Cheap to clone.
+#[derive(Clone)]
+pub struct Handle {
+    inner: Inner,
+}
+
+#[derive(Clone)]
+enum Inner {
+    Multi(Arc<multi_thread::Shared>),
+    Current(Arc<current_thread::Shared>),
+}
+
+impl Handle {
+    fn multi_thread(shared: Arc<multi_thread::Shared>) -> Handle {
+        Handle {
+            inner: Inner::Multi(shared),
+        }
+    }
+
+    /// The runtime this thread is in.
+    ///
+    /// # Panics
+    /// Outside a runtime context, with a message saying where to call it from.
+    #[track_caller]
+    pub fn current() -> Handle {
+        Handle::try_current().unwrap_or_else(|| panic!("{}", context::NO_RUNTIME))
+    }
+
+    /// The runtime this thread is in, if any.
+    pub fn try_current() -> Option<Handle> {
+        context::with_current(|h| h.cloned())
+    }
+
+    /// Which scheduler this runtime uses.
+    pub fn flavor(&self) -> Flavor {
+        match self.inner {
+            Inner::Multi(_) => Flavor::MultiThread,
+            Inner::Current(_) => Flavor::CurrentThread,
+        }
+    }
+
+    /// Spawns a task onto the runtime.
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match &self.inner {
+            Inner::Multi(shared) => shared.spawn(future),
+            Inner::Current(shared) => shared.spawn(future),
+        }
+    }
+
+    /// Runs a blocking closure on the blocking pool.
+    pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.blocking().spawn(f)
+    }
+
+    /// Blocks this thread on `future` with this runtime as the context. On the
+    /// multi-thread flavour tasks keep running on the workers; on the
+    /// current-thread flavour this does not drive the scheduler (only
+    /// `Runtime::block_on` does).
+    ///
+    /// # Panics
+    /// When called from a thread that drives a runtime (inside a task or
+    /// another `block_on`).
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _enter = context::enter_runtime(self.clone());
+        block_on::block_on(future)
+    }
+
+    /// Makes this the current runtime of this thread until the guard drops, so
+    /// `spawn` and `Handle::current` work outside of tasks.
+    pub fn enter(&self) -> EnterGuard {
+        EnterGuard {
+            _guard: context::set_handle(self.clone()),
+        }
+    }
+
+    /// Number of tasks spawned and not yet completed (diagnostics, tests).
+    pub fn num_alive_tasks(&self) -> usize {
+        match &self.inner {
+            Inner::Multi(shared) => shared.owned.len(),
+            Inner::Current(shared) => shared.owned.len(),
+        }
+    }
+
+    /// Number of live blocking-pool threads (diagnostics, tests).
+    pub fn num_blocking_threads(&self) -> usize {
+        self.blocking().num_threads()
+    }
+
+    fn blocking(&self) -> &blocking::BlockingPool {
+        match &self.inner {
+            Inner::Multi(shared) => &shared.blocking,
+            Inner::Current(shared) => &shared.blocking,
+        }
+    }
+
+    /// True when both handles refer to the same runtime.
+    pub fn ptr_eq(&self, other: &Handle) -> bool {
+        match (&self.inner, &other.inner) {
+            (Inner::Multi(a), Inner::Multi(b)) => Arc::ptr_eq(a, b),
+            (Inner::Current(a), Inner::Current(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("flavor", &self.flavor())
+            .finish()
+    }
+}
+
+/// Keeps a runtime entered on this thread; see [`Handle::enter`].
+#[must_use = "the runtime is only entered while the guard lives"]
+pub struct EnterGuard {
+    _guard: context::SetHandleGuard,
+}
+
+impl fmt::Debug for EnterGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnterGuard").finish()
+    }
+}
+
+/// Spawns a task onto the current runtime.
+///
+/// # Panics
+/// Outside a runtime context.
+#[track_caller]
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    context::with_current(|h| match h {
+        Some(h) => h.spawn(future),
+        None => panic!("{}", context::NO_RUNTIME),
+    })
+}
+
+/// Runs a blocking closure on the current runtime's blocking pool.
+///
+/// # Panics
+/// Outside a runtime context.
+#[track_caller]
+pub fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    context::with_current(|h| match h {
+        Some(h) => h.spawn_blocking(f),
+        None => panic!("{}", context::NO_RUNTIME),
+    })
+}
+
+/// A running scheduler with its threads. Dropping it shuts it down: workers
+/// stop, every task still held is dropped (its `JoinHandle` sees a
+/// cancellation), and blocking threads are waited for.
+pub struct Runtime {
+    handle: Handle,
+    workers: Vec<thread::JoinHandle<()>>,
+    shut_down: bool,
+}
+
+impl Runtime {
+    /// Builds a runtime and, for the multi-thread flavour, starts its workers.
+    pub fn new(flavor: Flavor, mut config: Config) -> io::Result<Runtime> {
+        if config.worker_threads == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "worker_threads must be at least 1",
+            ));
+        }
+        if config.max_blocking_threads == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "max_blocking_threads must be at least 1",
+            ));
+        }
+        match flavor {
+            Flavor::CurrentThread => {
+                let park = config
+                    .park
+                    .take()
+                    .unwrap_or_else(|| Box::new(ThreadParker::new()));
+                let shared = current_thread::Shared::new(&config, park);
+                let handle = Handle {
+                    inner: Inner::Current(shared.clone()),
+                };
+                shared.blocking.set_handle(handle.clone());
+                Ok(Runtime {
+                    handle,
+                    workers: Vec::new(),
+                    shut_down: false,
+                })
+            }
+            Flavor::MultiThread => {
+                let (shared, queues) = multi_thread::Shared::new(&config);
+                let handle = Handle::multi_thread(shared.clone());
+                shared.blocking.set_handle(handle.clone());
+                let mut rt = Runtime {
+                    handle,
+                    workers: Vec::with_capacity(queues.len()),
+                    shut_down: false,
+                };
+                for (index, queue) in queues.into_iter().enumerate() {
+                    let shared = shared.clone();
+                    let start = config.on_thread_start.clone();
+                    let stop = config.on_thread_stop.clone();
+                    let mut builder = thread::Builder::new().name((config.thread_name)());
+                    if let Some(size) = config.thread_stack_size {
+                        builder = builder.stack_size(size);
+                    }
+                    let worker = builder.spawn(move || {
+                        if let Some(f) = start {
+                            f();
+                        }
+                        multi_thread::worker::run(shared, index, queue);
+                        if let Some(f) = stop {
+                            f();
+                        }
+                    });
+                    match worker {
+                        Ok(worker) => rt.workers.push(worker),
+                        // Dropping `rt` stops the workers started so far.
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(rt)
+            }
+        }
+    }
+
+    /// The handle of this runtime.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Runs `future` to completion on this thread. On the multi-thread flavour
+    /// spawned tasks run on the workers meanwhile; on the current-thread flavour
+    /// they run here, interleaved with `future`.
+    ///
+    /// # Panics
+    /// When called from a thread that drives a runtime.
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        match &self.handle.inner {
+            Inner::Multi(_) => self.handle.block_on(future),
+            Inner::Current(shared) => shared.block_on(&self.handle, future),
+        }
+    }
+
+    /// Shuts down, waiting at most `timeout` for blocking threads to finish;
+    /// the rest are detached.
+    pub fn shutdown_timeout(mut self, timeout: Duration) {
+        self.shutdown(Some(timeout));
+    }
+
+    fn shutdown(&mut self, blocking_timeout: Option<Duration>) {
+        if std::mem::replace(&mut self.shut_down, true) {
+            return;
+        }
+        if context::is_entered() && !thread::panicking() {
+            panic!(
+                "Cannot drop a runtime in a context where blocking is not allowed. This happens \
+                 when a runtime is dropped from within an asynchronous context (a task or \
+                 `block_on`). Drop it outside, or move it into `spawn_blocking`."
+            );
+        }
+        // Destructors of cancelled tasks see this runtime as current.
+        let _enter = context::set_handle(self.handle.clone());
+        match &self.handle.inner {
+            Inner::Multi(shared) => {
+                shared.begin_shutdown();
+                for worker in self.workers.drain(..) {
+                    // A worker only panics on a bug in the scheduler itself (task
+                    // panics are caught); don't turn that into a double panic.
+                    let _ = worker.join();
+                }
+                shared.shutdown_tasks();
+            }
+            Inner::Current(shared) => shared.shutdown(),
+        }
+        self.handle.blocking().shutdown(blocking_timeout);
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.shutdown(None);
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("flavor", &self.handle.flavor())
+            .field("workers", &self.workers.len())
+            .finish()
+    }
+}

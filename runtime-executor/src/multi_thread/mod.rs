@@ -1,0 +1,145 @@
+//! The multi-thread, work-stealing scheduler.
+//!
+//! One worker thread per core, each with a `crossbeam_deque::Worker` run queue
+//! whose `Stealer` the other workers use, a LIFO slot for the task most recently
+//! woken by the running task, and a shared `Injector` for tasks scheduled from
+//! outside the pool. The worker loop is in `worker.rs`; who searches and who
+//! sleeps is in `idle.rs`; this file holds the shared state and how a task gets
+//! into a queue.
+
+pub(crate) mod idle;
+pub(crate) mod worker;
+
+use crate::context::{self, Scheduler as Ctx};
+use crate::park::ThreadParker;
+use crate::{blocking::BlockingPool, Config};
+use crossbeam_deque::{Injector, Stealer};
+use runtime_core::{JoinHandle, Notified, OwnedTasks, Schedule, Task};
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::Arc;
+
+/// The scheduler handle every task of this pool carries.
+#[derive(Clone)]
+pub(crate) struct Scheduler(pub(crate) Arc<Shared>);
+
+/// State shared by all workers and handles of one pool.
+pub(crate) struct Shared {
+    pub(crate) injector: Injector<Notified<Scheduler>>,
+    pub(crate) stealers: Box<[Stealer<Notified<Scheduler>>]>,
+    pub(crate) parkers: Box<[ThreadParker]>,
+    pub(crate) idle: idle::Idle,
+    pub(crate) owned: OwnedTasks<Scheduler>,
+    pub(crate) shutdown: AtomicBool,
+    pub(crate) blocking: BlockingPool,
+}
+
+impl Shared {
+    /// Creates the shared state and each worker's own queue (not yet running).
+    pub(crate) fn new(
+        config: &Config,
+    ) -> (
+        Arc<Shared>,
+        Vec<crossbeam_deque::Worker<Notified<Scheduler>>>,
+    ) {
+        let n = config.worker_threads;
+        let queues: Vec<_> = (0..n)
+            .map(|_| crossbeam_deque::Worker::new_fifo())
+            .collect();
+        let shared = Arc::new(Shared {
+            injector: Injector::new(),
+            stealers: queues.iter().map(|q| q.stealer()).collect(),
+            parkers: (0..n).map(|_| ThreadParker::new()).collect(),
+            idle: idle::Idle::new(n),
+            owned: OwnedTasks::new(n),
+            shutdown: AtomicBool::new(false),
+            blocking: BlockingPool::new(config),
+        });
+        (shared, queues)
+    }
+
+    /// Spawns a task onto the pool.
+    pub(crate) fn spawn<F>(self: &Arc<Self>, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let (task, notified, join) = runtime_core::spawn(future, Scheduler(self.clone()));
+        if let Some(notified) = self.owned.bind(task, notified) {
+            self.schedule_task(notified, false);
+        }
+        join
+    }
+
+    /// Queues a task: onto this worker's LIFO slot or queue when called from one
+    /// of our workers, onto the injector otherwise.
+    fn schedule_task(&self, task: Notified<Scheduler>, is_yield: bool) {
+        if let Ctx::Worker(local) = context::scheduler() {
+            // SAFETY: the context only holds a worker pointer while that worker's
+            // loop runs on this thread, with `Local` alive on its stack.
+            let local = unsafe { &*local };
+            if std::ptr::eq(&*local.shared, self) {
+                return local.schedule_local(task, is_yield);
+            }
+        }
+        self.push_remote(task);
+    }
+
+    fn push_remote(&self, task: Notified<Scheduler>) {
+        self.injector.push(task);
+        if self.shutdown.load(SeqCst) {
+            // Raced with shutdown, which may already have drained the injector:
+            // drain again so the task's reference is not stranded.
+            self.drain_injector();
+        } else {
+            self.notify_parked();
+        }
+    }
+
+    /// Wakes one sleeping worker if new work may need one.
+    pub(crate) fn notify_parked(&self) {
+        if let Some(index) = self.idle.worker_to_notify() {
+            self.parkers[index].unpark_inner();
+        }
+    }
+
+    pub(crate) fn drain_injector(&self) {
+        loop {
+            match self.injector.steal() {
+                crossbeam_deque::Steal::Success(task) => drop(task),
+                crossbeam_deque::Steal::Retry => continue,
+                crossbeam_deque::Steal::Empty => break,
+            }
+        }
+    }
+
+    /// Stops the workers: they finish the task they are polling, drop their
+    /// queues and exit. The caller joins them, then calls `shutdown_tasks`.
+    pub(crate) fn begin_shutdown(&self) {
+        self.shutdown.store(true, SeqCst);
+        for (index, parker) in self.parkers.iter().enumerate() {
+            self.idle.unpark_for_shutdown(index);
+            parker.unpark_inner();
+        }
+    }
+
+    /// Cancels every task still owned and drops anything left queued.
+    pub(crate) fn shutdown_tasks(&self) {
+        self.owned.close_and_shutdown_all();
+        self.drain_injector();
+    }
+}
+
+impl Schedule for Scheduler {
+    fn schedule(&self, task: Notified<Self>) {
+        self.0.schedule_task(task, false);
+    }
+
+    fn yield_now(&self, task: Notified<Self>) {
+        self.0.schedule_task(task, true);
+    }
+
+    fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
+        self.0.owned.remove(task)
+    }
+}

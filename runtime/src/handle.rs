@@ -1,0 +1,126 @@
+//! `Handle`: a reference to a runtime, for spawning from anywhere.
+
+use crate::task::JoinHandle;
+use std::fmt;
+use std::future::Future;
+
+/// A cheap, clonable reference to a runtime.
+///
+/// ```
+/// let rt = runtime::Runtime::new().unwrap();
+/// let handle = rt.handle().clone();
+/// let out = std::thread::spawn(move || handle.block_on(async { 7 })).join().unwrap();
+/// assert_eq!(out, 7);
+/// ```
+#[derive(Clone)]
+pub struct Handle {
+    pub(crate) inner: runtime_executor::Handle,
+}
+
+/// `Handle::try_current` was called outside a runtime.
+#[derive(Debug)]
+pub struct TryCurrentError(());
+
+impl fmt::Display for TryCurrentError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(
+            "no runtime is running on this thread: must be called from the context of a runtime",
+        )
+    }
+}
+
+impl std::error::Error for TryCurrentError {}
+
+impl Handle {
+    /// The runtime this code runs in: inside tasks, `block_on`, `spawn_blocking`
+    /// closures, and after [`Runtime::enter`](crate::Runtime::enter).
+    ///
+    /// # Panics
+    /// Outside a runtime, with a message saying where it can be called from.
+    ///
+    /// ```
+    /// let rt = runtime::Runtime::new().unwrap();
+    /// rt.block_on(async {
+    ///     let h = runtime::Handle::current();
+    ///     assert_eq!(h.spawn(async { 1 }).await.unwrap(), 1);
+    /// });
+    /// ```
+    #[track_caller]
+    pub fn current() -> Handle {
+        Handle {
+            inner: runtime_executor::Handle::current(),
+        }
+    }
+
+    /// As [`Handle::current`], returning an error instead of panicking.
+    ///
+    /// ```
+    /// assert!(runtime::Handle::try_current().is_err());
+    /// ```
+    pub fn try_current() -> Result<Handle, TryCurrentError> {
+        runtime_executor::Handle::try_current()
+            .map(|inner| Handle { inner })
+            .ok_or(TryCurrentError(()))
+    }
+
+    /// Spawns a future onto the runtime; see [`crate::spawn`].
+    pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.inner.spawn(future)
+    }
+
+    /// Runs a blocking closure on the runtime's blocking pool; see
+    /// [`crate::spawn_blocking`].
+    pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
+    where
+        F: FnOnce() -> R + Send + 'static,
+        R: Send + 'static,
+    {
+        self.inner.spawn_blocking(f)
+    }
+
+    /// Blocks the current thread on `future`, with this runtime as context. On
+    /// a current-thread runtime this does not run the runtime's tasks; only
+    /// `Runtime::block_on` does (as in Tokio).
+    ///
+    /// # Panics
+    /// When called from a thread that drives a runtime (inside a task or
+    /// `block_on`): use `.await` there.
+    #[track_caller]
+    pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        self.inner.block_on(future)
+    }
+
+    /// Enters the runtime's context until the guard drops.
+    pub fn enter(&self) -> EnterGuard {
+        EnterGuard {
+            _inner: self.inner.enter(),
+        }
+    }
+
+    /// Tasks spawned on this runtime that have not completed yet.
+    pub fn num_alive_tasks(&self) -> usize {
+        self.inner.num_alive_tasks()
+    }
+
+    /// Threads the blocking pool currently keeps (running or idle).
+    pub fn num_blocking_threads(&self) -> usize {
+        self.inner.num_blocking_threads()
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.inner.fmt(f)
+    }
+}
+
+/// Keeps a runtime's context entered on this thread; see [`Handle::enter`].
+#[derive(Debug)]
+#[must_use = "the runtime is only entered while the guard lives"]
+pub struct EnterGuard {
+    _inner: runtime_executor::EnterGuard,
+}

@@ -1,0 +1,48 @@
+//! A work-stealing async runtime with a Tokio-shaped API.
+//!
+//! Moving from Tokio is a rename: `tokio::spawn` becomes `runtime::spawn`,
+//! `#[tokio::main]` becomes `#[runtime::main]`, `tokio::runtime::Builder`
+//! becomes `runtime::Builder`.
+//!
+//! ```
+//! #[runtime::main]
+//! async fn main() {
+//!     let h = runtime::spawn(async { 40 + 2 });
+//!     assert_eq!(h.await.unwrap(), 42);
+//! }
+//! ```
+//!
+//! # How it fits together
+//!
+//! This crate is the facade: it re-exports the pieces and wires them up.
+//! `runtime-core` defines what a task is (one allocation, one atomic state
+//! word, the `JoinHandle`); `runtime-executor` runs tasks (a work-stealing pool
+//! with one worker per core, or everything on the current thread) and owns the
+//! blocking pool; `runtime-macros` provides `#[main]` and `#[test]`.
+//!
+//! Differences from Tokio are listed in the README; the main one so far: the
+//! I/O drivers (`enable_io`, `enable_time`) are always on, so those builder
+//! calls are accepted and do nothing.
+
+#![deny(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
+#![warn(clippy::undocumented_unsafe_blocks)]
+
+mod builder;
+mod handle;
+mod rt;
+pub mod task;
+
+pub use builder::Builder;
+pub use handle::{EnterGuard, Handle, TryCurrentError};
+pub use rt::Runtime;
+pub use task::{spawn, spawn_blocking};
+
+/// Marks `async fn main` to run on a runtime. Options: `flavor =
+/// "multi_thread" | "current_thread"` (default multi-thread) and
+/// `worker_threads = N` (multi-thread only).
+pub use runtime_macros::main;
+
+/// Marks an `async fn` test to run on a runtime. Defaults to `current_thread`;
+/// accepts the same options as [`main`].
+pub use runtime_macros::test;
