@@ -193,15 +193,15 @@ impl Shared {
     }
 }
 
-/// Owns the core during `block_on`; gives it back, with the queue, on drop
-/// (also when the future panics).
+/// Owns the core during `block_on`; gives it back, with the tasks still
+/// queued, on drop (also when the future panics).
 struct CoreGuard<'a> {
     shared: &'a Arc<Shared>,
     core: Option<Box<Core>>,
 }
 
 impl CoreGuard<'_> {
-    fn block_on<F: Future>(mut self, mut future: Pin<&mut F>) -> F::Output {
+    fn block_on<F: Future>(mut self, future: Pin<&mut F>) -> F::Output {
         let shared = self.shared;
         let core = self.core.as_mut().expect("core present");
         let local = Local {
@@ -209,10 +209,27 @@ impl CoreGuard<'_> {
             queue: RefCell::new(std::mem::take(&mut core.queue)),
         };
         let scheduler = context::set_scheduler(Ctx::Current(&local));
-        let output = run(shared, core, &local, future.as_mut());
+        let restore = RestoreQueue {
+            core,
+            local: &local,
+        };
+        let output = run(shared, restore.core, &local, future);
+        drop(restore);
         drop(scheduler);
-        core.queue = local.queue.into_inner();
         output
+    }
+}
+
+/// Moves the driving thread's queue back into the core, so tasks queued when
+/// `block_on` returns (or unwinds) run at the next `block_on`.
+struct RestoreQueue<'a> {
+    core: &'a mut Core,
+    local: &'a Local,
+}
+
+impl Drop for RestoreQueue<'_> {
+    fn drop(&mut self) {
+        self.core.queue = std::mem::take(&mut *self.local.queue.borrow_mut());
     }
 }
 
