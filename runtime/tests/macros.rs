@@ -1,0 +1,83 @@
+//! Runtime behaviour of functions expanded by `#[runtime::test]`.
+
+use std::error::Error;
+
+#[runtime::test]
+async fn default_flavor_runs_spawned_task() {
+    let handle = runtime::spawn(async { 1 + 1 });
+    assert_eq!(handle.await.unwrap(), 2);
+}
+
+#[runtime::test(flavor = "current_thread")]
+async fn explicit_current_thread() {
+    let handles: Vec<_> = (0..10u32)
+        .map(|i| runtime::spawn(async move { i * 2 }))
+        .collect();
+    let mut results = Vec::new();
+    for handle in handles {
+        results.push(handle.await.unwrap());
+    }
+    assert_eq!(results, (0..10).map(|i| i * 2).collect::<Vec<_>>());
+}
+
+#[runtime::test(flavor = "multi_thread", worker_threads = 2)]
+async fn multi_thread_two_workers() {
+    let handles: Vec<_> = (0..64u64)
+        .map(|i| runtime::spawn(async move { i }))
+        .collect();
+    let mut sum = 0;
+    for handle in handles {
+        sum += handle.await.unwrap();
+    }
+    assert_eq!(sum, 64 * 63 / 2);
+}
+
+#[runtime::test(flavor = "multi_thread")]
+async fn multi_thread_default_workers() {
+    let nested = runtime::spawn(async {
+        let inner = runtime::spawn(async { "inner" });
+        inner.await.unwrap()
+    });
+    assert_eq!(nested.await.unwrap(), "inner");
+}
+
+#[runtime::test]
+async fn returns_ok_result() -> Result<(), Box<dyn Error>> {
+    let value = runtime::spawn(async { 7 })
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let parsed: i32 = "7".parse()?;
+    assert_eq!(value, parsed);
+    Ok(())
+}
+
+#[runtime::test(flavor = "multi_thread", worker_threads = 2)]
+async fn early_return_in_body() -> Result<(), String> {
+    let value = runtime::spawn(async { 3 })
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    if value == 3 {
+        return Ok(());
+    }
+    Err(format!("unexpected value {value}"))
+}
+
+#[runtime::test]
+#[should_panic(expected = "boom")]
+async fn should_panic_is_kept() {
+    let value = runtime::spawn(async { 1 }).await.unwrap();
+    if value == 1 {
+        panic!("boom");
+    }
+}
+
+#[runtime::test]
+#[ignore = "checks that #[ignore] is kept; never run"]
+async fn ignore_is_kept() {
+    panic!("ignored tests must not run");
+}
+
+#[runtime::test(crate = "::runtime")]
+async fn explicit_crate_path() {
+    assert_eq!(runtime::spawn(async { 5 }).await.unwrap(), 5);
+}

@@ -1,0 +1,2 @@
+#[runtime::main(multi_thread)]
+async fn main() {}

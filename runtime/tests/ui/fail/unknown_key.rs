@@ -1,0 +1,2 @@
+#[runtime::main(flavour = "current_thread")]
+async fn main() {}

@@ -1,0 +1,5 @@
+#[runtime::main]
+async fn main() {
+    let handle = runtime::spawn(async { 1 + 1 });
+    assert_eq!(handle.await.unwrap(), 2);
+}
