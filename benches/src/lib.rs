@@ -1,0 +1,422 @@
+//! Benchmarks comparing this runtime with Tokio, workload by workload.
+//!
+//! The benches live in `benches/scheduler.rs`. Each workload is one criterion
+//! group with two functions, `runtime` (this runtime) and `tokio`, built from
+//! the same code so the comparison is like for like.
+//!
+//! Run them, then summarise the results as a Markdown table:
+//!
+//! ```text
+//! cargo bench -p benches
+//! cargo run -p benches --bin summary
+//! ```
+//!
+//! `summary` reads criterion's `target/criterion/<group>/<function>/new/estimates.json`
+//! files. It looks for `target/criterion` in the current directory and its
+//! ancestors (or under `$CARGO_TARGET_DIR`), or takes the criterion directory
+//! as its only argument.
+//!
+//! This library holds the pieces of `summary` worth testing: a small JSON
+//! reader (no serde needed for criterion's tiny files), the median lookup,
+//! duration formatting and the table rendering.
+
+use std::fmt;
+
+/// A parsed JSON value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Json {
+    /// `null`.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// Any number.
+    Number(f64),
+    /// A string, with escapes resolved.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object, as its members in file order.
+    Object(Vec<(String, Json)>),
+}
+
+impl Json {
+    /// The value of member `key` when `self` is an object that has one.
+    pub fn get(&self, key: &str) -> Option<&Json> {
+        match self {
+            Json::Object(members) => members.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The number, when `self` is one.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Json::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+/// Why a JSON text could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// Byte offset in the input where the problem was found.
+    pub offset: usize,
+    /// What was wrong there.
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// Parses a complete JSON document.
+pub fn parse_json(text: &str) -> Result<Json, ParseError> {
+    let mut parser = Parser {
+        bytes: text.as_bytes(),
+        pos: 0,
+    };
+    let value = parser.value(0)?;
+    parser.skip_ws();
+    if parser.pos != parser.bytes.len() {
+        return Err(parser.error("trailing characters after the JSON value"));
+    }
+    Ok(value)
+}
+
+/// The median point estimate, in nanoseconds, from the text of a criterion
+/// `estimates.json` file (`{"median":{"point_estimate":...}}`).
+pub fn median_ns(estimates_json: &str) -> Result<f64, ParseError> {
+    let doc = parse_json(estimates_json)?;
+    doc.get("median")
+        .and_then(|median| median.get("point_estimate"))
+        .and_then(Json::as_f64)
+        .ok_or_else(|| ParseError {
+            offset: 0,
+            message: "no numeric median.point_estimate".to_owned(),
+        })
+}
+
+/// Nesting limit, so a hostile file cannot overflow the stack.
+const MAX_DEPTH: usize = 128;
+
+struct Parser<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, message: &str) -> ParseError {
+        ParseError {
+            offset: self.pos,
+            message: message.to_owned(),
+        }
+    }
+
+    fn skip_ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn expect(&mut self, byte: u8) -> Result<(), ParseError> {
+        if self.peek() == Some(byte) {
+            self.pos += 1;
+            Ok(())
+        } else {
+            Err(self.error(&format!("expected `{}`", byte as char)))
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Json) -> Result<Json, ParseError> {
+        if self.bytes[self.pos..].starts_with(word.as_bytes()) {
+            self.pos += word.len();
+            Ok(value)
+        } else {
+            Err(self.error("unknown literal"))
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Json, ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        self.skip_ws();
+        match self.peek() {
+            Some(b'{') => self.object(depth),
+            Some(b'[') => self.array(depth),
+            Some(b'"') => self.string().map(Json::String),
+            Some(b't') => self.literal("true", Json::Bool(true)),
+            Some(b'f') => self.literal("false", Json::Bool(false)),
+            Some(b'n') => self.literal("null", Json::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(_) => Err(self.error("unexpected character")),
+            None => Err(self.error("unexpected end of input")),
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<Json, ParseError> {
+        self.expect(b'{')?;
+        let mut members = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Json::Object(members));
+        }
+        loop {
+            self.skip_ws();
+            let key = self.string()?;
+            self.skip_ws();
+            self.expect(b':')?;
+            let value = self.value(depth + 1)?;
+            members.push((key, value));
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Json::Object(members));
+                }
+                _ => return Err(self.error("expected `,` or `}`")),
+            }
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<Json, ParseError> {
+        self.expect(b'[')?;
+        let mut items = Vec::new();
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Json::Array(items));
+        }
+        loop {
+            items.push(self.value(depth + 1)?);
+            self.skip_ws();
+            match self.peek() {
+                Some(b',') => self.pos += 1,
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Json::Array(items));
+                }
+                _ => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<Json, ParseError> {
+        let start = self.pos;
+        while let Some(b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        // The slice holds ASCII only, so it is valid UTF-8.
+        let text = std::str::from_utf8(&self.bytes[start..self.pos]).unwrap_or_default();
+        text.parse::<f64>()
+            .map(Json::Number)
+            .map_err(|_| ParseError {
+                offset: start,
+                message: format!("invalid number `{text}`"),
+            })
+    }
+
+    fn hex4(&mut self) -> Result<u32, ParseError> {
+        let digits = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .and_then(|d| std::str::from_utf8(d).ok())
+            .and_then(|d| u32::from_str_radix(d, 16).ok())
+            .ok_or_else(|| self.error("invalid `\\u` escape"))?;
+        self.pos += 4;
+        Ok(digits)
+    }
+
+    fn string(&mut self) -> Result<String, ParseError> {
+        self.expect(b'"')?;
+        let mut out = Vec::new();
+        loop {
+            let Some(byte) = self.peek() else {
+                return Err(self.error("unterminated string"));
+            };
+            self.pos += 1;
+            match byte {
+                b'"' => break,
+                b'\\' => {
+                    let Some(escape) = self.peek() else {
+                        return Err(self.error("unterminated string"));
+                    };
+                    self.pos += 1;
+                    let c = match escape {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => {
+                            let high = self.hex4()?;
+                            let code = if (0xD800..0xDC00).contains(&high)
+                                && self.bytes[self.pos..].starts_with(b"\\u")
+                            {
+                                self.pos += 2;
+                                let low = self.hex4()?;
+                                0x10000
+                                    + ((high - 0xD800) << 10)
+                                    + (low.wrapping_sub(0xDC00) & 0x3FF)
+                            } else {
+                                high
+                            };
+                            char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
+                        }
+                        _ => return Err(self.error("invalid escape")),
+                    };
+                    let mut buf = [0; 4];
+                    out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                }
+                _ => out.push(byte),
+            }
+        }
+        String::from_utf8(out).map_err(|_| self.error("string is not valid UTF-8"))
+    }
+}
+
+/// Formats a duration given in nanoseconds with a human unit: `812.30 ns`,
+/// `14.25 µs`, `3.10 ms` or `1.20 s`.
+pub fn format_ns(ns: f64) -> String {
+    if ns < 1e3 {
+        format!("{ns:.2} ns")
+    } else if ns < 1e6 {
+        format!("{:.2} µs", ns / 1e3)
+    } else if ns < 1e9 {
+        format!("{:.2} ms", ns / 1e6)
+    } else {
+        format!("{:.2} s", ns / 1e9)
+    }
+}
+
+/// One row of the summary: a workload and its two medians, in nanoseconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// Criterion group name.
+    pub workload: String,
+    /// Median for this runtime, when measured.
+    pub runtime_ns: Option<f64>,
+    /// Median for Tokio, when measured.
+    pub tokio_ns: Option<f64>,
+}
+
+/// Renders rows as a Markdown table, sorted by workload name.
+///
+/// A missing median is shown as `—`, and so is the ratio that needs it.
+pub fn render_table(rows: &[Row]) -> String {
+    let mut rows: Vec<&Row> = rows.iter().collect();
+    rows.sort_by(|a, b| a.workload.cmp(&b.workload));
+
+    let dash = || "—".to_owned();
+    let mut out = String::from(
+        "| workload | runtime median | tokio median | ratio (runtime/tokio) |\n\
+         |---|---:|---:|---:|\n",
+    );
+    for row in rows {
+        let ratio = match (row.runtime_ns, row.tokio_ns) {
+            (Some(ours), Some(theirs)) if theirs > 0.0 => format!("{:.2}", ours / theirs),
+            _ => dash(),
+        };
+        out.push_str(&format!(
+            "| {} | {} | {} | {} |\n",
+            row.workload,
+            row.runtime_ns.map_or_else(dash, format_ns),
+            row.tokio_ns.map_or_else(dash, format_ns),
+            ratio,
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shape criterion 0.5 writes to `new/estimates.json`.
+    const SAMPLE: &str = r#"{"mean":{"confidence_interval":{"confidence_level":0.95,"lower_bound":118.2,"upper_bound":130.9},"point_estimate":123.4,"standard_error":3.2},"median":{"confidence_interval":{"confidence_level":0.95,"lower_bound":450.0,"upper_bound":460.5},"point_estimate":456.7,"standard_error":2.5},"median_abs_dev":{"confidence_interval":{"confidence_level":0.95,"lower_bound":1.0,"upper_bound":2.0},"point_estimate":1.5,"standard_error":0.25},"slope":null,"std_dev":{"confidence_interval":{"confidence_level":0.95,"lower_bound":5.0e0,"upper_bound":7.5E1},"point_estimate":-6.0e-1,"standard_error":1.0}}"#;
+
+    #[test]
+    fn median_comes_from_the_median_object() {
+        assert_eq!(median_ns(SAMPLE).unwrap(), 456.7);
+    }
+
+    #[test]
+    fn median_with_whitespace_and_other_key_order() {
+        let text = "{\n  \"median\" : {\n \"standard_error\": 1,\n \"point_estimate\": 2.5e3,\n \
+                    \"confidence_interval\": {\"point_estimate\": 9}\n }\n}\n";
+        assert_eq!(median_ns(text).unwrap(), 2500.0);
+    }
+
+    #[test]
+    fn parses_every_kind_of_value() {
+        let doc = parse_json(r#"{"a":[1,-2.5e1,true,false,null],"s":"x\"\\\u00e9\ud83d\ude00"}"#)
+            .unwrap();
+        assert_eq!(
+            doc.get("a"),
+            Some(&Json::Array(vec![
+                Json::Number(1.0),
+                Json::Number(-25.0),
+                Json::Bool(true),
+                Json::Bool(false),
+                Json::Null,
+            ]))
+        );
+        assert_eq!(doc.get("s"), Some(&Json::String("x\"\\é😀".to_owned())));
+    }
+
+    #[test]
+    fn rejects_bad_input() {
+        assert!(median_ns("").is_err());
+        assert!(median_ns("{\"median\":{}}").is_err());
+        assert!(median_ns("{\"median\":{\"point_estimate\":\"1\"}}").is_err());
+        assert!(parse_json("{\"a\":1,}").is_err());
+        assert!(parse_json("{\"a\":1} x").is_err());
+        assert!(parse_json("[1.2.3]").is_err());
+        assert!(parse_json(&"[".repeat(1000)).is_err());
+    }
+
+    #[test]
+    fn formats_units() {
+        assert_eq!(format_ns(812.3), "812.30 ns");
+        assert_eq!(format_ns(14_250.0), "14.25 µs");
+        assert_eq!(format_ns(3_100_000.0), "3.10 ms");
+        assert_eq!(format_ns(1_200_000_000.0), "1.20 s");
+    }
+
+    #[test]
+    fn table_is_sorted_with_ratios() {
+        let rows = [
+            Row {
+                workload: "yield_many".into(),
+                runtime_ns: Some(3e6),
+                tokio_ns: Some(2e6),
+            },
+            Row {
+                workload: "block_on".into(),
+                runtime_ns: Some(50.0),
+                tokio_ns: None,
+            },
+        ];
+        assert_eq!(
+            render_table(&rows),
+            "| workload | runtime median | tokio median | ratio (runtime/tokio) |\n\
+             |---|---:|---:|---:|\n\
+             | block_on | 50.00 ns | — | — |\n\
+             | yield_many | 3.00 ms | 2.00 ms | 1.50 |\n"
+        );
+    }
+}
