@@ -59,7 +59,11 @@ async fn main() {
     let mut set = JoinSet::new();
     for i in 0..TASKS {
         let start = (i * step).max(1);
-        let end = if i == TASKS - 1 { LIMIT } else { (i + 1) * step };
+        let end = if i == TASKS - 1 {
+            LIMIT
+        } else {
+            (i + 1) * step
+        };
         set.spawn(chunk(start, end));
     }
 
