@@ -47,6 +47,8 @@
 //!   `current_thread`.
 //! * `worker_threads = N`: number of worker threads, a positive integer
 //!   literal. Only valid with the `multi_thread` flavor.
+//! * `start_paused = true`: start with the clock paused (see
+//!   `runtime::time::pause`). Only valid with the `current_thread` flavor.
 //! * `crate = "path"`: path under which the `runtime` facade is reachable, for
 //!   crates that rename it (default `::runtime`; use `"crate"` inside the
 //!   facade itself).
@@ -133,7 +135,7 @@ enum Flavor {
 
 /// The option keys accepted by both macros, in the order they are listed in
 /// error messages.
-const KEYS: &[&str] = &["flavor", "worker_threads", "crate"];
+const KEYS: &[&str] = &["flavor", "worker_threads", "start_paused", "crate"];
 const FLAVORS: &[&str] = &["multi_thread", "current_thread"];
 
 /// Settings gathered from the attribute arguments. Invalid options are
@@ -142,6 +144,7 @@ const FLAVORS: &[&str] = &["multi_thread", "current_thread"];
 struct Config {
     flavor: Flavor,
     worker_threads: Option<usize>,
+    start_paused: bool,
     crate_path: Path,
 }
 
@@ -206,6 +209,7 @@ fn parse_config(kind: Kind, args: TokenStream2, errors: &mut Errors) -> Config {
             Kind::Test => Flavor::CurrentThread,
         },
         worker_threads: None,
+        start_paused: false,
         crate_path: syn::parse_quote!(::runtime),
     };
     let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args) {
@@ -218,6 +222,7 @@ fn parse_config(kind: Kind, args: TokenStream2, errors: &mut Errors) -> Config {
 
     let mut seen: Vec<String> = Vec::new();
     let mut worker_threads_arg = None;
+    let mut start_paused_arg = None;
     let mut flavor_given = false;
     for meta in metas {
         let MetaNameValue { path, value, .. } = match meta {
@@ -282,6 +287,18 @@ fn parse_config(kind: Kind, args: TokenStream2, errors: &mut Errors) -> Config {
                     ),
                 }
             }
+            "start_paused" => {
+                start_paused_arg = Some(quote!(#path = #value));
+                match &value {
+                    Expr::Lit(syn::ExprLit {
+                        lit: Lit::Bool(b), ..
+                    }) => config.start_paused = b.value,
+                    _ => errors.spanned(
+                        &value,
+                        "expected `true` or `false`, e.g. `start_paused = true`",
+                    ),
+                }
+            }
             "crate" => {
                 if let Some(lit) = string_literal(&value, "crate", "my_runtime", errors) {
                     match lit.parse::<Path>() {
@@ -313,6 +330,16 @@ fn parse_config(kind: Kind, args: TokenStream2, errors: &mut Errors) -> Config {
                 format!("`worker_threads` is only valid with the `multi_thread` flavor{hint}"),
             );
             config.worker_threads = None;
+        }
+    }
+    if let Some(arg) = start_paused_arg {
+        if config.flavor == Flavor::MultiThread && config.start_paused {
+            errors.spanned(
+                arg,
+                "`start_paused` is only valid with the `current_thread` flavor: a paused clock \
+                 advances automatically only when every task is idle, which one thread can know",
+            );
+            config.start_paused = false;
         }
     }
     config
@@ -425,7 +452,10 @@ fn expand_fn(kind: Kind, func: ItemFn, config: &Config) -> TokenStream2 {
             });
             quote!(#crate_path::Builder::new_multi_thread() #workers)
         }
-        Flavor::CurrentThread => quote!(#crate_path::Builder::new_current_thread()),
+        Flavor::CurrentThread => {
+            let paused = config.start_paused.then(|| quote!(.start_paused(true)));
+            quote!(#crate_path::Builder::new_current_thread() #paused)
+        }
     };
     let test_attr = test_attr(kind);
 

@@ -20,6 +20,7 @@ use std::time::Duration;
 pub struct Builder {
     flavor: Flavor,
     config: Config,
+    start_paused: bool,
 }
 
 impl Builder {
@@ -38,6 +39,7 @@ impl Builder {
         Builder {
             flavor,
             config: Config::default(),
+            start_paused: false,
         }
     }
 
@@ -125,22 +127,66 @@ impl Builder {
         self
     }
 
-    /// Builds the runtime, starting its worker threads.
+    /// Starts the runtime with its clock paused (see [`crate::time::pause`]).
+    /// Only the current-thread runtime supports it; `build` fails otherwise.
+    pub fn start_paused(&mut self, paused: bool) -> &mut Builder {
+        self.start_paused = paused;
+        self
+    }
+
+    /// Builds the runtime: its reactor (I/O and timers), its scheduler and
+    /// their threads.
     ///
     /// # Errors
-    /// If the OS refuses to start a thread.
+    /// If the OS refuses a thread or a poller, or `start_paused` was set on a
+    /// multi-thread runtime.
     pub fn build(&mut self) -> io::Result<Runtime> {
-        let config = Config {
+        if self.start_paused && self.flavor == Flavor::MultiThread {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "start_paused needs the current_thread flavour: use Builder::new_current_thread()",
+            ));
+        }
+        let driver = runtime_reactor::Driver::new()?;
+        let reactor = driver.handle().clone();
+        // Every runtime thread (workers, blocking threads) uses this reactor.
+        let user_start = self.config.on_thread_start.clone();
+        let entering = reactor.clone();
+        let on_thread_start: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
+            entering.enter_for_thread();
+            if let Some(f) = &user_start {
+                f();
+            }
+        });
+        let mut config = Config {
             worker_threads: self.config.worker_threads,
             thread_name: self.config.thread_name.clone(),
             thread_stack_size: self.config.thread_stack_size,
             max_blocking_threads: self.config.max_blocking_threads,
             blocking_keep_alive: self.config.blocking_keep_alive,
-            on_thread_start: self.config.on_thread_start.clone(),
+            on_thread_start: Some(on_thread_start),
             on_thread_stop: self.config.on_thread_stop.clone(),
             park: None,
         };
-        Runtime::from_executor(runtime_executor::Runtime::new(self.flavor, config)?)
+        let driver_thread = match self.flavor {
+            Flavor::CurrentThread => {
+                // The scheduler thread turns the driver whenever it parks.
+                driver.set_pausable(true);
+                config.park = Some(Box::new(driver));
+                None
+            }
+            Flavor::MultiThread => Some(runtime_reactor::DriverThread::spawn(
+                driver,
+                "runtime-driver".to_string(),
+            )?),
+        };
+        let executor = runtime_executor::Runtime::new(self.flavor, config)?;
+        let rt = Runtime::from_parts(executor, reactor, driver_thread);
+        if self.start_paused {
+            let _enter = rt.enter();
+            crate::time::pause();
+        }
+        Ok(rt)
     }
 }
 

@@ -15,6 +15,7 @@ use std::future::Future;
 #[derive(Clone)]
 pub struct Handle {
     pub(crate) inner: runtime_executor::Handle,
+    pub(crate) reactor: runtime_reactor::Handle,
 }
 
 /// `Handle::try_current` was called outside a runtime.
@@ -49,6 +50,7 @@ impl Handle {
     pub fn current() -> Handle {
         Handle {
             inner: runtime_executor::Handle::current(),
+            reactor: runtime_reactor::Handle::current(),
         }
     }
 
@@ -58,9 +60,13 @@ impl Handle {
     /// assert!(runtime::Handle::try_current().is_err());
     /// ```
     pub fn try_current() -> Result<Handle, TryCurrentError> {
-        runtime_executor::Handle::try_current()
-            .map(|inner| Handle { inner })
-            .ok_or(TryCurrentError(()))
+        match (
+            runtime_executor::Handle::try_current(),
+            runtime_reactor::Handle::try_current(),
+        ) {
+            (Some(inner), Some(reactor)) => Ok(Handle { inner, reactor }),
+            _ => Err(TryCurrentError(())),
+        }
     }
 
     /// Spawns a future onto the runtime; see [`crate::spawn`].
@@ -91,6 +97,7 @@ impl Handle {
     /// `block_on`): use `.await` there.
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _reactor = self.reactor.enter();
         self.inner.block_on(future)
     }
 
@@ -98,6 +105,7 @@ impl Handle {
     pub fn enter(&self) -> EnterGuard {
         EnterGuard {
             _inner: self.inner.enter(),
+            _reactor: self.reactor.enter(),
         }
     }
 
@@ -123,4 +131,5 @@ impl fmt::Debug for Handle {
 #[must_use = "the runtime is only entered while the guard lives"]
 pub struct EnterGuard {
     _inner: runtime_executor::EnterGuard,
+    _reactor: runtime_reactor::EnterGuard,
 }

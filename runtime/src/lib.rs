@@ -20,9 +20,13 @@
 //! with one worker per core, or everything on the current thread) and owns the
 //! blocking pool; `runtime-macros` provides `#[main]` and `#[test]`.
 //!
+//! `runtime-reactor` is the I/O driver and timer wheel; in the multi-thread
+//! runtime a dedicated `runtime-driver` thread turns it, in the current-thread
+//! runtime the scheduler thread turns it whenever it has nothing to run.
+//!
 //! Differences from Tokio are listed in the README; the main one so far: the
-//! I/O drivers (`enable_io`, `enable_time`) are always on, so those builder
-//! calls are accepted and do nothing.
+//! drivers are always on, so `enable_io`/`enable_time`/`enable_all` are
+//! accepted and do nothing.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -32,6 +36,7 @@ mod builder;
 mod handle;
 mod rt;
 pub mod task;
+pub mod time;
 
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};

@@ -20,8 +20,11 @@ use std::time::Duration;
 /// assert_eq!(rt.block_on(h).unwrap(), "hello");
 /// ```
 pub struct Runtime {
+    // Field order is drop order: the scheduler drops its tasks (and with them
+    // their timers and I/O registrations) before the reactor stops.
     inner: runtime_executor::Runtime,
     handle: Handle,
+    driver_thread: Option<runtime_reactor::DriverThread>,
 }
 
 impl Runtime {
@@ -33,11 +36,20 @@ impl Runtime {
         crate::Builder::new_multi_thread().build()
     }
 
-    pub(crate) fn from_executor(inner: runtime_executor::Runtime) -> io::Result<Runtime> {
+    pub(crate) fn from_parts(
+        inner: runtime_executor::Runtime,
+        reactor: runtime_reactor::Handle,
+        driver_thread: Option<runtime_reactor::DriverThread>,
+    ) -> Runtime {
         let handle = Handle {
             inner: inner.handle().clone(),
+            reactor,
         };
-        Ok(Runtime { inner, handle })
+        Runtime {
+            inner,
+            handle,
+            driver_thread,
+        }
     }
 
     /// Runs `future` to completion on the current thread. On the multi-thread
@@ -48,6 +60,7 @@ impl Runtime {
     /// When called inside a runtime (a task or another `block_on`).
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
+        let _reactor = self.handle.reactor.enter();
         self.inner.block_on(future)
     }
 
@@ -83,7 +96,14 @@ impl Runtime {
     /// Shuts down, waiting at most `timeout` for running blocking closures;
     /// any still running are left to finish on their own threads.
     pub fn shutdown_timeout(self, timeout: Duration) {
-        self.inner.shutdown_timeout(timeout);
+        let Runtime {
+            inner,
+            handle,
+            driver_thread,
+        } = self;
+        inner.shutdown_timeout(timeout);
+        drop(handle);
+        drop(driver_thread);
     }
 
     /// Shuts down without waiting for blocking closures.

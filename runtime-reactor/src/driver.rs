@@ -1,0 +1,226 @@
+//! The driver turn: wait for I/O or the next timer, then wake whoever is due.
+
+use crate::handle::{Handle, WAKE_TOKEN};
+use crate::io::poll_evented::split_token;
+use crate::time::TimerShared;
+use runtime_core::{Park, Unpark};
+use std::io;
+use std::sync::atomic::Ordering::*;
+use std::sync::Arc;
+use std::task::Waker;
+use std::thread;
+use std::time::Duration;
+
+/// Events read from the poller per turn. Borrowed from Tokio's I/O driver
+/// (1024); a larger burst is simply read over more turns.
+const EVENTS_PER_TURN: usize = 1024;
+
+/// Owns the poller; turning it delivers I/O readiness and fires timers.
+pub struct Driver {
+    poll: mio::Poll,
+    events: mio::Events,
+    handle: Handle,
+    /// Reused between turns, so delivering events allocates nothing.
+    wake: Vec<Waker>,
+    fired: Vec<Arc<TimerShared>>,
+}
+
+impl Driver {
+    /// A new reactor: its poller, wake-up channel, timer wheel and clock.
+    pub fn new() -> io::Result<Driver> {
+        let poll = mio::Poll::new()?;
+        let waker = mio::Waker::new(poll.registry(), WAKE_TOKEN)?;
+        let registry = poll.registry().try_clone()?;
+        Ok(Driver {
+            poll,
+            events: mio::Events::with_capacity(EVENTS_PER_TURN),
+            handle: Handle::new(registry, waker),
+            wake: Vec::new(),
+            fired: Vec::new(),
+        })
+    }
+
+    /// The handle resources and timers use.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Allows `time::pause` on this reactor (current-thread runtimes only).
+    pub fn set_pausable(&self, pausable: bool) {
+        self.handle.inner.clock.set_pausable(pausable);
+    }
+
+    /// One turn: blocks until an I/O event, an unpark, the next timer, or
+    /// `max_wait` (if given), whichever comes first; then wakes every task whose
+    /// I/O became ready or whose timer is due.
+    pub fn turn(&mut self, max_wait: Option<Duration>) {
+        let inner = &self.handle.inner;
+        let next_timer = inner.timers.lock().next_expiration();
+        inner
+            .next_wake
+            .store(next_timer.unwrap_or(u64::MAX), Release);
+        let clock = &inner.clock;
+        let until_timer = next_timer.map(|tick| {
+            clock
+                .tick_instant(tick)
+                .saturating_duration_since(clock.now())
+        });
+        let mut timeout = match (until_timer, max_wait) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        // A paused clock would otherwise sleep forever on a timer: when the
+        // runtime is idle, look for I/O without blocking, then jump the clock.
+        let auto_advance = max_wait.is_none() && next_timer.is_some() && clock.is_paused();
+        if auto_advance {
+            timeout = Some(Duration::ZERO);
+        }
+        if !self.handle.begin_park() {
+            // Unparked since the last turn: don't block.
+            timeout = Some(Duration::ZERO);
+        }
+        if let Err(e) = self.poll.poll(&mut self.events, timeout) {
+            // EINTR: a signal interrupted the wait; this turn simply delivers nothing.
+            debug_assert_eq!(e.kind(), io::ErrorKind::Interrupted, "poll failed: {e}");
+        }
+        self.handle.end_park();
+
+        let mut got_io = false;
+        {
+            let sources = inner.io.lock();
+            for event in self.events.iter() {
+                if event.token() == WAKE_TOKEN {
+                    continue;
+                }
+                got_io = true;
+                let (index, generation) = split_token(event.token());
+                match sources.get(index) {
+                    Some(io) if io.generation == generation => {
+                        io.set_readiness(event, &mut self.wake)
+                    }
+                    // A source deregistered (and maybe its slot reused) after
+                    // the event was queued.
+                    _ => {}
+                }
+            }
+        }
+        if auto_advance && !got_io {
+            if let Some(tick) = next_timer {
+                clock.advance_to(clock.tick_instant(tick));
+            }
+        }
+        self.handle
+            .collect_due_timers(&mut self.fired, &mut self.wake);
+        self.fired.clear();
+        for waker in self.wake.drain(..) {
+            waker.wake();
+        }
+    }
+
+    /// Marks the reactor shut down and wakes every waiting resource and timer,
+    /// so nothing waits forever on a reactor that no longer turns.
+    pub fn shutdown(&mut self) {
+        let inner = &self.handle.inner;
+        inner.shutdown.store(true, Release);
+        for (_, io) in inner.io.lock().iter() {
+            io.shutdown(&mut self.wake);
+        }
+        {
+            let mut wheel = inner.timers.lock();
+            wheel.poll(u64::MAX, &mut self.fired);
+            for timer in self.fired.drain(..) {
+                timer.fire(&mut self.wake);
+            }
+        }
+        for waker in self.wake.drain(..) {
+            waker.wake();
+        }
+    }
+}
+
+impl Handle {
+    /// Fires every timer due at the clock's current time, collecting wakers.
+    pub(crate) fn collect_due_timers(
+        &self,
+        fired: &mut Vec<Arc<TimerShared>>,
+        wake: &mut Vec<Waker>,
+    ) {
+        let now = self.inner.clock.now_tick();
+        let mut wheel = self.inner.timers.lock();
+        wheel.poll(now, fired);
+        for timer in fired.iter() {
+            timer.fire(wake);
+        }
+    }
+
+    /// Fires due timers now, outside a driver turn (after `time::advance`).
+    pub(crate) fn fire_due_timers(&self) {
+        let mut fired = Vec::new();
+        let mut wake = Vec::new();
+        self.collect_due_timers(&mut fired, &mut wake);
+        drop(fired);
+        wake.into_iter().for_each(Waker::wake);
+    }
+}
+
+impl Park for Driver {
+    fn park(&mut self) {
+        self.turn(None);
+    }
+
+    fn park_timeout(&mut self, timeout: Duration) {
+        self.turn(Some(timeout));
+    }
+
+    fn unparker(&self) -> Arc<dyn Unpark> {
+        Arc::new(self.handle.clone())
+    }
+}
+
+impl Unpark for Handle {
+    fn unpark(&self) {
+        Handle::unpark(self);
+    }
+}
+
+/// The dedicated driver thread of a multi-thread runtime.
+#[derive(Debug)]
+pub struct DriverThread {
+    handle: Handle,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl DriverThread {
+    /// Starts a thread named `name` that turns `driver` until shutdown.
+    pub fn spawn(mut driver: Driver, name: String) -> io::Result<DriverThread> {
+        let handle = driver.handle().clone();
+        let thread = thread::Builder::new().name(name).spawn(move || {
+            let stop = driver.handle().clone();
+            while !stop.is_shutdown() {
+                driver.turn(None);
+            }
+            driver.shutdown();
+        })?;
+        Ok(DriverThread {
+            handle,
+            thread: Some(thread),
+        })
+    }
+
+    /// Stops the thread (waking every waiting resource and timer) and joins it.
+    pub fn shutdown(&mut self) {
+        if let Some(thread) = self.thread.take() {
+            self.handle.inner.shutdown.store(true, Release);
+            self.handle.unpark();
+            // The driver loop contains no user code; a panic there is a bug we
+            // must not turn into a double panic during runtime drop.
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for DriverThread {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}

@@ -1,0 +1,168 @@
+//! The shared state of one reactor, and which reactor the current thread uses.
+
+use crate::io::ScheduledIo;
+use crate::time::{Clock, TimerShared, Wheel};
+use parking_lot::Mutex;
+use slab::Slab;
+use std::cell::RefCell;
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::*};
+use std::sync::Arc;
+
+/// A reference to a reactor, held by every I/O resource and timer.
+#[derive(Clone)]
+pub struct Handle {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) registry: mio::Registry,
+    waker: mio::Waker,
+    /// Registered I/O sources, indexed by the low half of their token.
+    pub(crate) io: Mutex<Slab<Arc<ScheduledIo>>>,
+    /// Makes each registration's token unique, so a reused slab slot never
+    /// receives the previous source's events.
+    pub(crate) next_generation: AtomicU64,
+    pub(crate) timers: Mutex<Wheel<Arc<TimerShared>>>,
+    pub(crate) clock: Clock,
+    /// The tick the driver sleeps until (`u64::MAX`: no timer). A timer due
+    /// earlier must unpark it.
+    pub(crate) next_wake: AtomicU64,
+    park_state: AtomicU8,
+    pub(crate) shutdown: AtomicBool,
+}
+
+/// Whether the driver is blocked in the poller; lets `unpark` skip the
+/// wake-up syscall when the driver is awake anyway.
+const EMPTY: u8 = 0;
+const PARKED: u8 = 1;
+const NOTIFIED: u8 = 2;
+
+/// The token of the `mio::Waker`; registrations never use it.
+pub(crate) const WAKE_TOKEN: mio::Token = mio::Token(usize::MAX);
+
+/// Panic message for timers and I/O used outside a runtime.
+pub(crate) const NO_REACTOR: &str = "there is no reactor running, must be called from the context of a runtime: \
+     create timers and I/O resources inside `Runtime::block_on`, a spawned task, or after `Runtime::enter()`";
+
+thread_local! {
+    static CURRENT: RefCell<Option<Handle>> = const { RefCell::new(None) };
+}
+
+impl Handle {
+    pub(crate) fn new(registry: mio::Registry, waker: mio::Waker) -> Handle {
+        Handle {
+            inner: Arc::new(Inner {
+                registry,
+                waker,
+                io: Mutex::new(Slab::new()),
+                next_generation: AtomicU64::new(0),
+                timers: Mutex::new(Wheel::new()),
+                clock: Clock::new(),
+                next_wake: AtomicU64::new(u64::MAX),
+                park_state: AtomicU8::new(EMPTY),
+                shutdown: AtomicBool::new(false),
+            }),
+        }
+    }
+
+    /// The reactor of the current thread.
+    ///
+    /// # Panics
+    /// Outside a runtime, with a message saying where timers and I/O can be used.
+    #[track_caller]
+    pub fn current() -> Handle {
+        Handle::try_current().unwrap_or_else(|| panic!("{NO_REACTOR}"))
+    }
+
+    /// The reactor of the current thread, if any.
+    pub fn try_current() -> Option<Handle> {
+        CURRENT.try_with(|c| c.borrow().clone()).ok().flatten()
+    }
+
+    /// Calls `f` with the current reactor without cloning the handle.
+    pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Handle>) -> R) -> R {
+        let mut f = Some(f);
+        CURRENT
+            .try_with(|c| (f.take().unwrap())(c.borrow().as_ref()))
+            .unwrap_or_else(|_| (f.take().unwrap())(None))
+    }
+
+    /// Makes this the current thread's reactor until the guard drops.
+    pub fn enter(&self) -> EnterGuard {
+        let prev = CURRENT.with(|c| c.replace(Some(self.clone())));
+        EnterGuard { prev }
+    }
+
+    /// Makes this the reactor of the current thread for the rest of its life
+    /// (for runtime threads, from a thread-start hook).
+    pub fn enter_for_thread(&self) {
+        CURRENT.with(|c| *c.borrow_mut() = Some(self.clone()));
+    }
+
+    /// Wakes the driver if it is blocked, or makes its next wait return at once.
+    pub fn unpark(&self) {
+        if self.inner.park_state.swap(NOTIFIED, AcqRel) == PARKED {
+            // The driver is in (or entering) the poller: interrupt it.
+            let _ = self.inner.waker.wake();
+        }
+    }
+
+    /// Called by the driver before waiting: false if an unpark is pending (then
+    /// it must not block).
+    pub(crate) fn begin_park(&self) -> bool {
+        self.inner
+            .park_state
+            .compare_exchange(EMPTY, PARKED, AcqRel, Acquire)
+            .is_ok()
+    }
+
+    /// Called by the driver after waiting; consumes any pending unpark.
+    pub(crate) fn end_park(&self) {
+        self.inner.park_state.store(EMPTY, Release);
+    }
+
+    pub(crate) fn is_shutdown(&self) -> bool {
+        self.inner.shutdown.load(Acquire)
+    }
+
+    /// True when both handles refer to the same reactor.
+    pub fn ptr_eq(&self, other: &Handle) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
+    /// Number of registered I/O sources (diagnostics, tests).
+    pub fn num_io_sources(&self) -> usize {
+        self.inner.io.lock().len()
+    }
+
+    /// Number of timers waiting in the wheel (diagnostics, tests).
+    pub fn num_timers(&self) -> usize {
+        self.inner.timers.lock().len()
+    }
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("reactor::Handle").finish_non_exhaustive()
+    }
+}
+
+/// Restores the previous reactor of this thread when dropped.
+#[must_use = "the reactor is only entered while the guard lives"]
+pub struct EnterGuard {
+    prev: Option<Handle>,
+}
+
+impl Drop for EnterGuard {
+    fn drop(&mut self) {
+        let prev = self.prev.take();
+        let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
+    }
+}
+
+impl fmt::Debug for EnterGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EnterGuard").finish()
+    }
+}

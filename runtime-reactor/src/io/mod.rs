@@ -1,0 +1,9 @@
+//! I/O readiness: what the driver records per source, and the wrapper
+//! resources use to wait for it.
+
+pub(crate) mod poll_evented;
+mod scheduled_io;
+
+pub use poll_evented::PollEvented;
+pub(crate) use scheduled_io::ScheduledIo;
+pub use scheduled_io::{Direction, Ready, ReadyEvent};

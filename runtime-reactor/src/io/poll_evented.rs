@@ -1,0 +1,187 @@
+//! `PollEvented`: a `mio` source registered with the reactor, and the
+//! readiness loop every I/O resource is written with.
+
+use super::scheduled_io::{Direction, ReadyEvent, ScheduledIo};
+use crate::handle::Handle;
+use mio::event::Source;
+use mio::{Interest, Token};
+use runtime_core::coop;
+use std::fmt;
+use std::io;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
+
+/// Token layout: slab index in the low half, registration generation above.
+const INDEX_BITS: u32 = 32;
+const INDEX_MASK: usize = (1 << INDEX_BITS) - 1;
+
+pub(crate) fn token(index: usize, generation: u64) -> Token {
+    Token(index | ((generation as usize) << INDEX_BITS))
+}
+
+pub(crate) fn split_token(token: Token) -> (usize, u64) {
+    (token.0 & INDEX_MASK, (token.0 >> INDEX_BITS) as u64)
+}
+
+/// An I/O source registered for read and write readiness (edge-triggered),
+/// deregistered on drop.
+///
+/// ```no_run
+/// # fn main() -> std::io::Result<()> { Ok(()) }
+/// // Resources such as TcpStream wrap one: they call `poll_read_io(cx, || io.read(buf))`.
+/// ```
+pub struct PollEvented<E: Source> {
+    io: Option<E>,
+    handle: Handle,
+    shared: Arc<ScheduledIo>,
+    index: usize,
+}
+
+fn shutdown_error() -> io::Error {
+    io::Error::other("the runtime that owns this I/O resource has shut down")
+}
+
+impl<E: Source> PollEvented<E> {
+    /// Registers `io` with the current thread's reactor.
+    ///
+    /// # Panics
+    /// Outside a runtime.
+    #[track_caller]
+    pub fn new(io: E) -> io::Result<PollEvented<E>> {
+        PollEvented::new_with_handle(io, &Handle::current())
+    }
+
+    /// Registers `io` with the given reactor.
+    pub fn new_with_handle(mut io: E, handle: &Handle) -> io::Result<PollEvented<E>> {
+        if handle.is_shutdown() {
+            return Err(shutdown_error());
+        }
+        let inner = &handle.inner;
+        let generation = inner.next_generation.fetch_add(1, Relaxed);
+        let shared = Arc::new(ScheduledIo::new(generation));
+        let index = inner.io.lock().insert(shared.clone());
+        let registered = inner.registry.register(
+            &mut io,
+            token(index, generation),
+            Interest::READABLE | Interest::WRITABLE,
+        );
+        if let Err(e) = registered {
+            inner.io.lock().remove(index);
+            return Err(e);
+        }
+        Ok(PollEvented {
+            io: Some(io),
+            handle: handle.clone(),
+            shared,
+            index,
+        })
+    }
+
+    /// The wrapped source.
+    pub fn get_ref(&self) -> &E {
+        self.io.as_ref().expect("source present until drop")
+    }
+
+    /// The wrapped source, mutably.
+    pub fn get_mut(&mut self) -> &mut E {
+        self.io.as_mut().expect("source present until drop")
+    }
+
+    /// The reactor this source is registered with.
+    pub fn handle(&self) -> &Handle {
+        &self.handle
+    }
+
+    /// Waits until the source is readable (or its read side closed, or in error).
+    pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<ReadyEvent>> {
+        self.poll_ready(cx, Direction::Read)
+    }
+
+    /// Waits until the source is writable (or its write side closed, or in error).
+    pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<ReadyEvent>> {
+        self.poll_ready(cx, Direction::Write)
+    }
+
+    fn poll_ready(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+    ) -> Poll<io::Result<ReadyEvent>> {
+        self.shared
+            .poll_readiness(cx, direction)
+            .map(|r| r.map_err(|()| shutdown_error()))
+    }
+
+    /// Forgets the readiness `event` reported, after an operation returned
+    /// `WouldBlock`; kept if a newer event arrived meanwhile.
+    pub fn clear_readiness(&self, event: ReadyEvent) {
+        self.shared.clear_readiness(event);
+    }
+
+    /// Runs the read operation `f` until it does not return `WouldBlock`,
+    /// waiting for readiness in between. Spends one unit of the task's budget.
+    pub fn poll_read_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        f: impl FnMut() -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        self.poll_io(cx, Direction::Read, f)
+    }
+
+    /// As [`PollEvented::poll_read_io`], for writes.
+    pub fn poll_write_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        f: impl FnMut() -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        self.poll_io(cx, Direction::Write, f)
+    }
+
+    fn poll_io<R>(
+        &self,
+        cx: &mut Context<'_>,
+        direction: Direction,
+        mut f: impl FnMut() -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        let coop = ready!(coop::poll_proceed(cx));
+        loop {
+            let event = ready!(self.poll_ready(cx, direction))?;
+            match f() {
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_readiness(event),
+                result => {
+                    coop.made_progress();
+                    return Poll::Ready(result);
+                }
+            }
+        }
+    }
+
+    /// Deregisters and returns the source.
+    pub fn into_inner(mut self) -> io::Result<E> {
+        let mut io = self.io.take().expect("source present until drop");
+        self.deregister(&mut io)?;
+        Ok(io)
+    }
+
+    fn deregister(&self, io: &mut E) -> io::Result<()> {
+        self.handle.inner.io.lock().try_remove(self.index);
+        self.handle.inner.registry.deregister(io)
+    }
+}
+
+impl<E: Source> Drop for PollEvented<E> {
+    fn drop(&mut self) {
+        if let Some(mut io) = self.io.take() {
+            // Deregistering can only fail if the source was never registered or
+            // the poller is gone; the descriptor is closed right after either way.
+            let _ = self.deregister(&mut io);
+        }
+    }
+}
+
+impl<E: Source + fmt::Debug> fmt::Debug for PollEvented<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PollEvented").field("io", &self.io).finish()
+    }
+}

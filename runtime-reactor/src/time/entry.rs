@@ -1,0 +1,64 @@
+//! The shared state of one registered timer.
+
+use super::Key;
+use parking_lot::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::*};
+use std::task::Waker;
+
+/// No key: not in the wheel.
+const NO_KEY: usize = usize::MAX;
+
+/// Held by the `Sleep` and, while registered, by the wheel.
+pub(crate) struct TimerShared {
+    /// Set by the driver (under the wheel lock) when the deadline passed.
+    fired: AtomicBool,
+    /// The wheel key while registered; read and written only under the wheel lock.
+    key: AtomicUsize,
+    waker: Mutex<Option<Waker>>,
+}
+
+impl TimerShared {
+    pub(crate) fn new(waker: Waker) -> TimerShared {
+        TimerShared {
+            fired: AtomicBool::new(false),
+            key: AtomicUsize::new(NO_KEY),
+            waker: Mutex::new(Some(waker)),
+        }
+    }
+
+    pub(crate) fn is_fired(&self) -> bool {
+        self.fired.load(Acquire)
+    }
+
+    /// Stores `waker` unless an equivalent one is stored. Returns whether the
+    /// timer fired (check after storing, so a concurrent fire is not missed).
+    pub(crate) fn register(&self, waker: &Waker) -> bool {
+        let mut slot = self.waker.lock();
+        match &*slot {
+            Some(w) if w.will_wake(waker) => {}
+            _ => *slot = Some(waker.clone()),
+        }
+        drop(slot);
+        self.is_fired()
+    }
+
+    /// Under the wheel lock.
+    pub(crate) fn key(&self) -> Option<Key> {
+        match self.key.load(Relaxed) {
+            NO_KEY => None,
+            k => Some(Key::from_raw(k)),
+        }
+    }
+
+    /// Under the wheel lock.
+    pub(crate) fn set_key(&self, key: Option<Key>) {
+        self.key.store(key.map_or(NO_KEY, Key::into_raw), Relaxed);
+    }
+
+    /// Under the wheel lock: marks the timer fired and hands out its waker.
+    pub(crate) fn fire(&self, wake: &mut Vec<Waker>) {
+        self.set_key(None);
+        self.fired.store(true, Release);
+        wake.extend(self.waker.lock().take());
+    }
+}

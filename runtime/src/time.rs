@@ -1,0 +1,20 @@
+//! Utilities for tracking time: [`sleep`], [`timeout`], [`interval`], and the
+//! runtime's [`Instant`], which can be paused in tests.
+//!
+//! ```
+//! use runtime::time::{sleep, timeout, Duration};
+//!
+//! #[runtime::main(flavor = "current_thread", start_paused = true)]
+//! async fn main() {
+//!     // With the clock paused, an idle runtime jumps to the next timer:
+//!     // this hour-long sleep finishes at once.
+//!     sleep(Duration::from_secs(3600)).await;
+//!     let slow = timeout(Duration::from_secs(1), sleep(Duration::from_secs(10))).await;
+//!     assert!(slow.is_err());
+//! }
+//! ```
+
+pub use runtime_reactor::time::{
+    advance, error, interval, interval_at, pause, resume, sleep, sleep_until, timeout, timeout_at,
+    Duration, Instant, Interval, MissedTickBehavior, Sleep, Timeout,
+};
