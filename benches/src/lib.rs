@@ -1,8 +1,9 @@
 //! Benchmarks comparing this runtime with Tokio, workload by workload.
 //!
-//! The benches live in `benches/scheduler.rs`. Each workload is one criterion
-//! group with two functions, `runtime` (this runtime) and `tokio`, built from
-//! the same code so the comparison is like for like.
+//! The benches live in `benches/scheduler.rs` and `benches/time.rs`. Each
+//! workload is one criterion group with two functions, `runtime` (this
+//! runtime) and `tokio`, built from the same code so the comparison is like
+//! for like.
 //!
 //! Run them, then summarise the results as a Markdown table:
 //!
@@ -14,13 +15,17 @@
 //! `summary` reads criterion's `target/criterion/<group>/<function>/new/estimates.json`
 //! files. It looks for `target/criterion` in the current directory and its
 //! ancestors (or under `$CARGO_TARGET_DIR`), or takes the criterion directory
-//! as its only argument.
+//! as its only argument. When the `timers_100k` bench has left its
+//! [`LATENESS_FILE`] there, `summary` adds a second table with the timer
+//! lateness that criterion cannot report.
 //!
 //! This library holds the pieces of `summary` worth testing: a small JSON
 //! reader (no serde needed for criterion's tiny files), the median lookup,
-//! duration formatting and the table rendering.
+//! duration formatting, the table rendering and the lateness file format
+//! (written by `benches/time.rs`, read by `summary`).
 
 use std::fmt;
+use std::path::PathBuf;
 
 /// A parsed JSON value.
 #[derive(Debug, Clone, PartialEq)]
@@ -303,6 +308,119 @@ pub fn format_ns(ns: f64) -> String {
     }
 }
 
+/// Where criterion writes its results when no directory is given:
+/// `$CRITERION_HOME` when set (as criterion itself does), else
+/// `$CARGO_TARGET_DIR/criterion`, else the first `target/criterion` found in
+/// the current directory or its ancestors. Only existing directories count.
+pub fn find_criterion_dir() -> Option<PathBuf> {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        let dir = PathBuf::from(home);
+        if dir.is_dir() {
+            return Some(dir);
+        }
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        let dir = PathBuf::from(target).join("criterion");
+        if dir.is_dir() {
+            return Some(dir);
+        }
+    }
+    let cwd = std::env::current_dir().ok()?;
+    cwd.ancestors()
+        .map(|dir| dir.join("target").join("criterion"))
+        .find(|dir| dir.is_dir())
+}
+
+/// The criterion group whose lateness `benches/time.rs` records.
+pub const LATENESS_GROUP: &str = "timers_100k";
+
+/// The lateness file, inside the [`LATENESS_GROUP`] directory.
+pub const LATENESS_FILE: &str = "lateness.txt";
+
+/// Max timer lateness of the `timers_100k` workload, per runtime, in
+/// nanoseconds: how long after its deadline the latest of the workload's
+/// sleeping tasks ran again (the median of that maximum over a few runs).
+///
+/// On disk ([`LATENESS_FILE`]) it is one line per measured runtime, a name
+/// and an integer number of nanoseconds:
+///
+/// ```text
+/// runtime 1234567
+/// tokio 2345678
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Lateness {
+    /// This runtime's lateness, when measured.
+    pub runtime_ns: Option<u64>,
+    /// Tokio's lateness, when measured.
+    pub tokio_ns: Option<u64>,
+}
+
+impl Lateness {
+    /// Parses the file format above. Blank lines and surrounding whitespace
+    /// are ignored; an unknown name, a repeated name, a missing or
+    /// non-integer value or extra words are errors. A runtime without a line
+    /// is `None`.
+    pub fn parse(text: &str) -> Result<Lateness, ParseError> {
+        let mut lateness = Lateness::default();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let line_offset = offset;
+            offset += line.len();
+            let error = |message: String| ParseError {
+                offset: line_offset,
+                message,
+            };
+            let mut words = line.split_whitespace();
+            let Some(name) = words.next() else {
+                continue;
+            };
+            let slot = match name {
+                "runtime" => &mut lateness.runtime_ns,
+                "tokio" => &mut lateness.tokio_ns,
+                _ => return Err(error(format!("unknown runtime `{name}`"))),
+            };
+            let value = words
+                .next()
+                .ok_or_else(|| error(format!("no value for `{name}`")))?;
+            let ns = value
+                .parse::<u64>()
+                .map_err(|_| error(format!("invalid nanoseconds `{value}` for `{name}`")))?;
+            if words.next().is_some() {
+                return Err(error(format!("extra words after `{name} {value}`")));
+            }
+            if slot.replace(ns).is_some() {
+                return Err(error(format!("`{name}` given twice")));
+            }
+        }
+        Ok(lateness)
+    }
+
+    /// The file text for the measured runtimes, in the format [`Lateness::parse`] reads.
+    pub fn to_file_text(&self) -> String {
+        let mut out = String::new();
+        for (name, ns) in [("runtime", self.runtime_ns), ("tokio", self.tokio_ns)] {
+            if let Some(ns) = ns {
+                out.push_str(&format!("{name} {ns}\n"));
+            }
+        }
+        out
+    }
+
+    /// Renders the lateness as a small Markdown table, `—` for a runtime
+    /// that was not measured.
+    pub fn render_table(&self) -> String {
+        let cell = |ns: Option<u64>| ns.map_or_else(|| "—".to_owned(), |ns| format_ns(ns as f64));
+        format!(
+            "| {LATENESS_GROUP} max lateness | runtime | tokio |\n\
+             |---|---:|---:|\n\
+             | median over runs of the max `now - deadline` | {} | {} |\n",
+            cell(self.runtime_ns),
+            cell(self.tokio_ns),
+        )
+    }
+}
+
 /// One row of the summary: a workload and its two medians, in nanoseconds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -417,6 +535,62 @@ mod tests {
              |---|---:|---:|---:|\n\
              | block_on | 50.00 ns | — | — |\n\
              | yield_many | 3.00 ms | 2.00 ms | 1.50 |\n"
+        );
+    }
+
+    #[test]
+    fn lateness_file_round_trips() {
+        let lateness = Lateness {
+            runtime_ns: Some(1_234_567),
+            tokio_ns: Some(2_000_000),
+        };
+        let text = lateness.to_file_text();
+        assert_eq!(text, "runtime 1234567\ntokio 2000000\n");
+        assert_eq!(Lateness::parse(&text).unwrap(), lateness);
+    }
+
+    #[test]
+    fn lateness_file_tolerates_whitespace_order_and_gaps() {
+        assert_eq!(
+            Lateness::parse("\n  tokio\t42  \r\n\nruntime 7").unwrap(),
+            Lateness {
+                runtime_ns: Some(7),
+                tokio_ns: Some(42),
+            }
+        );
+        assert_eq!(
+            Lateness::parse("tokio 5\n").unwrap(),
+            Lateness {
+                runtime_ns: None,
+                tokio_ns: Some(5),
+            }
+        );
+        assert_eq!(Lateness::parse("").unwrap(), Lateness::default());
+    }
+
+    #[test]
+    fn lateness_file_rejects_bad_lines() {
+        let err = Lateness::parse("runtime 1\nsmol 2\n").unwrap_err();
+        assert_eq!(err.offset, 10);
+        assert!(err.message.contains("smol"), "{err}");
+        assert!(Lateness::parse("runtime\n").is_err());
+        assert!(Lateness::parse("runtime 1.5\n").is_err());
+        assert!(Lateness::parse("runtime -1\n").is_err());
+        assert!(Lateness::parse("runtime 1 ns\n").is_err());
+        assert!(Lateness::parse("runtime 1\nruntime 2\n").is_err());
+    }
+
+    #[test]
+    fn lateness_table() {
+        let lateness = Lateness {
+            runtime_ns: Some(1_500_000),
+            tokio_ns: None,
+        };
+        assert_eq!(
+            lateness.render_table(),
+            "| timers_100k max lateness | runtime | tokio |\n\
+             |---|---:|---:|\n\
+             | median over runs of the max `now - deadline` | 1.50 ms | — |\n"
         );
     }
 }

@@ -379,7 +379,9 @@ impl Runtime {
         self.shutdown(Some(timeout));
     }
 
-    fn shutdown(&mut self, blocking_timeout: Option<Duration>) {
+    /// Shuts down in place (as drop does), waiting at most `blocking_timeout`
+    /// (or indefinitely) for blocking threads. Later calls do nothing.
+    pub fn shutdown(&mut self, blocking_timeout: Option<Duration>) {
         if std::mem::replace(&mut self.shut_down, true) {
             return;
         }

@@ -30,7 +30,13 @@ pub(crate) struct Inner {
     pub(crate) next_wake: AtomicU64,
     park_state: AtomicU8,
     pub(crate) shutdown: AtomicBool,
+    /// Runs blocking jobs (name resolution) on the runtime's blocking pool;
+    /// set by the facade, which owns both pieces, and cleared at shutdown.
+    blocking: Mutex<Option<BlockingSpawner>>,
 }
+
+/// Hands a blocking job to the runtime's blocking pool.
+pub type BlockingSpawner = Arc<dyn Fn(Box<dyn FnOnce() + Send>) + Send + Sync>;
 
 /// Whether the driver is blocked in the poller; lets `unpark` skip the
 /// wake-up syscall when the driver is awake anyway.
@@ -62,6 +68,7 @@ impl Handle {
                 next_wake: AtomicU64::new(u64::MAX),
                 park_state: AtomicU8::new(EMPTY),
                 shutdown: AtomicBool::new(false),
+                blocking: Mutex::new(None),
             }),
         }
     }
@@ -124,6 +131,25 @@ impl Handle {
 
     pub(crate) fn is_shutdown(&self) -> bool {
         self.inner.shutdown.load(Acquire)
+    }
+
+    /// Sets (or with `None`, clears) how blocking jobs reach the blocking pool.
+    pub fn set_blocking_spawner(&self, spawner: Option<BlockingSpawner>) {
+        *self.inner.blocking.lock() = spawner;
+    }
+
+    /// Runs `job` on the blocking pool, or on a new thread when no pool is set.
+    pub fn spawn_blocking_job(&self, job: Box<dyn FnOnce() + Send>) {
+        let spawner = self.inner.blocking.lock().clone();
+        match spawner {
+            Some(spawn) => spawn(job),
+            None => {
+                // No runtime pool (a bare reactor, in tests): a thread per job.
+                let _ = std::thread::Builder::new()
+                    .name("runtime-blocking".into())
+                    .spawn(job);
+            }
+        }
     }
 
     /// True when both handles refer to the same reactor.

@@ -41,4 +41,4 @@ pub mod io;
 pub mod time;
 
 pub use driver::{Driver, DriverThread};
-pub use handle::{EnterGuard, Handle};
+pub use handle::{BlockingSpawner, EnterGuard, Handle};

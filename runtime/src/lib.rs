@@ -34,6 +34,8 @@
 
 mod builder;
 mod handle;
+pub mod io;
+pub mod net;
 mod rt;
 pub mod task;
 pub mod time;

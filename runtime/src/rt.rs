@@ -45,6 +45,13 @@ impl Runtime {
             inner: inner.handle().clone(),
             reactor,
         };
+        // Host-name lookups of the net types run on this runtime's blocking pool.
+        let blocking = inner.handle().clone();
+        handle
+            .reactor
+            .set_blocking_spawner(Some(std::sync::Arc::new(move |job| {
+                drop(blocking.spawn_blocking(job));
+            })));
         Runtime {
             inner,
             handle,
@@ -95,20 +102,30 @@ impl Runtime {
 
     /// Shuts down, waiting at most `timeout` for running blocking closures;
     /// any still running are left to finish on their own threads.
-    pub fn shutdown_timeout(self, timeout: Duration) {
-        let Runtime {
-            inner,
-            handle,
-            driver_thread,
-        } = self;
-        inner.shutdown_timeout(timeout);
-        drop(handle);
-        drop(driver_thread);
+    pub fn shutdown_timeout(mut self, timeout: Duration) {
+        self.shutdown(Some(timeout));
+    }
+
+    /// Stops the scheduler (dropping its tasks, whose timers and sockets leave
+    /// the reactor), then the reactor. Idempotent.
+    fn shutdown(&mut self, blocking_timeout: Option<Duration>) {
+        // The reactor's blocking spawner holds the scheduler: drop the cycle.
+        self.handle.reactor.set_blocking_spawner(None);
+        self.inner.shutdown(blocking_timeout);
+        if let Some(mut driver) = self.driver_thread.take() {
+            driver.shutdown();
+        }
     }
 
     /// Shuts down without waiting for blocking closures.
     pub fn shutdown_background(self) {
         self.shutdown_timeout(Duration::ZERO);
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        self.shutdown(None);
     }
 }
 

@@ -8,32 +8,24 @@
 //! For every group directory under the criterion output directory it reads
 //! `runtime/new/estimates.json` and `tokio/new/estimates.json` and reports
 //! the two medians and their ratio. Without an argument the directory is
-//! `$CARGO_TARGET_DIR/criterion` when that variable is set, otherwise the
+//! `$CRITERION_HOME` or `$CARGO_TARGET_DIR/criterion` when set, otherwise the
 //! first `target/criterion` found in the current directory or its ancestors.
+//!
+//! When `timers_100k/lateness.txt` is there too (written by `benches/time.rs`,
+//! format in [`benches::Lateness`]), a second table shows the max timer
+//! lateness of each runtime.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::{env, fs};
 
-use benches::{median_ns, render_table, Row};
+use benches::{
+    find_criterion_dir, median_ns, render_table, Lateness, Row, LATENESS_FILE, LATENESS_GROUP,
+};
 
 /// The two functions every group is expected to hold.
 const FUNCTIONS: [&str; 2] = ["runtime", "tokio"];
-
-/// Finds the criterion output directory when none was given.
-fn find_criterion_dir() -> Option<PathBuf> {
-    if let Some(target) = env::var_os("CARGO_TARGET_DIR") {
-        let dir = PathBuf::from(target).join("criterion");
-        if dir.is_dir() {
-            return Some(dir);
-        }
-    }
-    let cwd = env::current_dir().ok()?;
-    cwd.ancestors()
-        .map(|dir| dir.join("target").join("criterion"))
-        .find(|dir| dir.is_dir())
-}
 
 /// The median of `<group>/<function>/new/estimates.json`, if present.
 ///
@@ -44,6 +36,22 @@ fn read_median(group_dir: &Path, function: &str) -> Option<f64> {
     let text = fs::read_to_string(&path).ok()?;
     match median_ns(&text) {
         Ok(ns) => Some(ns),
+        Err(err) => {
+            eprintln!("warning: {}: {err}", path.display());
+            None
+        }
+    }
+}
+
+/// The lateness recorded by the `timers_100k` bench, if its file is present.
+///
+/// A file that exists but cannot be read or parsed is reported on stderr and
+/// treated as missing.
+fn read_lateness(dir: &Path) -> Option<Lateness> {
+    let path = dir.join(LATENESS_GROUP).join(LATENESS_FILE);
+    let text = fs::read_to_string(&path).ok()?;
+    match Lateness::parse(&text) {
+        Ok(lateness) => Some(lateness),
         Err(err) => {
             eprintln!("warning: {}: {err}", path.display());
             None
@@ -108,5 +116,9 @@ fn main() -> ExitCode {
 
     let rows: Vec<Row> = rows.into_values().collect();
     print!("{}", render_table(&rows));
+    if let Some(lateness) = read_lateness(&dir) {
+        println!();
+        print!("{}", lateness.render_table());
+    }
     ExitCode::SUCCESS
 }

@@ -113,6 +113,14 @@ impl<E: Source> PollEvented<E> {
             .map(|r| r.map_err(|()| shutdown_error()))
     }
 
+    /// The readiness currently recorded for `direction`, without registering
+    /// a waker (for `try_*` operations).
+    pub fn ready_now(&self, direction: Direction) -> io::Result<Option<ReadyEvent>> {
+        self.shared
+            .ready_now(direction)
+            .map_err(|()| shutdown_error())
+    }
+
     /// Forgets the readiness `event` reported, after an operation returned
     /// `WouldBlock`; kept if a newer event arrived meanwhile.
     pub fn clear_readiness(&self, event: ReadyEvent) {

@@ -186,7 +186,7 @@ impl ScheduledIo {
     }
 
     /// The readiness for `direction` if any flag is set; `Err` after shutdown.
-    fn ready_now(&self, direction: Direction) -> Result<Option<ReadyEvent>, ()> {
+    pub(crate) fn ready_now(&self, direction: Direction) -> Result<Option<ReadyEvent>, ()> {
         let curr = self.readiness.load(Acquire);
         if curr & SHUTDOWN != 0 {
             return Err(());

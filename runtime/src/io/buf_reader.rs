@@ -1,0 +1,125 @@
+//! [`BufReader`]: buffering for a reader.
+
+use super::DEFAULT_BUF_SIZE;
+use futures_io::{AsyncBufRead, AsyncRead, AsyncWrite};
+use std::io::{self, IoSlice};
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+/// Adds a buffer to a reader, so that many small reads (or
+/// [`AsyncBufReadExt`](super::AsyncBufReadExt) line reading) cost few reads of
+/// the inner reader.
+///
+/// A read at least as large as the buffer, made while the buffer is empty,
+/// goes straight to the inner reader. Writes pass through to the inner type
+/// unbuffered when it is also a writer.
+#[derive(Debug)]
+pub struct BufReader<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    /// `buf[pos..filled]` is read but not yet consumed.
+    pos: usize,
+    filled: usize,
+}
+
+impl<R> BufReader<R> {
+    /// Wraps `inner` with an 8 KiB buffer.
+    pub fn new(inner: R) -> Self {
+        Self::with_capacity(DEFAULT_BUF_SIZE, inner)
+    }
+
+    /// Wraps `inner` with a buffer of `capacity` bytes.
+    pub fn with_capacity(capacity: usize, inner: R) -> Self {
+        BufReader {
+            inner,
+            buf: vec![0; capacity].into_boxed_slice(),
+            pos: 0,
+            filled: 0,
+        }
+    }
+
+    /// The wrapped reader.
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
+    /// The wrapped reader, mutably. Reading from it directly skips whatever
+    /// is buffered.
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
+    /// Unwraps the reader; buffered data is lost.
+    pub fn into_inner(self) -> R {
+        self.inner
+    }
+
+    /// The data read from the inner reader but not yet consumed.
+    pub fn buffer(&self) -> &[u8] {
+        &self.buf[self.pos..self.filled]
+    }
+
+    /// The buffer's size.
+    pub fn capacity(&self) -> usize {
+        self.buf.len()
+    }
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for BufReader<R> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        out: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        if self.pos == self.filled && out.len() >= self.buf.len() {
+            return Pin::new(&mut self.inner).poll_read(cx, out);
+        }
+        let available = ready!(self.as_mut().poll_fill_buf(cx))?;
+        let n = available.len().min(out.len());
+        out[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Poll::Ready(Ok(n))
+    }
+}
+
+impl<R: AsyncRead + Unpin> AsyncBufRead for BufReader<R> {
+    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+        let this = self.get_mut();
+        if this.pos == this.filled {
+            let n = ready!(Pin::new(&mut this.inner).poll_read(cx, &mut this.buf))?;
+            this.pos = 0;
+            this.filled = n;
+        }
+        Poll::Ready(Ok(&this.buf[this.pos..this.filled]))
+    }
+
+    fn consume(mut self: Pin<&mut Self>, amt: usize) {
+        self.pos = (self.pos + amt).min(self.filled);
+    }
+}
+
+impl<R: AsyncWrite + Unpin> AsyncWrite for BufReader<R> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_close(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_close(cx)
+    }
+}

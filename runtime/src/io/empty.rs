@@ -1,0 +1,35 @@
+//! [`empty`]: a reader with no data.
+
+use futures_io::{AsyncBufRead, AsyncRead};
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// A reader that is always at end of stream; created by [`empty`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Empty {
+    _private: (),
+}
+
+/// Returns a reader that is always at end of stream.
+pub fn empty() -> Empty {
+    Empty { _private: () }
+}
+
+impl AsyncRead for Empty {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        _: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        Poll::Ready(Ok(0))
+    }
+}
+
+impl AsyncBufRead for Empty {
+    fn poll_fill_buf(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+        Poll::Ready(Ok(&[]))
+    }
+
+    fn consume(self: Pin<&mut Self>, _: usize) {}
+}

@@ -1,0 +1,79 @@
+//! Async I/O helpers in the shape of `tokio::io`, built on the runtime-neutral
+//! [`futures-io`](https://docs.rs/futures-io) traits.
+//!
+//! The traits ([`AsyncRead`], [`AsyncWrite`], [`AsyncBufRead`],
+//! [`AsyncSeek`]) are re-exported from `futures-io`; the extension traits
+//! ([`AsyncReadExt`], [`AsyncWriteExt`], [`AsyncBufReadExt`]) add the
+//! `read_exact`/`write_all`/`read_line`-style methods, each returning a named
+//! future. Around them: buffering ([`BufReader`], [`BufWriter`]), copying
+//! ([`copy`], [`copy_buf`], [`copy_bidirectional`]), [`split`], and an
+//! in-memory pipe, [`duplex`], which is handy for tests.
+//!
+//! The adapters implement the I/O traits when the wrapped type is `Unpin`,
+//! which every socket and file type is; wrap anything else in `Box::pin` first.
+//!
+//! ```
+//! use runtime::io::{self, AsyncBufReadExt, AsyncWriteExt, BufReader};
+//!
+//! #[runtime::main(flavor = "current_thread")]
+//! async fn main() -> io::Result<()> {
+//!     let (mut client, server) = io::duplex(64);
+//!     client.write_all(b"hello\nworld\n").await?;
+//!     client.shutdown().await?;
+//!     let mut lines = BufReader::new(server).lines();
+//!     assert_eq!(lines.next_line().await?.as_deref(), Some("hello"));
+//!     assert_eq!(lines.next_line().await?.as_deref(), Some("world"));
+//!     assert_eq!(lines.next_line().await?, None);
+//!     Ok(())
+//! }
+//! ```
+
+mod buf_read_ext;
+mod buf_reader;
+mod buf_writer;
+mod chain;
+mod copy;
+mod copy_bidirectional;
+mod duplex;
+mod empty;
+mod lines;
+mod read_ext;
+mod repeat;
+mod sink;
+mod split;
+mod take;
+mod write_ext;
+
+pub use buf_read_ext::{AsyncBufReadExt, ReadLine, ReadUntil};
+pub use buf_reader::BufReader;
+pub use buf_writer::BufWriter;
+pub use chain::Chain;
+pub use copy::{copy, copy_buf};
+pub use copy_bidirectional::copy_bidirectional;
+pub use duplex::{duplex, DuplexStream};
+pub use empty::{empty, Empty};
+pub use futures_io::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
+pub use lines::Lines;
+pub use read_ext::{
+    AsyncReadExt, Read, ReadExact, ReadToEnd, ReadToString, ReadU16, ReadU32, ReadU64, ReadU8,
+};
+pub use repeat::{repeat, Repeat};
+pub use sink::{sink, Sink};
+pub use split::{split, ReadHalf, WriteHalf};
+pub use std::io::{Error, ErrorKind, IoSlice, IoSliceMut, Result};
+pub use take::Take;
+pub use write_ext::{
+    AsyncWriteExt, Flush, Shutdown, Write, WriteAll, WriteU16, WriteU32, WriteU64, WriteU8,
+    WriteVectored,
+};
+
+/// Size of the buffers used by [`BufReader`], [`BufWriter`] and [`copy`].
+const DEFAULT_BUF_SIZE: usize = 8 * 1024;
+
+fn write_zero() -> Error {
+    Error::new(ErrorKind::WriteZero, "failed to write the whole buffer")
+}
+
+fn invalid_utf8() -> Error {
+    Error::new(ErrorKind::InvalidData, "stream did not contain valid UTF-8")
+}

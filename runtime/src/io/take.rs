@@ -1,0 +1,87 @@
+//! [`Take`]: a reader limited to a number of bytes.
+
+use futures_io::{AsyncBufRead, AsyncRead};
+use std::io;
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+/// Reader adapter that reports end of stream after a limit; created by
+/// [`AsyncReadExt::take`](super::AsyncReadExt::take).
+#[derive(Debug)]
+pub struct Take<R> {
+    inner: R,
+    limit: u64,
+}
+
+impl<R> Take<R> {
+    pub(super) fn new(inner: R, limit: u64) -> Self {
+        Take { inner, limit }
+    }
+
+    /// How many bytes may still be read before end of stream.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// Sets the number of bytes that may still be read.
+    pub fn set_limit(&mut self, limit: u64) {
+        self.limit = limit;
+    }
+
+    /// The wrapped reader.
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
+
+    /// The wrapped reader, mutably. Reading from it directly bypasses the
+    /// limit.
+    pub fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+
+    /// Unwraps the reader.
+    pub fn into_inner(self) -> R {
+        self.inner
+    }
+
+    /// Caps a buffer length at the limit.
+    fn cap(&self, len: usize) -> usize {
+        usize::try_from(self.limit).map_or(len, |limit| limit.min(len))
+    }
+}
+
+impl<R: AsyncRead + Unpin> AsyncRead for Take<R> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        if this.limit == 0 {
+            return Poll::Ready(Ok(0));
+        }
+        let max = this.cap(buf.len());
+        let n = ready!(Pin::new(&mut this.inner).poll_read(cx, &mut buf[..max]))?;
+        this.limit = this.limit.saturating_sub(n as u64);
+        Poll::Ready(Ok(n))
+    }
+}
+
+impl<R: AsyncBufRead + Unpin> AsyncBufRead for Take<R> {
+    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+        let this = self.get_mut();
+        if this.limit == 0 {
+            return Poll::Ready(Ok(&[]));
+        }
+        let max = this.cap(usize::MAX);
+        let buf = ready!(Pin::new(&mut this.inner).poll_fill_buf(cx))?;
+        Poll::Ready(Ok(&buf[..buf.len().min(max)]))
+    }
+
+    fn consume(self: Pin<&mut Self>, amt: usize) {
+        let this = self.get_mut();
+        let amt = this.cap(amt);
+        this.limit -= amt as u64;
+        Pin::new(&mut this.inner).consume(amt);
+    }
+}

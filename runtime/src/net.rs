@@ -1,0 +1,34 @@
+//! TCP, UDP and Unix-domain sockets.
+//!
+//! The streams implement the `futures-io` traits ([`crate::io::AsyncRead`],
+//! [`crate::io::AsyncWrite`]); closing one shuts down its write side only.
+//!
+//! ```
+//! use runtime::io::{AsyncReadExt, AsyncWriteExt};
+//! use runtime::net::{TcpListener, TcpStream};
+//!
+//! #[runtime::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let listener = TcpListener::bind("127.0.0.1:0").await?;
+//!     let addr = listener.local_addr()?;
+//!     runtime::spawn(async move {
+//!         let (mut socket, _) = listener.accept().await.unwrap();
+//!         let mut buf = [0; 5];
+//!         socket.read_exact(&mut buf).await.unwrap();
+//!         socket.write_all(&buf).await.unwrap();
+//!     });
+//!     let mut stream = TcpStream::connect(addr).await?;
+//!     stream.write_all(b"hello").await?;
+//!     let mut reply = [0; 5];
+//!     stream.read_exact(&mut reply).await?;
+//!     assert_eq!(&reply, b"hello");
+//!     Ok(())
+//! }
+//! ```
+
+pub use runtime_net::tcp;
+#[cfg(unix)]
+pub use runtime_net::unix;
+pub use runtime_net::{TcpListener, TcpSocket, TcpStream, ToSocketAddrs, UdpSocket};
+#[cfg(unix)]
+pub use runtime_net::{UnixDatagram, UnixListener, UnixStream};
