@@ -55,7 +55,7 @@ impl Driver {
     /// I/O became ready or whose timer is due.
     pub fn turn(&mut self, max_wait: Option<Duration>) {
         let inner = &self.handle.inner;
-        let next_timer = inner.timers.lock().next_expiration();
+        let next_timer = inner.timers.lock().wheel.next_expiration();
         inner
             .next_wake
             .store(next_timer.unwrap_or(u64::MAX), Release);
@@ -126,8 +126,8 @@ impl Driver {
             io.shutdown(&mut self.wake);
         }
         {
-            let mut wheel = inner.timers.lock();
-            wheel.poll(u64::MAX, &mut self.fired);
+            let mut timers = inner.timers.lock();
+            timers.wheel.poll(u64::MAX, &mut self.fired);
             for timer in self.fired.drain(..) {
                 timer.fire(&mut self.wake);
             }
@@ -146,8 +146,8 @@ impl Handle {
         wake: &mut Vec<Waker>,
     ) {
         let now = self.inner.clock.now_tick();
-        let mut wheel = self.inner.timers.lock();
-        wheel.poll(now, fired);
+        let mut timers = self.inner.timers.lock();
+        timers.wheel.poll(now, fired);
         for timer in fired.iter() {
             timer.fire(wake);
         }

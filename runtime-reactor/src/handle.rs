@@ -1,7 +1,7 @@
 //! The shared state of one reactor, and which reactor the current thread uses.
 
 use crate::io::ScheduledIo;
-use crate::time::{Clock, TimerShared, Wheel};
+use crate::time::{Clock, Timers};
 use parking_lot::Mutex;
 use slab::Slab;
 use std::cell::RefCell;
@@ -23,7 +23,7 @@ pub(crate) struct Inner {
     /// Makes each registration's token unique, so a reused slab slot never
     /// receives the previous source's events.
     pub(crate) next_generation: AtomicU64,
-    pub(crate) timers: Mutex<Wheel<Arc<TimerShared>>>,
+    pub(crate) timers: Mutex<Timers>,
     pub(crate) clock: Clock,
     /// The tick the driver sleeps until (`u64::MAX`: no timer). A timer due
     /// earlier must unpark it.
@@ -63,7 +63,7 @@ impl Handle {
                 waker,
                 io: Mutex::new(Slab::new()),
                 next_generation: AtomicU64::new(0),
-                timers: Mutex::new(Wheel::new()),
+                timers: Mutex::new(Timers::new()),
                 clock: Clock::new(),
                 next_wake: AtomicU64::new(u64::MAX),
                 park_state: AtomicU8::new(EMPTY),
@@ -164,7 +164,7 @@ impl Handle {
 
     /// Number of timers waiting in the wheel (diagnostics, tests).
     pub fn num_timers(&self) -> usize {
-        self.inner.timers.lock().len()
+        self.inner.timers.lock().wheel.len()
     }
 }
 

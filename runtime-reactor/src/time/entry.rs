@@ -8,6 +8,50 @@ use std::task::Waker;
 /// No key: not in the wheel.
 const NO_KEY: usize = usize::MAX;
 
+/// The timer wheel and a cache of timer entries for reuse, behind one lock.
+pub(crate) struct Timers {
+    pub(crate) wheel: super::Wheel<std::sync::Arc<TimerShared>>,
+    /// Entries of dropped `Sleep`s, reused by the next registrations so the
+    /// common "arm a timeout, cancel it" path does not allocate.
+    free: Vec<std::sync::Arc<TimerShared>>,
+}
+
+/// Cached entries at most: enough for a burst of concurrent timeouts to be
+/// recycled, small enough (about 8 KiB of pointers) to be irrelevant at rest.
+/// Chosen here, not measured.
+const MAX_FREE_ENTRIES: usize = 1024;
+
+impl Timers {
+    pub(crate) fn new() -> Timers {
+        Timers {
+            wheel: super::Wheel::new(),
+            free: Vec::new(),
+        }
+    }
+
+    /// A fresh (unfired, unregistered) entry holding `waker`.
+    pub(crate) fn entry(&mut self, waker: &Waker) -> std::sync::Arc<TimerShared> {
+        match self.free.pop() {
+            Some(entry) => {
+                entry.fired.store(false, Relaxed);
+                *entry.waker.lock() = Some(waker.clone());
+                entry
+            }
+            None => std::sync::Arc::new(TimerShared::new(waker.clone())),
+        }
+    }
+
+    /// Takes back an entry its `Sleep` no longer uses, if nothing else holds it.
+    pub(crate) fn recycle(&mut self, entry: std::sync::Arc<TimerShared>) {
+        // Only the caller's reference left (the driver may briefly hold fired
+        // entries): nobody can observe the reset.
+        if std::sync::Arc::strong_count(&entry) == 1 && self.free.len() < MAX_FREE_ENTRIES {
+            entry.waker.lock().take();
+            self.free.push(entry);
+        }
+    }
+}
+
 /// Held by the `Sleep` and, while registered, by the wheel.
 pub(crate) struct TimerShared {
     /// Set by the driver (under the wheel lock) when the deadline passed.

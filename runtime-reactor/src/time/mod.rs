@@ -14,7 +14,7 @@ mod timeout;
 mod wheel;
 
 pub(crate) use clock::Clock;
-pub(crate) use entry::TimerShared;
+pub(crate) use entry::{TimerShared, Timers};
 pub use instant::Instant;
 pub use interval::{interval, interval_at, Interval, MissedTickBehavior};
 pub use sleep::{sleep, sleep_until, Sleep};

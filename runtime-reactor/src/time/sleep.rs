@@ -1,6 +1,7 @@
 //! `Sleep`: a future that completes at a deadline.
 
 use super::{Duration, Instant, TimerShared};
+
 use crate::Handle;
 use runtime_core::coop;
 use std::fmt;
@@ -78,15 +79,13 @@ impl Sleep {
         let Some(entry) = self.entry.take() else {
             return;
         };
-        if entry.is_fired() {
-            return;
-        }
-        let mut wheel = self.handle.inner.timers.lock();
+        let mut timers = self.handle.inner.timers.lock();
         // Checked under the lock: the driver fires (and clears the key) under it too.
         if let Some(key) = entry.key() {
-            wheel.remove(key);
+            timers.wheel.remove(key);
             entry.set_key(None);
         }
+        timers.recycle(entry);
     }
 
     fn poll_elapsed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
@@ -103,18 +102,21 @@ impl Sleep {
             "a timer was polled after its runtime shut down: the runtime that created this \
              `Sleep` no longer runs timers"
         );
+        // No clock read here: a deadline the wheel has already passed is
+        // refused by `insert`; one that passed since the last driver turn is
+        // due at the next turn, which the unpark below brings forward.
         let deadline = inner.clock.deadline_tick(self.deadline.into_std());
-        if deadline <= inner.clock.now_tick() {
-            return Poll::Ready(());
-        }
-        let entry = Arc::new(TimerShared::new(cx.waker().clone()));
-        let mut wheel = inner.timers.lock();
-        match wheel.insert(deadline, entry.clone()) {
+        let mut timers = inner.timers.lock();
+        let entry = timers.entry(cx.waker());
+        match timers.wheel.insert(deadline, entry.clone()) {
             Ok(key) => entry.set_key(Some(key)),
-            // Due by the wheel's own clock already.
-            Err(_) => return Poll::Ready(()),
+            Err(_) => {
+                // Due by the wheel's own clock already.
+                timers.recycle(entry);
+                return Poll::Ready(());
+            }
         }
-        drop(wheel);
+        drop(timers);
         self.entry = Some(entry);
         if deadline < inner.next_wake.load(Acquire) {
             // The driver sleeps past this deadline: make it recompute.
