@@ -151,6 +151,31 @@ impl<S: Schedule> fmt::Debug for Notified<S> {
     }
 }
 
+/// As [`spawn`], for a future that is not `Send` (a `LocalSet` task).
+///
+/// # Safety
+/// The caller must poll the task (run its `Notified`s) and shut it down only on
+/// the thread that called this, and must shut it down (for example through
+/// [`OwnedTasks::close_and_shutdown_all`]) before that thread exits, so the
+/// future is never polled or dropped on another thread. The output is only
+/// moved out through the `JoinHandle`, which is `!Send` when the output is.
+pub unsafe fn spawn_local<F, S>(
+    future: F,
+    scheduler: S,
+) -> (Task<S>, Notified<S>, JoinHandle<F::Output>)
+where
+    F: Future + 'static,
+    F::Output: 'static,
+    S: Schedule,
+{
+    let raw = RawTask::from_raw(Cell::allocate(future, scheduler));
+    (
+        Task::from_raw(raw),
+        Notified(Task::from_raw(raw)),
+        JoinHandle::new(raw),
+    )
+}
+
 /// Allocates a task for `future`, to be scheduled by `scheduler`. Returns the
 /// owner reference (bind it with [`OwnedTasks::bind`]), the first run-queue entry,
 /// and the `JoinHandle`.
@@ -160,10 +185,7 @@ where
     F::Output: Send + 'static,
     S: Schedule,
 {
-    let raw = RawTask::from_raw(Cell::allocate(future, scheduler));
-    (
-        Task::from_raw(raw),
-        Notified(Task::from_raw(raw)),
-        JoinHandle::new(raw),
-    )
+    // SAFETY: the future and its output are `Send`, so polling or dropping
+    // them on any thread is sound; `spawn_local`'s restrictions do not apply.
+    unsafe { spawn_local(future, scheduler) }
 }

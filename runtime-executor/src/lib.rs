@@ -32,9 +32,11 @@ mod block_on;
 mod blocking;
 mod context;
 mod current_thread;
+mod local;
 mod multi_thread;
 mod park;
 
+pub use local::{spawn_local, LocalSet};
 pub use park::ThreadParker;
 pub use runtime_core::{AbortHandle, JoinError, JoinHandle, Park, Unpark};
 

@@ -664,3 +664,87 @@ fn idle_runtime_burns_no_cpu() {
     assert!(used <= 2, "idle workers used {used} ticks of CPU in 500 ms");
     drop(rt);
 }
+
+#[test]
+fn local_set_runs_non_send_tasks_on_its_thread() {
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let rt = current();
+    let local = task::LocalSet::new();
+    let counter = Rc::new(Cell::new(0));
+    let total = local.block_on(&rt, {
+        let counter = counter.clone();
+        async move {
+            let me = thread::current().id();
+            let mut handles = Vec::new();
+            for i in 1..=10 {
+                let c = counter.clone();
+                handles.push(task::spawn_local(async move {
+                    task::yield_now().await;
+                    assert_eq!(thread::current().id(), me);
+                    c.set(c.get() + i);
+                    i
+                }));
+            }
+            let mut sum = 0;
+            for h in handles {
+                sum += h.await.unwrap();
+            }
+            sum
+        }
+    });
+    assert_eq!(total, 55);
+    assert_eq!(counter.get(), 55);
+}
+
+#[test]
+fn local_set_woken_from_another_thread_and_awaited_to_completion() {
+    let rt = multi(2);
+    let local = task::LocalSet::new();
+    let (tx, rx) = mpsc::channel::<u32>();
+    let got = Arc::new(Mutex::new(None));
+    let g = got.clone();
+    local.spawn_local(async move {
+        // Held across the await: this task is not Send.
+        let not_send = std::rc::Rc::new(1);
+        // Woken from a blocking-pool thread when the closure completes.
+        let v = runtime::spawn_blocking(move || rx.recv().unwrap())
+            .await
+            .unwrap();
+        *g.lock().unwrap() = Some(v * *not_send);
+    });
+    thread::spawn(move || tx.send(7).unwrap());
+    rt.block_on(local);
+    assert_eq!(*got.lock().unwrap(), Some(7));
+}
+
+#[test]
+fn dropping_local_set_drops_its_pending_tasks() {
+    let rt = current();
+    let dropped = Arc::new(AtomicBool::new(false));
+    let flag = DropFlag(dropped.clone());
+    let local = task::LocalSet::new();
+    let h = local.spawn_local(async move {
+        let _flag = flag;
+        std::future::pending::<()>().await
+    });
+    local.block_on(&rt, task::yield_now());
+    drop(local);
+    assert!(dropped.load(SeqCst));
+    assert!(foreign_block_on(h).unwrap_err().is_cancelled());
+}
+
+#[test]
+fn spawn_local_outside_a_local_set_panics_with_clear_message() {
+    let rt = current();
+    let err = rt
+        .block_on(async {
+            runtime::spawn(async {
+                drop(task::spawn_local(async {}));
+            })
+            .await
+        })
+        .unwrap_err();
+    let msg = panic_message(&*err.into_panic());
+    assert!(msg.contains("LocalSet"), "{msg}");
+}

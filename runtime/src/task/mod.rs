@@ -1,8 +1,10 @@
 //! Tasks: spawning, joining, yielding.
 
 mod join_set;
+mod local;
 
 pub use join_set::JoinSet;
+pub use local::{spawn_local, LocalSet};
 pub use runtime_core::{AbortHandle, JoinError, JoinHandle};
 
 use std::future::Future;

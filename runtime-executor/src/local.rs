@@ -1,0 +1,235 @@
+//! `LocalSet`: tasks that are not `Send`, run on the thread that owns the set.
+//!
+//! A `LocalSet` is itself driven like a future (by `run_until`, by awaiting
+//! it, or by `block_on`). Its tasks live in its own owned list and queue; a
+//! waker fired from any thread pushes onto that queue and wakes whoever is
+//! driving the set. Tasks are only ever polled inside the set's own poll, on
+//! its owning thread, and are dropped there when the set is dropped, which is
+//! what makes running `!Send` futures sound.
+
+use runtime_core::{JoinHandle, Notified, OwnedTasks, Schedule, Task};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll, Waker};
+
+/// Local tasks run per poll of the set before it yields to its own executor,
+/// so a busy set cannot starve the tasks around it. Same order as the
+/// schedulers' event interval (61, borrowed from Tokio); not measured here.
+const MAX_TASKS_PER_POLL: usize = 61;
+
+/// A set of `!Send` tasks executed on the current thread.
+pub struct LocalSet {
+    shared: Arc<Shared>,
+    /// `LocalSet` must stay on its thread.
+    _not_send: PhantomData<*const ()>,
+}
+
+struct Shared {
+    queue: Mutex<Queue>,
+    owned: OwnedTasks<LocalScheduler>,
+}
+
+#[derive(Default)]
+struct Queue {
+    tasks: VecDeque<Notified<LocalScheduler>>,
+    /// The task (or `block_on`) currently driving the set.
+    driver: Option<Waker>,
+    closed: bool,
+}
+
+#[derive(Clone)]
+struct LocalScheduler(Arc<Shared>);
+
+impl Schedule for LocalScheduler {
+    fn schedule(&self, task: Notified<Self>) {
+        let mut queue = lock(&self.0.queue);
+        if queue.closed {
+            drop(queue);
+            // The set is gone; its tasks were cancelled when it dropped.
+            return drop(task);
+        }
+        queue.tasks.push_back(task);
+        let driver = queue.driver.clone();
+        drop(queue);
+        if let Some(waker) = driver {
+            waker.wake();
+        }
+    }
+
+    fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
+        self.0.owned.remove(task)
+    }
+}
+
+fn lock(queue: &Mutex<Queue>) -> std::sync::MutexGuard<'_, Queue> {
+    // No user code runs under this lock; a poisoned lock holds valid data.
+    queue.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+thread_local! {
+    /// The set being polled on this thread, for `spawn_local`.
+    static CURRENT: RefCell<Option<Arc<Shared>>> = const { RefCell::new(None) };
+}
+
+impl LocalSet {
+    /// An empty set.
+    pub fn new() -> LocalSet {
+        LocalSet {
+            shared: Arc::new(Shared {
+                queue: Mutex::new(Queue::default()),
+                owned: OwnedTasks::new(1),
+            }),
+            _not_send: PhantomData,
+        }
+    }
+
+    /// Spawns a `!Send` task onto this set; it runs when the set is driven.
+    pub fn spawn_local<F>(&self, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + 'static,
+        F::Output: 'static,
+    {
+        spawn_on(&self.shared, future)
+    }
+
+    /// Runs `future` and this set's tasks until `future` completes.
+    ///
+    /// Cancel safety: dropping it stops driving the set; its tasks stay queued
+    /// and run the next time the set is driven.
+    pub async fn run_until<F: Future>(&self, future: F) -> F::Output {
+        let mut future = std::pin::pin!(future);
+        std::future::poll_fn(|cx| {
+            let _enter = Enter::new(&self.shared);
+            if let Poll::Ready(v) = future.as_mut().poll(cx) {
+                return Poll::Ready(v);
+            }
+            self.tick(cx);
+            // The future may have been woken by a local task that just ran.
+            future.as_mut().poll(cx)
+        })
+        .await
+    }
+
+    /// Runs a batch of queued tasks; re-wakes the driver if more remain.
+    fn tick(&self, cx: &mut Context<'_>) {
+        {
+            let mut queue = lock(&self.shared.queue);
+            if !queue
+                .driver
+                .as_ref()
+                .is_some_and(|w| w.will_wake(cx.waker()))
+            {
+                queue.driver = Some(cx.waker().clone());
+            }
+        }
+        for _ in 0..MAX_TASKS_PER_POLL {
+            let task = lock(&self.shared.queue).tasks.pop_front();
+            match task {
+                Some(task) => task.run(),
+                None => return,
+            }
+        }
+        // Out of turns with work left: yield, and come back for the rest.
+        cx.waker().wake_by_ref();
+    }
+}
+
+fn spawn_on<F>(shared: &Arc<Shared>, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    // SAFETY: the task is run only by `LocalSet::tick`, which runs on the
+    // set's thread (`LocalSet` is `!Send`), and is shut down by the set's
+    // `Drop` on that same thread, so the future never leaves it.
+    let (task, notified, join) =
+        unsafe { runtime_core::spawn_local(future, LocalScheduler(shared.clone())) };
+    if let Some(notified) = shared.owned.bind(task, notified) {
+        LocalScheduler(shared.clone()).schedule(notified);
+    }
+    join
+}
+
+/// Spawns a `!Send` task onto the `LocalSet` being driven on this thread.
+///
+/// # Panics
+/// Outside a `LocalSet` (`run_until`, awaiting the set, or its `block_on`).
+#[track_caller]
+pub fn spawn_local<F>(future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    let shared = CURRENT.with(|c| c.borrow().clone());
+    match shared {
+        Some(shared) => spawn_on(&shared, future),
+        None => panic!(
+            "`spawn_local` called from outside of a `task::LocalSet`: run the code inside \
+             `LocalSet::run_until`, `LocalSet::block_on`, or a task spawned on a LocalSet"
+        ),
+    }
+}
+
+/// Makes a set current for `spawn_local` while it is polled.
+struct Enter {
+    prev: Option<Arc<Shared>>,
+}
+
+impl Enter {
+    fn new(shared: &Arc<Shared>) -> Enter {
+        let prev = CURRENT.with(|c| c.replace(Some(shared.clone())));
+        Enter { prev }
+    }
+}
+
+impl Drop for Enter {
+    fn drop(&mut self) {
+        let prev = self.prev.take();
+        let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
+    }
+}
+
+/// Awaiting a `LocalSet` runs it until all its tasks have completed.
+impl Future for LocalSet {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let _enter = Enter::new(&self.shared);
+        self.tick(cx);
+        if self.shared.owned.is_empty() {
+            Poll::Ready(())
+        } else {
+            Poll::Pending
+        }
+    }
+}
+
+impl Default for LocalSet {
+    fn default() -> LocalSet {
+        LocalSet::new()
+    }
+}
+
+impl Drop for LocalSet {
+    fn drop(&mut self) {
+        let _enter = Enter::new(&self.shared);
+        lock(&self.shared.queue).closed = true;
+        // On the owning thread: drop every task's future here.
+        self.shared.owned.close_and_shutdown_all();
+        let queued = std::mem::take(&mut lock(&self.shared.queue).tasks);
+        drop(queued);
+    }
+}
+
+impl fmt::Debug for LocalSet {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalSet")
+            .field("tasks", &self.shared.owned.len())
+            .finish()
+    }
+}
