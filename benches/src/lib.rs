@@ -1,9 +1,10 @@
 //! Benchmarks comparing this runtime with Tokio, workload by workload.
 //!
-//! The benches live in `benches/scheduler.rs` and `benches/time.rs`. Each
-//! workload is one criterion group with two functions, `runtime` (this
-//! runtime) and `tokio`, built from the same code so the comparison is like
-//! for like.
+//! The benches live in `benches/scheduler.rs`, `benches/time.rs` and
+//! `benches/net.rs`. Each workload is one criterion group with two functions,
+//! `runtime` (this runtime) and `tokio`, built from the same code so the
+//! comparison is like for like (`tcp_echo_1` adds a third, `std_blocking`,
+//! which `summary` does not show).
 //!
 //! Run them, then summarise the results as a Markdown table:
 //!
@@ -17,12 +18,15 @@
 //! ancestors (or under `$CARGO_TARGET_DIR`), or takes the criterion directory
 //! as its only argument. When the `timers_100k` bench has left its
 //! [`LATENESS_FILE`] there, `summary` adds a second table with the timer
-//! lateness that criterion cannot report.
+//! lateness that criterion cannot report; when `benches/net.rs` has left its
+//! [`NET_MEMORY_FILE`], a third one with the memory per idle connection.
 //!
 //! This library holds the pieces of `summary` worth testing: a small JSON
 //! reader (no serde needed for criterion's tiny files), the median lookup,
-//! duration formatting, the table rendering and the lateness file format
-//! (written by `benches/time.rs`, read by `summary`).
+//! duration formatting, the table rendering, the lateness file format
+//! (written by `benches/time.rs`, read by `summary`) and the memory file
+//! format (written by `benches/net.rs`, read by `summary`), plus the small
+//! `/proc` readers and the child-report line that `benches/net.rs` uses.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -421,6 +425,326 @@ impl Lateness {
     }
 }
 
+/// The soft `RLIMIT_NOFILE` from the text of `/proc/self/limits` (the first
+/// number on its `Max open files` line); `unlimited` is `u64::MAX`. `None`
+/// when the line is missing or unreadable.
+pub fn soft_nofile_limit(limits: &str) -> Option<u64> {
+    let line = limits
+        .lines()
+        .find_map(|line| line.strip_prefix("Max open files"))?;
+    match line.split_whitespace().next()? {
+        "unlimited" => Some(u64::MAX),
+        soft => soft.parse().ok(),
+    }
+}
+
+/// The resident set size, in KiB, from the text of `/proc/self/status` (its
+/// `VmRSS:  1234 kB` line). `None` when the line is missing or unreadable.
+pub fn vm_rss_kib(status: &str) -> Option<u64> {
+    let line = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmRSS:"))?;
+    let mut words = line.split_whitespace();
+    let kib = words.next()?.parse().ok()?;
+    (words.next() == Some("kB")).then_some(kib)
+}
+
+/// The pseudo-group under which `benches/net.rs` records per-connection
+/// memory; it is not a criterion group (memory is not a time).
+pub const NET_MEMORY_GROUP: &str = "net_memory";
+
+/// The memory file, inside the [`NET_MEMORY_GROUP`] directory.
+pub const NET_MEMORY_FILE: &str = "memory.txt";
+
+/// What one `net_memory` child process measured: how much its resident set
+/// grew while it opened `conns` idle loopback TCP connections (both ends in
+/// the same process, the accepted end held by a task blocked in `read`).
+///
+/// The child prints it as one line, which the parent reads back:
+///
+/// ```text
+/// conns=9900 rss_delta_kib=12345 per_conn_bytes=1276
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryReport {
+    /// Connections that were open when the resident set was measured.
+    pub conns: u64,
+    /// Growth of `VmRSS` over those connections, in KiB.
+    pub rss_delta_kib: u64,
+}
+
+impl MemoryReport {
+    /// The growth per connection, in bytes (rounded down; 0 for no
+    /// connections).
+    pub fn per_conn_bytes(&self) -> u64 {
+        (self.rss_delta_kib * 1024)
+            .checked_div(self.conns)
+            .unwrap_or(0)
+    }
+
+    /// The line the child prints, newline included.
+    pub fn to_line(&self) -> String {
+        format!(
+            "conns={} rss_delta_kib={} per_conn_bytes={}\n",
+            self.conns,
+            self.rss_delta_kib,
+            self.per_conn_bytes()
+        )
+    }
+
+    /// Reads the report from a child's whole output: the first line that
+    /// starts with `conns=`, with the three `key=value` words of
+    /// [`MemoryReport::to_line`] in that order. `per_conn_bytes` must agree
+    /// with the other two.
+    pub fn parse_output(output: &str) -> Result<MemoryReport, ParseError> {
+        let mut offset = 0;
+        for line in output.split_inclusive('\n') {
+            let line_offset = offset;
+            offset += line.len();
+            if !line.trim_start().starts_with("conns=") {
+                continue;
+            }
+            let error = |message: String| ParseError {
+                offset: line_offset,
+                message,
+            };
+            let mut words = line.split_whitespace();
+            let mut field = |key: &str| {
+                let word = words.next().ok_or_else(|| error(format!("no `{key}=`")))?;
+                word.strip_prefix(key)
+                    .and_then(|rest| rest.strip_prefix('='))
+                    .and_then(|value| value.parse::<u64>().ok())
+                    .ok_or_else(|| error(format!("expected `{key}=<integer>`, found `{word}`")))
+            };
+            let report = MemoryReport {
+                conns: field("conns")?,
+                rss_delta_kib: field("rss_delta_kib")?,
+            };
+            let per_conn = field("per_conn_bytes")?;
+            if per_conn != report.per_conn_bytes() {
+                return Err(error(format!(
+                    "per_conn_bytes={per_conn} does not match the other fields"
+                )));
+            }
+            if let Some(extra) = words.next() {
+                return Err(error(format!("unexpected `{extra}`")));
+            }
+            return Ok(report);
+        }
+        Err(ParseError {
+            offset,
+            message: "no `conns=` line".to_owned(),
+        })
+    }
+}
+
+/// The resident-set growth per idle connection of one runtime, as recorded
+/// in [`NET_MEMORY_FILE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConnMemory {
+    /// Bytes of resident set per connection.
+    pub bytes_per_conn: u64,
+    /// Connections it was measured over.
+    pub conns: u64,
+}
+
+impl From<MemoryReport> for ConnMemory {
+    fn from(report: MemoryReport) -> ConnMemory {
+        ConnMemory {
+            bytes_per_conn: report.per_conn_bytes(),
+            conns: report.conns,
+        }
+    }
+}
+
+/// Per-connection memory of each runtime, written by `benches/net.rs` and
+/// read by `summary`.
+///
+/// On disk ([`NET_MEMORY_FILE`]) it is one line per measured runtime: a
+/// name, the bytes per connection and the number of connections, integers:
+///
+/// ```text
+/// runtime 1276 9900
+/// tokio 1432 9900
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct NetMemory {
+    /// This runtime's figure, when measured.
+    pub runtime: Option<ConnMemory>,
+    /// Tokio's figure, when measured.
+    pub tokio: Option<ConnMemory>,
+}
+
+impl NetMemory {
+    /// Parses the file format above. Blank lines and surrounding whitespace
+    /// are ignored; an unknown or repeated name, a missing or non-integer
+    /// value or extra words are errors. A runtime without a line is `None`.
+    pub fn parse(text: &str) -> Result<NetMemory, ParseError> {
+        let mut memory = NetMemory::default();
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let line_offset = offset;
+            offset += line.len();
+            let error = |message: String| ParseError {
+                offset: line_offset,
+                message,
+            };
+            let mut words = line.split_whitespace();
+            let Some(name) = words.next() else {
+                continue;
+            };
+            let slot = match name {
+                "runtime" => &mut memory.runtime,
+                "tokio" => &mut memory.tokio,
+                _ => return Err(error(format!("unknown runtime `{name}`"))),
+            };
+            let mut number = |what: &str| {
+                let word = words
+                    .next()
+                    .ok_or_else(|| error(format!("no {what} for `{name}`")))?;
+                word.parse::<u64>()
+                    .map_err(|_| error(format!("invalid {what} `{word}` for `{name}`")))
+            };
+            let value = ConnMemory {
+                bytes_per_conn: number("bytes per connection")?,
+                conns: number("connection count")?,
+            };
+            if words.next().is_some() {
+                return Err(error(format!("extra words after `{name}`'s values")));
+            }
+            if slot.replace(value).is_some() {
+                return Err(error(format!("`{name}` given twice")));
+            }
+        }
+        Ok(memory)
+    }
+
+    /// The file text for the measured runtimes, in the format [`NetMemory::parse`] reads.
+    pub fn to_file_text(&self) -> String {
+        let mut out = String::new();
+        for (name, value) in [("runtime", self.runtime), ("tokio", self.tokio)] {
+            if let Some(ConnMemory {
+                bytes_per_conn,
+                conns,
+            }) = value
+            {
+                out.push_str(&format!("{name} {bytes_per_conn} {conns}\n"));
+            }
+        }
+        out
+    }
+
+    /// Renders the figures as a small Markdown table, `—` for a runtime
+    /// that was not measured.
+    pub fn render_table(&self) -> String {
+        let dash = || "—".to_owned();
+        let bytes =
+            |m: Option<ConnMemory>| m.map_or_else(dash, |m| format!("{} B", m.bytes_per_conn));
+        let conns = |m: Option<ConnMemory>| m.map_or_else(dash, |m| m.conns.to_string());
+        format!(
+            "| {NET_MEMORY_GROUP} (idle loopback TCP) | runtime | tokio |\n\
+             |---|---:|---:|\n\
+             | RSS growth per connection (both ends + reader task) | {} | {} |\n\
+             | connections | {} | {} |\n",
+            bytes(self.runtime),
+            bytes(self.tokio),
+            conns(self.runtime),
+            conns(self.tokio),
+        )
+    }
+}
+
+/// Whether and how `benches/net.rs` measures per-connection memory after its
+/// criterion groups, decided from the arguments its binary got.
+///
+/// The measurement is not a criterion benchmark, so criterion's own filter
+/// never sees it; [`MemoryRun::from_args`] applies the same rules by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoryRun {
+    /// Not at all: `--list`, `--profile-time`, `--ignored`, or a filter that
+    /// does not select [`NET_MEMORY_GROUP`].
+    Skip,
+    /// With a few connections, printed but not saved: criterion's test mode
+    /// (`cargo bench -- --test`, or `cargo test --benches`, which does not
+    /// pass `--bench`).
+    Smoke,
+    /// The full measurement, saved for `summary` (`cargo bench`).
+    Full,
+}
+
+impl MemoryRun {
+    /// Decides from the arguments after the program name, parsed the way
+    /// criterion 0.5 parses them: the first positional argument is the
+    /// filter, and the options that take a value (listed below) consume the
+    /// next argument unless written `--option=value`. The filter is matched
+    /// as a plain substring of [`NET_MEMORY_GROUP`] (criterion treats it as
+    /// a regular expression; plain names behave the same), or compared
+    /// whole with `--exact`.
+    pub fn from_args<I: IntoIterator<Item = String>>(args: I) -> MemoryRun {
+        const WITH_VALUE: [&str; 20] = [
+            "-c",
+            "--color",
+            "--colour",
+            "-s",
+            "--save-baseline",
+            "-b",
+            "--baseline",
+            "--baseline-lenient",
+            "--format",
+            "--profile-time",
+            "--load-baseline",
+            "--sample-size",
+            "--warm-up-time",
+            "--measurement-time",
+            "--nresamples",
+            "--noise-threshold",
+            "--confidence-level",
+            "--significance-level",
+            "--plotting-backend",
+            "--output-format",
+        ];
+
+        let mut filter = None;
+        let (mut bench, mut test, mut exact, mut skip) = (false, false, false, false);
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            let name = arg.split('=').next().unwrap_or_default();
+            match name {
+                "--bench" => bench = true,
+                "--test" => test = true,
+                "--exact" => exact = true,
+                "--list" | "--ignored" => skip = true,
+                _ if arg.starts_with('-') => {
+                    if name == "--profile-time" {
+                        skip = true;
+                    }
+                    if WITH_VALUE.contains(&name) && !arg.contains('=') {
+                        args.next();
+                    }
+                }
+                _ => {
+                    if filter.is_none() {
+                        filter = Some(arg);
+                    }
+                }
+            }
+        }
+
+        let selected = match &filter {
+            None => true,
+            Some(filter) if exact => filter == NET_MEMORY_GROUP,
+            Some(filter) => NET_MEMORY_GROUP.contains(filter.as_str()),
+        };
+        if skip || !selected {
+            MemoryRun::Skip
+        } else if test || !bench {
+            MemoryRun::Smoke
+        } else {
+            MemoryRun::Full
+        }
+    }
+}
+
 /// One row of the summary: a workload and its two medians, in nanoseconds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
@@ -592,5 +916,170 @@ mod tests {
              |---|---:|---:|\n\
              | median over runs of the max `now - deadline` | 1.50 ms | — |\n"
         );
+    }
+
+    #[test]
+    fn soft_nofile_from_proc_limits() {
+        let limits = concat!(
+            "Limit                     Soft Limit           Hard Limit           Units     \n",
+            "Max cpu time              unlimited            unlimited            seconds   \n",
+            "Max open files            1024                 524288               files     \n",
+            "Max locked memory         8388608              8388608              bytes     \n",
+        );
+        assert_eq!(soft_nofile_limit(limits), Some(1024));
+        assert_eq!(
+            soft_nofile_limit(
+                "Max open files            unlimited            unlimited            files\n"
+            ),
+            Some(u64::MAX)
+        );
+        assert_eq!(
+            soft_nofile_limit("Max cpu time unlimited unlimited seconds\n"),
+            None
+        );
+        assert_eq!(
+            soft_nofile_limit("Max open files   lots  lots  files\n"),
+            None
+        );
+    }
+
+    #[test]
+    fn vm_rss_from_proc_status() {
+        let status =
+            "Name:\tnet-1234\nVmPeak:\t  20000 kB\nVmRSS:\t    5432 kB\nRssAnon:\t 3000 kB\n";
+        assert_eq!(vm_rss_kib(status), Some(5432));
+        assert_eq!(vm_rss_kib("VmHWM:\t 1 kB\n"), None);
+        assert_eq!(vm_rss_kib("VmRSS:\t 12 MB\n"), None);
+        assert_eq!(vm_rss_kib("VmRSS:\t x kB\n"), None);
+    }
+
+    #[test]
+    fn memory_report_round_trips_through_child_output() {
+        let report = MemoryReport {
+            conns: 9900,
+            rss_delta_kib: 12_345,
+        };
+        assert_eq!(report.per_conn_bytes(), 12_345 * 1024 / 9900);
+        let line = report.to_line();
+        assert_eq!(line, "conns=9900 rss_delta_kib=12345 per_conn_bytes=1276\n");
+        let output = format!("note: something else first\n{line}trailing chatter\n");
+        assert_eq!(MemoryReport::parse_output(&output).unwrap(), report);
+        assert_eq!(
+            ConnMemory::from(report),
+            ConnMemory {
+                bytes_per_conn: 1276,
+                conns: 9900,
+            }
+        );
+        assert_eq!(
+            MemoryReport {
+                conns: 0,
+                rss_delta_kib: 5
+            }
+            .per_conn_bytes(),
+            0
+        );
+    }
+
+    #[test]
+    fn memory_report_rejects_bad_output() {
+        let err = MemoryReport::parse_output("hello\n").unwrap_err();
+        assert!(err.message.contains("conns="), "{err}");
+        let err = MemoryReport::parse_output("x\nconns=10 rss_delta_kib=1\n").unwrap_err();
+        assert_eq!(err.offset, 2);
+        assert!(err.message.contains("per_conn_bytes"), "{err}");
+        assert!(MemoryReport::parse_output("conns=10 rss_delta_kib=1 per_conn_bytes=7\n").is_err());
+        assert!(
+            MemoryReport::parse_output("conns=ten rss_delta_kib=1 per_conn_bytes=0\n").is_err()
+        );
+        assert!(MemoryReport::parse_output("conns=10 rss=1 per_conn_bytes=102\n").is_err());
+        assert!(
+            MemoryReport::parse_output("conns=10 rss_delta_kib=1 per_conn_bytes=102 more\n")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn net_memory_file_round_trips() {
+        let memory = NetMemory {
+            runtime: Some(ConnMemory {
+                bytes_per_conn: 1276,
+                conns: 9900,
+            }),
+            tokio: Some(ConnMemory {
+                bytes_per_conn: 1432,
+                conns: 9800,
+            }),
+        };
+        let text = memory.to_file_text();
+        assert_eq!(text, "runtime 1276 9900\ntokio 1432 9800\n");
+        assert_eq!(NetMemory::parse(&text).unwrap(), memory);
+        assert_eq!(
+            NetMemory::parse("\n  tokio\t7  3 \r\n").unwrap(),
+            NetMemory {
+                runtime: None,
+                tokio: Some(ConnMemory {
+                    bytes_per_conn: 7,
+                    conns: 3,
+                }),
+            }
+        );
+        assert_eq!(NetMemory::parse("").unwrap(), NetMemory::default());
+    }
+
+    #[test]
+    fn net_memory_file_rejects_bad_lines() {
+        let err = NetMemory::parse("runtime 1 2\nsmol 3 4\n").unwrap_err();
+        assert_eq!(err.offset, 12);
+        assert!(err.message.contains("smol"), "{err}");
+        assert!(NetMemory::parse("runtime\n").is_err());
+        assert!(NetMemory::parse("runtime 1\n").is_err());
+        assert!(NetMemory::parse("runtime 1.5 2\n").is_err());
+        assert!(NetMemory::parse("runtime -1 2\n").is_err());
+        assert!(NetMemory::parse("runtime 1 2 B\n").is_err());
+        assert!(NetMemory::parse("tokio 1 2\ntokio 1 2\n").is_err());
+    }
+
+    #[test]
+    fn net_memory_table() {
+        let memory = NetMemory {
+            runtime: Some(ConnMemory {
+                bytes_per_conn: 1276,
+                conns: 9900,
+            }),
+            tokio: None,
+        };
+        assert_eq!(
+            memory.render_table(),
+            "| net_memory (idle loopback TCP) | runtime | tokio |\n\
+             |---|---:|---:|\n\
+             | RSS growth per connection (both ends + reader task) | 1276 B | — |\n\
+             | connections | 9900 | — |\n"
+        );
+    }
+
+    #[test]
+    fn memory_run_follows_criterion_arguments() {
+        let run = |args: &[&str]| MemoryRun::from_args(args.iter().map(|a| a.to_string()));
+        assert_eq!(run(&["--bench"]), MemoryRun::Full);
+        assert_eq!(run(&[]), MemoryRun::Smoke);
+        assert_eq!(run(&["--bench", "--test"]), MemoryRun::Smoke);
+        assert_eq!(run(&["--bench", "--list"]), MemoryRun::Skip);
+        assert_eq!(run(&["--bench", "--profile-time", "5"]), MemoryRun::Skip);
+        assert_eq!(run(&["--bench", "--ignored"]), MemoryRun::Skip);
+        assert_eq!(run(&["--bench", "tcp_echo"]), MemoryRun::Skip);
+        assert_eq!(run(&["--bench", "memory"]), MemoryRun::Full);
+        assert_eq!(run(&["--bench", "--exact", "memory"]), MemoryRun::Skip);
+        assert_eq!(run(&["--bench", "--exact", "net_memory"]), MemoryRun::Full);
+        // Option values are not filters.
+        assert_eq!(
+            run(&["--bench", "--sample-size", "10", "--save-baseline", "x"]),
+            MemoryRun::Full
+        );
+        assert_eq!(
+            run(&["--measurement-time=2", "--bench", "net_", "udp"]),
+            MemoryRun::Full
+        );
+        assert_eq!(run(&["-b", "main", "--bench", "udp"]), MemoryRun::Skip);
     }
 }

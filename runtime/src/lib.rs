@@ -35,8 +35,10 @@
 mod builder;
 mod handle;
 pub mod io;
+mod macros;
 pub mod net;
 mod rt;
+pub mod sync;
 pub mod task;
 pub mod time;
 
@@ -44,6 +46,9 @@ pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, TryCurrentError};
 pub use rt::Runtime;
 pub use task::{spawn, spawn_blocking};
+
+#[doc(hidden)]
+pub use macros::support as __private;
 
 /// Marks `async fn main` to run on a runtime. Options: `flavor =
 /// "multi_thread" | "current_thread"` (default multi-thread) and

@@ -13,7 +13,9 @@
 //!
 //! When `timers_100k/lateness.txt` is there too (written by `benches/time.rs`,
 //! format in [`benches::Lateness`]), a second table shows the max timer
-//! lateness of each runtime.
+//! lateness of each runtime; when `net_memory/memory.txt` is there (written
+//! by `benches/net.rs`, format in [`benches::NetMemory`]), a third one shows
+//! the memory per idle TCP connection.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -21,7 +23,8 @@ use std::process::ExitCode;
 use std::{env, fs};
 
 use benches::{
-    find_criterion_dir, median_ns, render_table, Lateness, Row, LATENESS_FILE, LATENESS_GROUP,
+    find_criterion_dir, median_ns, render_table, Lateness, NetMemory, Row, LATENESS_FILE,
+    LATENESS_GROUP, NET_MEMORY_FILE, NET_MEMORY_GROUP,
 };
 
 /// The two functions every group is expected to hold.
@@ -52,6 +55,23 @@ fn read_lateness(dir: &Path) -> Option<Lateness> {
     let text = fs::read_to_string(&path).ok()?;
     match Lateness::parse(&text) {
         Ok(lateness) => Some(lateness),
+        Err(err) => {
+            eprintln!("warning: {}: {err}", path.display());
+            None
+        }
+    }
+}
+
+/// The per-connection memory recorded by the `net` bench, if its file is
+/// present.
+///
+/// A file that exists but cannot be read or parsed is reported on stderr and
+/// treated as missing.
+fn read_net_memory(dir: &Path) -> Option<NetMemory> {
+    let path = dir.join(NET_MEMORY_GROUP).join(NET_MEMORY_FILE);
+    let text = fs::read_to_string(&path).ok()?;
+    match NetMemory::parse(&text) {
+        Ok(memory) => Some(memory),
         Err(err) => {
             eprintln!("warning: {}: {err}", path.display());
             None
@@ -119,6 +139,10 @@ fn main() -> ExitCode {
     if let Some(lateness) = read_lateness(&dir) {
         println!();
         print!("{}", lateness.render_table());
+    }
+    if let Some(memory) = read_net_memory(&dir) {
+        println!();
+        print!("{}", memory.render_table());
     }
     ExitCode::SUCCESS
 }

@@ -1,0 +1,147 @@
+//! A reusable barrier for a fixed number of tasks.
+//!
+//! # Design
+//!
+//! A small `Mutex` holds the number of tasks that arrived in the current
+//! generation. Each arriving task, under that lock, either completes the
+//! generation (it becomes the leader, resets the count and calls
+//! [`Notify::notify_waiters`]) or creates a [`Notified`](crate::Notified)
+//! future and waits on it after releasing the lock. Because the `Notified` is
+//! created before the leader can take the lock, and `notify_waiters` completes
+//! every `Notified` created before it, no wake-up can be missed; and because
+//! `notify_waiters` stores no permit, the next generation starts clean.
+
+use std::fmt;
+
+use crate::loom::{lock, Mutex};
+use crate::notify::Notify;
+
+/// Lets `n` tasks wait for each other, then releases them all together; it
+/// can then be used again.
+///
+/// Same semantics as `tokio::sync::Barrier`; `Barrier::new(0)` behaves like
+/// `Barrier::new(1)`.
+///
+/// Needs an executor, so not run here; the same code runs as
+/// `doc_example_barrier` in the facade's `tests/sync_locks.rs`:
+///
+/// ```ignore
+/// use runtime::sync::Barrier;
+/// use runtime::task::JoinSet;
+/// use std::sync::Arc;
+///
+/// #[runtime::main]
+/// async fn main() {
+///     let barrier = Arc::new(Barrier::new(3));
+///     let mut set = JoinSet::new();
+///     for _ in 0..3 {
+///         let b = Arc::clone(&barrier);
+///         set.spawn(async move { b.wait().await.is_leader() });
+///     }
+///     let mut leaders = 0;
+///     while let Some(r) = set.join_next().await {
+///         leaders += r.unwrap() as usize;
+///     }
+///     assert_eq!(leaders, 1);
+/// }
+/// ```
+pub struct Barrier {
+    n: usize,
+    state: Mutex<BarrierState>,
+    notify: Notify,
+}
+
+struct BarrierState {
+    arrived: usize,
+    generation: u64,
+}
+
+/// What [`Barrier::wait`] returns: exactly one task per generation is the
+/// leader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BarrierWaitResult(bool);
+
+impl BarrierWaitResult {
+    /// True for the one task per generation that completed the barrier (the
+    /// last to arrive).
+    pub fn is_leader(&self) -> bool {
+        self.0
+    }
+}
+
+impl Barrier {
+    /// Creates a barrier for `n` tasks (0 counts as 1).
+    pub fn new(n: usize) -> Barrier {
+        Barrier {
+            n: n.max(1),
+            state: Mutex::new(BarrierState {
+                arrived: 0,
+                generation: 0,
+            }),
+            notify: Notify::new(),
+        }
+    }
+
+    /// Waits until `n` tasks have called `wait` in this generation. The last
+    /// one to arrive returns at once, as the leader; the others return when it
+    /// arrives.
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel safe, as in Tokio: the arrival is counted on the first poll,
+    /// and dropping the future afterwards does not take it back, so the
+    /// generation completes with one task fewer actually waiting.
+    pub async fn wait(&self) -> BarrierWaitResult {
+        let notified = {
+            let mut state = lock(&self.state);
+            state.arrived += 1;
+            if state.arrived == self.n {
+                state.arrived = 0;
+                state.generation = state.generation.wrapping_add(1);
+                // Still under the lock: every waiter of this generation has
+                // created its `Notified` already.
+                self.notify.notify_waiters();
+                return BarrierWaitResult(true);
+            }
+            self.notify.notified()
+        };
+        notified.await;
+        BarrierWaitResult(false)
+    }
+}
+
+impl fmt::Debug for Barrier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = lock(&self.state);
+        f.debug_struct("Barrier")
+            .field("n", &self.n)
+            .field("arrived", &state.arrived)
+            .field("generation", &state.generation)
+            .finish()
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::waiters::block_on;
+    use std::sync::Arc;
+
+    #[test]
+    fn threads_meet_and_one_leads_per_generation() {
+        let barrier = Arc::new(Barrier::new(3));
+        let handles: Vec<_> = (0..3)
+            .map(|_| {
+                let b = Arc::clone(&barrier);
+                std::thread::spawn(move || {
+                    (0..5)
+                        .map(|_| block_on(b.wait()).is_leader() as usize)
+                        .sum::<usize>()
+                })
+            })
+            .collect();
+        let leaders: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+        assert_eq!(leaders, 5);
+        assert!(block_on(Barrier::new(0).wait()).is_leader());
+    }
+}

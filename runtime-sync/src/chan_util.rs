@@ -1,0 +1,197 @@
+//! Small pieces the channels share: the loom-aware `UnsafeCell` and
+//! `AtomicPtr` (not in [`crate::loom`]), a spin hint that loom understands, a
+//! list of parked wakers keyed by id, and the thread-parking `block_on` behind
+//! the `blocking_*` methods.
+
+use crate::loom::{Mutex, MutexGuard};
+use std::future::Future;
+use std::pin::pin;
+use std::sync::PoisonError;
+use std::task::{Context, Poll, Wake, Waker};
+
+#[cfg(loom)]
+pub(crate) use loom::sync::atomic::AtomicPtr;
+#[cfg(not(loom))]
+pub(crate) use std::sync::atomic::AtomicPtr;
+
+#[cfg(loom)]
+pub(crate) use loom::cell::UnsafeCell;
+
+/// `std::cell::UnsafeCell` with loom's closure-based access API, so the same
+/// code compiles against both (as in `runtime-core/src/sync.rs`).
+#[cfg(not(loom))]
+#[derive(Debug)]
+pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
+
+#[cfg(not(loom))]
+impl<T> UnsafeCell<T> {
+    pub(crate) const fn new(value: T) -> UnsafeCell<T> {
+        UnsafeCell(std::cell::UnsafeCell::new(value))
+    }
+
+    /// Shared access; the caller guarantees no concurrent `with_mut`.
+    #[inline]
+    pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
+        f(self.0.get())
+    }
+
+    /// Exclusive access; the caller guarantees no concurrent access at all.
+    #[inline]
+    pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
+        f(self.0.get())
+    }
+}
+
+/// Waits a moment for another thread to finish a short critical step (a
+/// sender between claiming a queue slot and filling it). Under loom this is a
+/// scheduling point, so the model can run the other thread.
+#[inline]
+pub(crate) fn spin_wait() {
+    #[cfg(loom)]
+    loom::thread::yield_now();
+    #[cfg(not(loom))]
+    std::thread::yield_now();
+}
+
+/// A spin-loop hint for a retry that waits on another thread's few
+/// instructions; a yield under loom (which otherwise sees an endless loop).
+#[inline]
+pub(crate) fn spin_hint() {
+    #[cfg(loom)]
+    loom::thread::yield_now();
+    #[cfg(not(loom))]
+    std::hint::spin_loop();
+}
+
+/// Locks, ignoring poisoning: no critical section in the channels leaves
+/// shared state inconsistent when it unwinds (wakers are woken after unlock).
+#[inline]
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Wakers of futures waiting for one event ("the receiver closed", "a new
+/// value", "all receivers dropped"). Each future keeps its id in a
+/// `Option<u64>` slot, re-registers when polled again, and removes itself when
+/// dropped, so cancelled waiters leave nothing behind.
+#[derive(Debug)]
+pub(crate) struct WaitList {
+    inner: Mutex<WaitInner>,
+}
+
+#[derive(Debug, Default)]
+struct WaitInner {
+    next_id: u64,
+    waiters: Vec<(u64, Waker)>,
+}
+
+impl WaitList {
+    pub(crate) fn new() -> WaitList {
+        WaitList {
+            inner: Mutex::new(WaitInner::default()),
+        }
+    }
+
+    /// Evaluates `ready` under the list's lock; if it is false, registers
+    /// `waker` under `slot` (adding or refreshing the entry) and returns
+    /// `Pending`, otherwise unregisters and returns `Ready`.
+    ///
+    /// Whoever makes `ready` true must do so before calling [`wake_all`]
+    /// (which takes the same lock), so the check cannot miss the wake-up.
+    ///
+    /// [`wake_all`]: WaitList::wake_all
+    pub(crate) fn poll_wait(
+        &self,
+        slot: &mut Option<u64>,
+        waker: &Waker,
+        ready: impl FnOnce() -> bool,
+    ) -> Poll<()> {
+        let mut inner = lock(&self.inner);
+        if ready() {
+            if let Some(id) = slot.take() {
+                inner.waiters.retain(|(w, _)| *w != id);
+            }
+            return Poll::Ready(());
+        }
+        let id = *slot.get_or_insert_with(|| {
+            let id = inner.next_id;
+            inner.next_id += 1;
+            id
+        });
+        match inner.waiters.iter_mut().find(|(w, _)| *w == id) {
+            Some((_, w)) if w.will_wake(waker) => {}
+            Some((_, w)) => *w = waker.clone(),
+            None => inner.waiters.push((id, waker.clone())),
+        }
+        Poll::Pending
+    }
+
+    /// Unregisters the future owning `slot`, if it is registered.
+    pub(crate) fn remove(&self, slot: &mut Option<u64>) {
+        if let Some(id) = slot.take() {
+            lock(&self.inner).waiters.retain(|(w, _)| *w != id);
+        }
+    }
+
+    /// Wakes (and unregisters) every waiting future.
+    pub(crate) fn wake_all(&self) {
+        let waiters = std::mem::take(&mut lock(&self.inner).waiters);
+        for (_, waker) in waiters {
+            waker.wake();
+        }
+    }
+}
+
+/// One future's registration in a [`WaitList`], removed when dropped (so a
+/// cancelled wait leaves nothing behind).
+pub(crate) struct Waiting<'a> {
+    list: &'a WaitList,
+    slot: Option<u64>,
+}
+
+impl<'a> Waiting<'a> {
+    pub(crate) fn new(list: &'a WaitList) -> Waiting<'a> {
+        Waiting { list, slot: None }
+    }
+
+    /// See [`WaitList::poll_wait`].
+    pub(crate) fn poll(&mut self, waker: &Waker, ready: impl FnOnce() -> bool) -> Poll<()> {
+        self.list.poll_wait(&mut self.slot, waker, ready)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.list.remove(&mut self.slot);
+    }
+}
+
+/// Unparks the thread blocked in [`block_on`].
+struct ThreadWaker(std::thread::Thread);
+
+impl Wake for ThreadWaker {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.unpark();
+    }
+
+    fn wake_by_ref(self: &std::sync::Arc<Self>) {
+        self.0.unpark();
+    }
+}
+
+/// Runs `future` to completion on the current thread, parking it while the
+/// future is pending. Behind the `blocking_*` methods; not for use inside an
+/// async task (it would block the worker thread).
+pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
+    let waker = Waker::from(std::sync::Arc::new(ThreadWaker(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut future = pin!(future);
+    loop {
+        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+        // A wake between the poll and here leaves the unpark token set, so
+        // this returns at once; spurious returns just poll again.
+        std::thread::park();
+    }
+}

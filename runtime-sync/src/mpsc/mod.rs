@@ -1,0 +1,64 @@
+//! Multi-producer, single-consumer channels, bounded ([`channel`]) and
+//! unbounded ([`unbounded_channel`]).
+//!
+//! Messages from one sender arrive in the order they were sent; messages from
+//! different senders interleave in the order their sends took effect. The
+//! receiver gets `None` once every sender is gone (or it called
+//! [`Receiver::close`]) and the queue is drained. Values still queued when the
+//! last handle is dropped are dropped with the channel.
+//!
+//! ```
+//! use runtime_sync::mpsc;
+//!
+//! let (tx, mut rx) = mpsc::channel(16);
+//! for id in 0..4 {
+//!     let tx = tx.clone();
+//!     std::thread::spawn(move || tx.blocking_send(id).unwrap());
+//! }
+//! drop(tx);
+//! let mut got = Vec::new();
+//! // In async code: `while let Some(v) = rx.recv().await`.
+//! while let Some(v) = rx.blocking_recv() {
+//!     got.push(v);
+//! }
+//! got.sort();
+//! assert_eq!(got, [0, 1, 2, 3]);
+//! ```
+//!
+//! # Design
+//!
+//! - **Queue** (`block.rs`): a lock-free linked list of blocks of 32 slots.
+//!   A send claims a position with one `fetch_add`, writes its slot and sets
+//!   the slot's ready bit; the receiver reads positions in order. One
+//!   allocation per 32 messages; the receiver frees blocks it has passed once
+//!   no sender can still reach them (the argument is in `block.rs`).
+//! - **Receiver wake-ups** (`atomic_waker.rs`): a lock-free single-waker slot
+//!   (a small REGISTERING/WAKING state machine), so a send costs one RMW to
+//!   wake the receiver, and none of its own beyond that when nobody waits.
+//! - **Capacity** (`semaphore.rs`): the bounded channel's semaphore has a
+//!   one-CAS fast path; senders that must wait queue FIFO under a mutex,
+//!   remove themselves when their future is dropped, and pass on a slot they
+//!   were handed but no longer want. The unbounded channel only counts
+//!   messages in flight.
+//!
+//! # Differences from Tokio
+//!
+//! - `len` also counts messages whose `send` is in progress (slot claimed,
+//!   value not yet written). `try_recv`, like Tokio's, waits for such a
+//!   message rather than reporting `Empty` when a later send has completed.
+//! - `blocking_send`/`blocking_recv` do not detect being called inside an
+//!   async task (this crate does not know the executor): there they block the
+//!   worker thread instead of panicking.
+//! - Not provided: `send_timeout`, `reserve_many`/`try_reserve_many`,
+//!   `blocking_recv_many`.
+
+mod atomic_waker;
+mod block;
+mod bounded;
+mod chan;
+pub mod error;
+mod semaphore;
+mod unbounded;
+
+pub use bounded::{channel, OwnedPermit, Permit, Receiver, Sender, WeakSender};
+pub use unbounded::{unbounded_channel, UnboundedReceiver, UnboundedSender, WeakUnboundedSender};

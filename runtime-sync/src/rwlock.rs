@@ -1,0 +1,329 @@
+//! A fair async reader-writer lock.
+//!
+//! # Design
+//!
+//! [`RwLock<T>`] is a [`Semaphore`] with `max_readers` permits next to an
+//! `UnsafeCell<T>`. A reader takes one permit; a writer takes all of them, so
+//! it excludes every reader and every other writer. Because the semaphore is
+//! FIFO and a waiter asking for many permits blocks the ones behind it, a
+//! waiting writer stops new readers from entering: the readers already inside
+//! finish, the writer runs, then the readers queued behind it. Neither side
+//! starves.
+
+use std::cell::UnsafeCell;
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+
+use crate::mutex::TryLockError;
+use crate::semaphore::Semaphore;
+use crate::waiters::block_on;
+
+/// The most concurrent readers a lock may allow: `u32::MAX >> 3`, as Tokio.
+const MAX_READS: u32 = u32::MAX >> 3;
+
+/// An async reader-writer lock, fair (FIFO): a waiting writer blocks readers
+/// that arrive after it.
+///
+/// Same API and semantics as `tokio::sync::RwLock` (without the owned and
+/// mapped guards). `new` is a `const fn` except under `--cfg loom`.
+///
+/// ```
+/// use runtime_sync::RwLock;
+///
+/// let lock = RwLock::new(5);
+/// let r1 = lock.try_read().unwrap();
+/// let r2 = lock.try_read().unwrap();
+/// assert_eq!(*r1 + *r2, 10);
+/// assert!(lock.try_write().is_err());
+/// drop((r1, r2));
+/// *lock.try_write().unwrap() += 1;
+/// assert_eq!(lock.into_inner(), 6);
+/// ```
+pub struct RwLock<T: ?Sized> {
+    max_readers: u32,
+    s: Semaphore,
+    c: UnsafeCell<T>,
+}
+
+// SAFETY: the lock can move its `T` to another thread (`T: Send`).
+unsafe impl<T: ?Sized + Send> Send for RwLock<T> {}
+// SAFETY: sharing the lock lets several threads read `T` at once (`T: Sync`)
+// and lets a writer on any thread get `&mut T`, e.g. to swap it out (`T: Send`);
+// the semaphore guarantees writers are exclusive.
+unsafe impl<T: ?Sized + Send + Sync> Sync for RwLock<T> {}
+// SAFETY: a read guard only gives `&T`; moving or sharing it across threads is
+// sharing `&T`, which `T: Sync` allows. Releasing its permit is thread-safe.
+unsafe impl<T: ?Sized + Sync> Send for RwLockReadGuard<'_, T> {}
+// SAFETY: as above.
+unsafe impl<T: ?Sized + Sync> Sync for RwLockReadGuard<'_, T> {}
+// SAFETY: a write guard gives `&mut T` on whatever thread holds it (`T: Send`);
+// it can also be downgraded to a read guard (`T: Sync`).
+unsafe impl<T: ?Sized + Send + Sync> Send for RwLockWriteGuard<'_, T> {}
+// SAFETY: a shared `&RwLockWriteGuard` only gives `&T` (`T: Sync`).
+unsafe impl<T: ?Sized + Send + Sync> Sync for RwLockWriteGuard<'_, T> {}
+
+impl<T> RwLock<T> {
+    /// Creates an unlocked lock holding `value`, allowing up to `u32::MAX >> 3`
+    /// concurrent readers.
+    #[cfg(not(loom))]
+    pub const fn new(value: T) -> RwLock<T> {
+        RwLock {
+            max_readers: MAX_READS,
+            s: Semaphore::new(MAX_READS as usize),
+            c: UnsafeCell::new(value),
+        }
+    }
+
+    /// Creates an unlocked lock holding `value`, allowing up to `u32::MAX >> 3`
+    /// concurrent readers.
+    #[cfg(loom)]
+    pub fn new(value: T) -> RwLock<T> {
+        RwLock {
+            max_readers: MAX_READS,
+            s: Semaphore::new(MAX_READS as usize),
+            c: UnsafeCell::new(value),
+        }
+    }
+
+    /// Same as [`new`](RwLock::new), which is already `const`; kept for code
+    /// written against Tokio.
+    #[cfg(not(loom))]
+    pub const fn const_new(value: T) -> RwLock<T> {
+        RwLock::new(value)
+    }
+
+    /// Creates a lock that lets at most `max_reads` readers in at once.
+    ///
+    /// # Panics
+    ///
+    /// If `max_reads` is 0 or more than `u32::MAX >> 3`.
+    pub fn with_max_readers(value: T, max_reads: u32) -> RwLock<T> {
+        assert!(
+            max_reads > 0 && max_reads <= MAX_READS,
+            "a RwLock may not be created with 0 or more than {MAX_READS} readers"
+        );
+        RwLock {
+            max_readers: max_reads,
+            s: Semaphore::new(max_reads as usize),
+            c: UnsafeCell::new(value),
+        }
+    }
+
+    /// Consumes the lock and returns the data.
+    pub fn into_inner(self) -> T {
+        self.c.into_inner()
+    }
+}
+
+impl<T: ?Sized> RwLock<T> {
+    /// Waits for shared read access, queueing (FIFO) behind any waiting
+    /// writer.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: a dropped `read()` future leaves the queue, and access
+    /// just handed to it is passed on.
+    pub async fn read(&self) -> RwLockReadGuard<'_, T> {
+        if self.s.acquire_raw(1).await.is_err() {
+            unreachable!("the semaphore of a RwLock is never closed");
+        }
+        RwLockReadGuard { lock: self }
+    }
+
+    /// Waits for exclusive write access: waits for the readers inside to
+    /// leave while keeping new ones out.
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel safe: a dropped `write()` future leaves the queue, and returns
+    /// the reader slots it had collected so far, so readers queued behind it
+    /// proceed.
+    pub async fn write(&self) -> RwLockWriteGuard<'_, T> {
+        if self.s.acquire_raw(self.max_readers as usize).await.is_err() {
+            unreachable!("the semaphore of a RwLock is never closed");
+        }
+        RwLockWriteGuard { lock: self }
+    }
+
+    /// Takes read access if no writer holds or waits for the lock.
+    ///
+    /// # Errors
+    ///
+    /// [`TryLockError`] otherwise.
+    pub fn try_read(&self) -> Result<RwLockReadGuard<'_, T>, TryLockError> {
+        match self.s.try_acquire_raw(1) {
+            Ok(()) => Ok(RwLockReadGuard { lock: self }),
+            Err(_) => Err(TryLockError(())),
+        }
+    }
+
+    /// Takes write access if the lock is free and nobody waits for it.
+    ///
+    /// # Errors
+    ///
+    /// [`TryLockError`] otherwise.
+    pub fn try_write(&self) -> Result<RwLockWriteGuard<'_, T>, TryLockError> {
+        match self.s.try_acquire_raw(self.max_readers as usize) {
+            Ok(()) => Ok(RwLockWriteGuard { lock: self }),
+            Err(_) => Err(TryLockError(())),
+        }
+    }
+
+    /// Blocks the thread until read access is granted. Must not be called
+    /// from async code (see [`Mutex::blocking_lock`](crate::Mutex::blocking_lock)).
+    pub fn blocking_read(&self) -> RwLockReadGuard<'_, T> {
+        block_on(self.read())
+    }
+
+    /// Blocks the thread until write access is granted. Must not be called
+    /// from async code.
+    pub fn blocking_write(&self) -> RwLockWriteGuard<'_, T> {
+        block_on(self.write())
+    }
+
+    /// The data, through exclusive access to the lock (no locking needed).
+    pub fn get_mut(&mut self) -> &mut T {
+        self.c.get_mut()
+    }
+}
+
+impl<T: Default> Default for RwLock<T> {
+    fn default() -> RwLock<T> {
+        RwLock::new(T::default())
+    }
+}
+
+impl<T> From<T> for RwLock<T> {
+    fn from(value: T) -> RwLock<T> {
+        RwLock::new(value)
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLock<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("RwLock");
+        match self.try_read() {
+            Ok(guard) => d.field("data", &&*guard),
+            Err(_) => d.field("data", &format_args!("<locked>")),
+        };
+        d.finish()
+    }
+}
+
+/// Shared access to the data of a [`RwLock`]; released on drop.
+#[must_use = "dropping the guard releases the lock at once"]
+pub struct RwLockReadGuard<'a, T: ?Sized> {
+    lock: &'a RwLock<T>,
+}
+
+impl<T: ?Sized> Deref for RwLockReadGuard<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        // SAFETY: this guard owns one of the lock's permits, so no writer
+        // (which needs all of them) holds the lock while it lives; readers only
+        // create shared references. The result borrows the guard.
+        unsafe { &*self.lock.c.get() }
+    }
+}
+
+impl<T: ?Sized> Drop for RwLockReadGuard<'_, T> {
+    fn drop(&mut self) {
+        self.lock.s.release(1);
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockReadGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized + fmt::Display> fmt::Display for RwLockReadGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
+/// Exclusive access to the data of a [`RwLock`]; released on drop.
+#[must_use = "dropping the guard releases the lock at once"]
+pub struct RwLockWriteGuard<'a, T: ?Sized> {
+    lock: &'a RwLock<T>,
+}
+
+impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
+    /// Turns write access into read access without letting a writer in
+    /// between. Readers queued behind are let in too (up to the limit).
+    pub fn downgrade(self) -> RwLockReadGuard<'a, T> {
+        let lock = self.lock;
+        std::mem::forget(self);
+        lock.s.release(lock.max_readers as usize - 1);
+        RwLockReadGuard { lock }
+    }
+}
+
+impl<T: ?Sized> Deref for RwLockWriteGuard<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        // SAFETY: this guard owns every permit of the lock, so no other guard
+        // exists; the result borrows the guard.
+        unsafe { &*self.lock.c.get() }
+    }
+}
+
+impl<T: ?Sized> DerefMut for RwLockWriteGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in `deref`, and `&mut self` rules out other references
+        // made through this guard.
+        unsafe { &mut *self.lock.c.get() }
+    }
+}
+
+impl<T: ?Sized> Drop for RwLockWriteGuard<'_, T> {
+    fn drop(&mut self) {
+        self.lock.s.release(self.lock.max_readers as usize);
+    }
+}
+
+impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLockWriteGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T: ?Sized + fmt::Display> fmt::Display for RwLockWriteGuard<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&**self, f)
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn downgrade_keeps_writers_out_and_readers_in() {
+        let lock = RwLock::with_max_readers(1, 4);
+        let w = lock.try_write().unwrap();
+        assert!(lock.try_read().is_err());
+        let r = w.downgrade();
+        assert!(lock.try_write().is_err());
+        let r2 = lock.try_read().unwrap();
+        assert_eq!(*r + *r2, 2);
+        drop((r, r2));
+        assert_eq!(lock.s.available_permits(), 4);
+        assert_eq!(format!("{lock:?}"), "RwLock { data: 1 }");
+        let mut lock = lock;
+        *lock.get_mut() = 3;
+        assert_eq!(*lock.blocking_read(), 3);
+        *lock.blocking_write() = 4;
+        assert_eq!(lock.into_inner(), 4);
+    }
+
+    #[test]
+    #[should_panic(expected = "readers")]
+    fn zero_readers_panics() {
+        let _ = RwLock::with_max_readers((), 0);
+    }
+}

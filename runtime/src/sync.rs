@@ -1,0 +1,3 @@
+//! Synchronisation primitives; see the runtime-sync crate.
+
+pub use runtime_sync::*;
