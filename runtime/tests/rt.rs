@@ -748,3 +748,32 @@ fn spawn_local_outside_a_local_set_panics_with_clear_message() {
     let msg = panic_message(&*err.into_panic());
     assert!(msg.contains("LocalSet"), "{msg}");
 }
+
+#[test]
+fn dropped_runtime_frees_its_state_even_with_tasks_queued_on_workers() {
+    // The hook closure lives as long as the runtime's shared state: if any
+    // queued task survived shutdown, it would keep that state (and this Arc) alive.
+    let marker = Arc::new(());
+    let m = marker.clone();
+    let rt = Builder::new_multi_thread()
+        .worker_threads(2)
+        .on_thread_start(move || {
+            let _ = &m;
+        })
+        .build()
+        .unwrap();
+    for _ in 0..1000 {
+        rt.spawn(async {
+            loop {
+                task::yield_now().await;
+            }
+        });
+    }
+    rt.block_on(async {
+        for _ in 0..10 {
+            task::yield_now().await;
+        }
+    });
+    drop(rt);
+    assert_eq!(Arc::strong_count(&marker), 1, "runtime state leaked");
+}

@@ -127,6 +127,18 @@ impl Shared {
     pub(crate) fn shutdown_tasks(&self) {
         self.owned.close_and_shutdown_all();
         self.drain_injector();
+        // A worker's queue buffer outlives the worker: the stealers here share
+        // it. Entries left in it would hold their tasks, and the tasks this
+        // `Shared`, in a cycle; empty them.
+        for stealer in self.stealers.iter() {
+            loop {
+                match stealer.steal() {
+                    crossbeam_deque::Steal::Success(task) => drop(task),
+                    crossbeam_deque::Steal::Retry => continue,
+                    crossbeam_deque::Steal::Empty => break,
+                }
+            }
+        }
     }
 }
 
