@@ -502,7 +502,9 @@ fn fallback_fn(kind: Kind, func: ItemFn) -> TokenStream2 {
         quote!(#(#stmts)*)
     } else {
         // The body may use the arguments or `.await`; do not check it.
-        quote!(::core::unimplemented!())
+        quote!(::core::panic!(
+            "this function has a compile error, reported above"
+        ))
     };
     sig.asyncness = None;
     sig.inputs = Punctuated::new();
