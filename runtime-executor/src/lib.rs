@@ -85,7 +85,13 @@ pub struct Config {
     pub on_thread_stop: Option<ThreadHook>,
     /// How the current-thread flavour sleeps (default: a `ThreadParker`).
     pub park: Option<Box<dyn Park>>,
+    /// Makes the parker of each multi-thread worker, called once per worker
+    /// (default: a `ThreadParker` each).
+    pub worker_park: Option<ParkFactory>,
 }
+
+/// Makes one worker's parker (see [`Config::worker_park`]).
+pub type ParkFactory = Box<dyn FnMut() -> Box<dyn Park> + Send>;
 
 impl Default for Config {
     fn default() -> Config {
@@ -98,6 +104,7 @@ impl Default for Config {
             on_thread_start: None,
             on_thread_stop: None,
             park: None,
+            worker_park: None,
         }
     }
 }
@@ -320,15 +327,21 @@ impl Runtime {
                 })
             }
             Flavor::MultiThread => {
-                let (shared, queues) = multi_thread::Shared::new(&config);
+                let parkers: Vec<Box<dyn Park>> = (0..config.worker_threads)
+                    .map(|_| match config.worker_park.as_mut() {
+                        Some(make) => make(),
+                        None => Box::new(ThreadParker::new()) as Box<dyn Park>,
+                    })
+                    .collect();
+                let (shared, per_worker) = multi_thread::Shared::new(&config, parkers);
                 let handle = Handle::multi_thread(shared.clone());
                 shared.blocking.set_handle(handle.clone());
                 let mut rt = Runtime {
                     handle,
-                    workers: Vec::with_capacity(queues.len()),
+                    workers: Vec::with_capacity(per_worker.len()),
                     shut_down: false,
                 };
-                for (index, queue) in queues.into_iter().enumerate() {
+                for (index, (queue, park)) in per_worker.into_iter().enumerate() {
                     let shared = shared.clone();
                     let start = config.on_thread_start.clone();
                     let stop = config.on_thread_stop.clone();
@@ -340,7 +353,7 @@ impl Runtime {
                         if let Some(f) = start {
                             f();
                         }
-                        multi_thread::worker::run(shared, index, queue);
+                        multi_thread::worker::run(shared, index, queue, park);
                         if let Some(f) = stop {
                             f();
                         }

@@ -12,11 +12,14 @@
 //! and fire every timer that is due, then wake all the collected wakers in one
 //! batch, outside any lock.
 //!
-//! Who turns it: in the multi-thread runtime a dedicated thread
-//! ([`DriverThread`], named `runtime-driver`), so a worker that blocks cannot
-//! stall everyone's I/O; in the current-thread runtime the scheduler thread
-//! itself, through [`Driver`]'s `Park` implementation, with the time to the
-//! next timer as its timeout.
+//! Who turns it: in the current-thread runtime the scheduler thread itself,
+//! through [`Driver`]'s `Park` implementation, with the time to the next timer
+//! as its timeout. In the multi-thread runtime ([`SharedDriver`], `shared.rs`)
+//! a worker that is about to sleep takes the driver and sleeps in the poller,
+//! so the tasks it wakes run on its own core with no cross-thread hop; a
+//! backstop thread (`runtime-driver`) turns it whenever no worker does, so a
+//! worker stuck in a task cannot stall everyone's I/O. [`DriverThread`] is the
+//! plain dedicated-thread driver, for embedders that want no worker to poll.
 //!
 //! I/O (`io/`): each registered source has a [`io::ScheduledIo`] with a
 //! readiness word (flags plus an event tick) and one reader and one writer
@@ -37,8 +40,10 @@
 
 mod driver;
 mod handle;
+mod shared;
 pub mod io;
 pub mod time;
 
 pub use driver::{Driver, DriverThread};
 pub use handle::{BlockingSpawner, EnterGuard, Handle};
+pub use shared::{SharedDriver, WorkerParker, WorkerUnparker, BACKSTOP_INTERVAL};

@@ -167,21 +167,31 @@ impl Builder {
             on_thread_start: Some(on_thread_start),
             on_thread_stop: self.config.on_thread_stop.clone(),
             park: None,
+            worker_park: None,
         };
-        let driver_thread = match self.flavor {
+        let shared_driver = match self.flavor {
             Flavor::CurrentThread => {
                 // The scheduler thread turns the driver whenever it parks.
                 driver.set_pausable(true);
                 config.park = Some(Box::new(driver));
                 None
             }
-            Flavor::MultiThread => Some(runtime_reactor::DriverThread::spawn(
-                driver,
-                "runtime-driver".to_string(),
-            )?),
+            Flavor::MultiThread => {
+                // A worker about to sleep turns the driver; a backstop thread
+                // turns it when none does.
+                let shared = runtime_reactor::SharedDriver::new(driver, "runtime-driver".into())?;
+                let mut parkers: Vec<_> = (0..config.worker_threads)
+                    .map(|_| shared.worker_parker())
+                    .collect();
+                config.worker_park = Some(Box::new(move || {
+                    let parker = parkers.pop().expect("one parker per worker");
+                    Box::new(parker) as Box<dyn runtime_executor::Park>
+                }));
+                Some(shared)
+            }
         };
         let executor = runtime_executor::Runtime::new(self.flavor, config)?;
-        let rt = Runtime::from_parts(executor, reactor, driver_thread);
+        let rt = Runtime::from_parts(executor, reactor, shared_driver);
         if self.start_paused {
             let _enter = rt.enter();
             crate::time::pause();

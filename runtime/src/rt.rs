@@ -24,7 +24,7 @@ pub struct Runtime {
     // their timers and I/O registrations) before the reactor stops.
     inner: runtime_executor::Runtime,
     handle: Handle,
-    driver_thread: Option<runtime_reactor::DriverThread>,
+    driver: Option<runtime_reactor::SharedDriver>,
 }
 
 impl Runtime {
@@ -39,7 +39,7 @@ impl Runtime {
     pub(crate) fn from_parts(
         inner: runtime_executor::Runtime,
         reactor: runtime_reactor::Handle,
-        driver_thread: Option<runtime_reactor::DriverThread>,
+        driver: Option<runtime_reactor::SharedDriver>,
     ) -> Runtime {
         let handle = Handle {
             inner: inner.handle().clone(),
@@ -55,7 +55,7 @@ impl Runtime {
         Runtime {
             inner,
             handle,
-            driver_thread,
+            driver,
         }
     }
 
@@ -112,7 +112,7 @@ impl Runtime {
         // The reactor's blocking spawner holds the scheduler: drop the cycle.
         self.handle.reactor.set_blocking_spawner(None);
         self.inner.shutdown(blocking_timeout);
-        if let Some(mut driver) = self.driver_thread.take() {
+        if let Some(mut driver) = self.driver.take() {
             driver.shutdown();
         }
     }

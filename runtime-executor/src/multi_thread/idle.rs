@@ -102,12 +102,18 @@ impl Idle {
         self.sleepers.lock().contains(&index)
     }
 
-    /// Takes worker `index` off the sleeper list by itself (shutdown).
-    pub(crate) fn unpark_for_shutdown(&self, index: usize) {
+    /// Takes worker `index` off the sleeper list itself, counting it as
+    /// unparked but not searching (it found work of its own, or shutdown).
+    /// False if it was not listed: `worker_to_notify` already chose it.
+    pub(crate) fn unpark_worker_by_id(&self, index: usize) -> bool {
         let mut sleepers = self.sleepers.lock();
-        if let Some(pos) = sleepers.iter().position(|&i| i == index) {
-            sleepers.swap_remove(pos);
-            self.state.fetch_add(1 << UNPARKED_SHIFT, SeqCst);
+        match sleepers.iter().position(|&i| i == index) {
+            Some(pos) => {
+                sleepers.swap_remove(pos);
+                self.state.fetch_add(1 << UNPARKED_SHIFT, SeqCst);
+                true
+            }
+            None => false,
         }
     }
 

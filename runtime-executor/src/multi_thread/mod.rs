@@ -11,10 +11,9 @@ pub(crate) mod idle;
 pub(crate) mod worker;
 
 use crate::context::{self, Scheduler as Ctx};
-use crate::park::ThreadParker;
 use crate::{blocking::BlockingPool, Config};
 use crossbeam_deque::{Injector, Stealer};
-use runtime_core::{JoinHandle, Notified, OwnedTasks, Schedule, Task};
+use runtime_core::{JoinHandle, Notified, OwnedTasks, Park, Schedule, Task, Unpark};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::Arc;
@@ -23,11 +22,15 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub(crate) struct Scheduler(pub(crate) Arc<Shared>);
 
+/// What one worker thread owns: its run queue and its parker.
+pub(crate) type WorkerParts = (crossbeam_deque::Worker<Notified<Scheduler>>, Box<dyn Park>);
+
 /// State shared by all workers and handles of one pool.
 pub(crate) struct Shared {
     pub(crate) injector: Injector<Notified<Scheduler>>,
     pub(crate) stealers: Box<[Stealer<Notified<Scheduler>>]>,
-    pub(crate) parkers: Box<[ThreadParker]>,
+    /// Wakes worker `i` from its parker.
+    pub(crate) unparkers: Box<[Arc<dyn Unpark>]>,
     pub(crate) idle: idle::Idle,
     pub(crate) owned: OwnedTasks<Scheduler>,
     pub(crate) shutdown: AtomicBool,
@@ -35,27 +38,26 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Creates the shared state and each worker's own queue (not yet running).
+    /// Creates the shared state and each worker's own queue and parker (not
+    /// yet running), one worker per parker.
     pub(crate) fn new(
         config: &Config,
-    ) -> (
-        Arc<Shared>,
-        Vec<crossbeam_deque::Worker<Notified<Scheduler>>>,
-    ) {
-        let n = config.worker_threads;
+        parkers: Vec<Box<dyn Park>>,
+    ) -> (Arc<Shared>, Vec<WorkerParts>) {
+        let n = parkers.len();
         let queues: Vec<_> = (0..n)
             .map(|_| crossbeam_deque::Worker::new_fifo())
             .collect();
         let shared = Arc::new(Shared {
             injector: Injector::new(),
             stealers: queues.iter().map(|q| q.stealer()).collect(),
-            parkers: (0..n).map(|_| ThreadParker::new()).collect(),
+            unparkers: parkers.iter().map(|p| p.unparker()).collect(),
             idle: idle::Idle::new(n),
             owned: OwnedTasks::new(n),
             shutdown: AtomicBool::new(false),
             blocking: BlockingPool::new(config),
         });
-        (shared, queues)
+        (shared, queues.into_iter().zip(parkers).collect())
     }
 
     /// Spawns a task onto the pool.
@@ -99,7 +101,7 @@ impl Shared {
     /// Wakes one sleeping worker if new work may need one.
     pub(crate) fn notify_parked(&self) {
         if let Some(index) = self.idle.worker_to_notify() {
-            self.parkers[index].unpark_inner();
+            self.unparkers[index].unpark();
         }
     }
 
@@ -117,9 +119,9 @@ impl Shared {
     /// queues and exit. The caller joins them, then calls `shutdown_tasks`.
     pub(crate) fn begin_shutdown(&self) {
         self.shutdown.store(true, SeqCst);
-        for (index, parker) in self.parkers.iter().enumerate() {
-            self.idle.unpark_for_shutdown(index);
-            parker.unpark_inner();
+        for (index, unparker) in self.unparkers.iter().enumerate() {
+            self.idle.unpark_worker_by_id(index);
+            unparker.unpark();
         }
     }
 

@@ -9,16 +9,23 @@
 //! 4. a batch from the injector;
 //! 5. stealing half of a random victim's queue (when allowed to search);
 //!
-//! and parks when all of that comes up empty.
+//! and parks when all of that comes up empty. Every `EVENT_INTERVAL` ticks it
+//! also asks its parker for a non-blocking look at I/O and timers, so a busy
+//! pool still notices them between tasks.
+//!
+//! The parker is whatever the facade gave (`Config::worker_park`): with the
+//! reactor's, a worker that parks while the I/O driver is free turns the driver
+//! itself, and the tasks it wakes land in its own queue, on its own core.
 
 use super::{Scheduler, Shared};
 use crate::context::{self, Scheduler as Ctx};
 use crate::Handle;
 use crossbeam_deque::{Steal, Worker};
-use runtime_core::Notified;
-use std::cell::Cell;
+use runtime_core::{Notified, Park};
+use std::cell::{Cell, RefCell};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// How often (in ticks) the injector is checked before local work. Borrowed
 /// from Tokio's default `global_queue_interval` (31); it bounds how long a task
@@ -30,6 +37,12 @@ const GLOBAL_QUEUE_INTERVAL: u32 = 31;
 /// request/response pair to ping-pong in cache, few enough that two tasks waking
 /// each other cannot starve the queue.
 const MAX_LIFO_POLLS_PER_TICK: u32 = 3;
+
+/// Ticks between two non-blocking looks at I/O and timers. Borrowed from
+/// Tokio's default `event_interval` (61): often enough that readiness is not
+/// left waiting behind a long run queue, rarely enough that the syscall is
+/// lost in the cost of the tasks in between.
+const EVENT_INTERVAL: u32 = 61;
 
 /// A worker's own state, on its thread's stack for the thread's lifetime.
 pub(crate) struct Local {
@@ -43,10 +56,19 @@ pub(crate) struct Local {
     rng: Cell<u64>,
     /// Counted as searching in `Idle`.
     searching: Cell<bool>,
+    park: RefCell<Box<dyn Park>>,
+    /// Inside `park`: tasks the parker wakes are queued without notifying
+    /// others, who are told once, after the parker returns.
+    parking: Cell<bool>,
 }
 
 /// Runs worker `index` until shutdown.
-pub(crate) fn run(shared: Arc<Shared>, index: usize, queue: Worker<Notified<Scheduler>>) {
+pub(crate) fn run(
+    shared: Arc<Shared>,
+    index: usize,
+    queue: Worker<Notified<Scheduler>>,
+    park: Box<dyn Park>,
+) {
     let handle = Handle::multi_thread(shared.clone());
     let local = Local {
         rng: Cell::new(seed(index)),
@@ -57,6 +79,8 @@ pub(crate) fn run(shared: Arc<Shared>, index: usize, queue: Worker<Notified<Sche
         lifo_polls: Cell::new(0),
         tick: Cell::new(0),
         searching: Cell::new(false),
+        park: RefCell::new(park),
+        parking: Cell::new(false),
     };
     let entered = context::enter_runtime(handle);
     let scheduler = context::set_scheduler(Ctx::Worker(&local));
@@ -69,6 +93,9 @@ pub(crate) fn run(shared: Arc<Shared>, index: usize, queue: Worker<Notified<Sche
 impl Local {
     fn run(&self) {
         while !self.shared.shutdown.load(Relaxed) {
+            if self.tick.get() % EVENT_INTERVAL == 0 {
+                self.poll_events();
+            }
             if let Some(task) = self.next_task().or_else(|| self.steal_work()) {
                 self.run_task(task);
             } else {
@@ -158,7 +185,9 @@ impl Local {
             self.shared.notify_parked();
         }
         loop {
-            self.shared.parkers[self.index].park_inner(None);
+            self.parking.set(true);
+            self.park.borrow_mut().park();
+            self.parking.set(false);
             if self.shared.shutdown.load(Relaxed) {
                 return;
             }
@@ -167,7 +196,38 @@ impl Local {
                 self.searching.set(true);
                 return;
             }
+            if self.has_own_work() {
+                // The parker turned the I/O driver and woke tasks into our
+                // own queue: nobody else will come for them, so get up.
+                if !idle.unpark_worker_by_id(self.index) {
+                    // Chosen by `worker_to_notify` in the meantime.
+                    self.searching.set(true);
+                }
+                if !self.queue.is_empty() {
+                    // More than the LIFO slot: let a sleeper steal some.
+                    self.shared.notify_parked();
+                }
+                return;
+            }
         }
+    }
+
+    /// A non-blocking look at I/O and timers between tasks; what it wakes goes
+    /// into our own queue, and others are told about it afterwards.
+    fn poll_events(&self) {
+        self.parking.set(true);
+        self.park.borrow_mut().park_timeout(Duration::ZERO);
+        self.parking.set(false);
+        if !self.queue.is_empty() {
+            self.shared.notify_parked();
+        }
+    }
+
+    fn has_own_work(&self) -> bool {
+        let lifo = self.lifo.take();
+        let has = lifo.is_some();
+        self.lifo.set(lifo);
+        has || !self.queue.is_empty()
     }
 
     fn work_pending(&self) -> bool {
@@ -185,7 +245,9 @@ impl Local {
             // Only the unstealable LIFO slot changed: nothing for others to take.
             return;
         }
-        self.shared.notify_parked();
+        if !self.parking.get() {
+            self.shared.notify_parked();
+        }
     }
 
     /// xorshift64*: victim selection only needs cheap, decorrelated numbers.

@@ -1,0 +1,458 @@
+//! One driver, many workers: how a multi-thread runtime turns its reactor.
+//!
+//! A dedicated driver thread costs a cross-thread hop per readiness event: the
+//! thread wakes from `epoll_wait`, queues the task on the injector and wakes a
+//! worker, which wakes on another core. Measured here (BENCHMARKS.md), that
+//! hop made a one-byte TCP ping-pong about 2.5x slower than Tokio, which lets a
+//! worker that is about to sleep sleep *in* the poller instead.
+//!
+//! So the driver sits in a [`SharedDriver`] slot, behind a mutex, and:
+//!
+//! - a worker with nothing to run parks through its [`WorkerParker`]: if the
+//!   slot is free it takes it (`try_lock`) and turns the driver, blocking in
+//!   the poller; the tasks it wakes go into its own run queue, and it runs
+//!   them on the core that just read their events. Otherwise it sleeps on its
+//!   own condition variable, as a plain parker would;
+//! - the *backstop* thread (named `runtime-driver`) turns the driver whenever
+//!   no worker does: it looks every [`BACKSTOP_INTERVAL`], and if nobody turned
+//!   the driver since its last look and the slot is free, every worker is busy
+//!   (or blocked in a task), so it takes the slot and turns it until a worker
+//!   asks for it back. This keeps the guarantee of the dedicated thread (Tokio
+//!   issue 4730: one worker stuck in a task must not stall everyone's I/O)
+//!   without paying its hop when workers are idle;
+//! - a worker that wants to park while the backstop holds the slot asks for a
+//!   *handoff*: it leaves its unparker in the slot, interrupts the poll and
+//!   sleeps on its condition variable; the backstop's turn returns, it releases
+//!   the slot and unparks the worker, whose next park takes the driver. The
+//!   waiting worker never blocks on the driver's mutex itself: a thread stuck
+//!   in a mutex could not be woken for new work.
+//!
+//! Waking a worker depends on where it sleeps: on its condition variable, it is
+//! notified; in the poller, the reactor's `unpark` interrupts the poll. Both go
+//! through one state word per worker, so an unpark is never lost: one that
+//! comes before the park makes the park return at once.
+
+use crate::driver::Driver;
+use crate::handle::Handle;
+use parking_lot::{Condvar, Mutex, MutexGuard};
+use runtime_core::{Park, Unpark};
+use std::io;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::*};
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+/// How long the driver may go unturned, while every worker is busy, before the
+/// backstop thread turns it. Chosen here, not measured: it bounds how late I/O
+/// and timers are noticed when all workers are stuck in long polls (a case
+/// Tokio leaves unbounded), at the cost of 100 short wake-ups a second of the
+/// backstop thread; workers that park or pass their event interval turn the
+/// driver long before it elapses in normal operation.
+pub const BACKSTOP_INTERVAL: Duration = Duration::from_millis(10);
+
+/// Worker park states (see [`WorkerUnparker::unpark`]).
+const EMPTY: u8 = 0;
+const PARKED_CONDVAR: u8 = 1;
+const PARKED_DRIVER: u8 = 2;
+const NOTIFIED: u8 = 3;
+
+/// The driver of a multi-thread runtime, shared by its workers and a backstop
+/// thread. Dropping it stops the backstop thread and shuts the reactor down.
+#[derive(Debug)]
+pub struct SharedDriver {
+    slot: Arc<Slot>,
+    backstop: Option<thread::JoinHandle<()>>,
+}
+
+struct Slot {
+    driver: Mutex<Driver>,
+    reactor: Handle,
+    /// Bumped after every turn by anyone; the backstop compares it between
+    /// looks to tell whether the driver is being turned.
+    turns: AtomicU64,
+    /// The backstop thread holds the slot: a parking worker may ask for it.
+    /// Changed only with `handoff` locked.
+    backstop_holds: AtomicBool,
+    /// The worker waiting for the backstop to give the slot up.
+    handoff: Mutex<Option<Arc<WorkerUnparker>>>,
+    /// `handoff` is set: the backstop's cheap check between turns.
+    handoff_requested: AtomicBool,
+    /// Set at shutdown; the backstop sleeps on `stop_cvar` between looks.
+    stop: Mutex<bool>,
+    stop_cvar: Condvar,
+}
+
+impl SharedDriver {
+    /// Puts `driver` in a shared slot and starts the backstop thread, named
+    /// `backstop_name`.
+    pub fn new(driver: Driver, backstop_name: String) -> io::Result<SharedDriver> {
+        let slot = Arc::new(Slot {
+            reactor: driver.handle().clone(),
+            driver: Mutex::new(driver),
+            turns: AtomicU64::new(0),
+            backstop_holds: AtomicBool::new(false),
+            handoff: Mutex::new(None),
+            handoff_requested: AtomicBool::new(false),
+            stop: Mutex::new(false),
+            stop_cvar: Condvar::new(),
+        });
+        let backstop_slot = slot.clone();
+        let backstop = thread::Builder::new()
+            .name(backstop_name)
+            .spawn(move || backstop_slot.run_backstop())?;
+        Ok(SharedDriver {
+            slot,
+            backstop: Some(backstop),
+        })
+    }
+
+    /// A parker for one worker: it turns the driver when it can.
+    pub fn worker_parker(&self) -> WorkerParker {
+        WorkerParker {
+            slot: self.slot.clone(),
+            me: Arc::new(WorkerUnparker {
+                state: AtomicU8::new(EMPTY),
+                lock: Mutex::new(()),
+                cvar: Condvar::new(),
+                reactor: self.slot.reactor.clone(),
+            }),
+        }
+    }
+
+    /// Stops the backstop thread and shuts the reactor down, waking every
+    /// waiting resource and timer. Call after the workers have stopped.
+    pub fn shutdown(&mut self) {
+        let Some(backstop) = self.backstop.take() else {
+            return;
+        };
+        *self.slot.stop.lock() = true;
+        self.slot.stop_cvar.notify_one();
+        // Interrupts the backstop's poll if it is turning the driver.
+        self.slot.reactor.unpark();
+        // The backstop runs no user code; a panic there is a bug we must not
+        // turn into a double panic during runtime drop.
+        let _ = backstop.join();
+        self.slot.driver.lock().shutdown();
+    }
+}
+
+impl Drop for SharedDriver {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+impl Slot {
+    fn stopping(&self) -> bool {
+        *self.stop.lock()
+    }
+
+    /// The backstop thread: every `BACKSTOP_INTERVAL`, if the driver went
+    /// unturned and its slot is free, turn it until a worker wants it back.
+    fn run_backstop(&self) {
+        let mut last_seen = self.turns.load(Relaxed);
+        loop {
+            {
+                let mut stop = self.stop.lock();
+                if !*stop {
+                    self.stop_cvar.wait_for(&mut stop, BACKSTOP_INTERVAL);
+                }
+                if *stop {
+                    return;
+                }
+            }
+            let turns = self.turns.load(Relaxed);
+            if turns != last_seen {
+                last_seen = turns;
+                continue;
+            }
+            let Some(mut driver) = self.driver.try_lock() else {
+                // A worker is parked in the poller.
+                continue;
+            };
+            self.backstop_holds.store(true, SeqCst);
+            while !self.handoff_requested.load(SeqCst) && !self.stopping() {
+                driver.turn(None);
+                self.turns.fetch_add(1, Relaxed);
+            }
+            drop(driver);
+            let waiting = {
+                let mut waiting = self.handoff.lock();
+                self.backstop_holds.store(false, SeqCst);
+                self.handoff_requested.store(false, SeqCst);
+                waiting.take()
+            };
+            if let Some(worker) = waiting {
+                worker.unpark();
+            }
+            last_seen = self.turns.load(Relaxed);
+        }
+    }
+
+    /// Asks the backstop to release the slot and unpark `worker` once it has;
+    /// nothing if a worker holds the slot or another worker already asked.
+    fn request_handoff(&self, worker: &Arc<WorkerUnparker>) {
+        let mut waiting = self.handoff.lock();
+        if !self.backstop_holds.load(SeqCst) || waiting.is_some() {
+            return;
+        }
+        *waiting = Some(worker.clone());
+        self.handoff_requested.store(true, SeqCst);
+        drop(waiting);
+        // Makes the backstop's current (or next) poll return at once.
+        self.reactor.unpark();
+    }
+}
+
+impl std::fmt::Debug for Slot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Slot")
+            .field("turns", &self.turns.load(Relaxed))
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parks one worker of a multi-thread runtime: in the poller when the driver
+/// is free, on a condition variable otherwise.
+#[derive(Debug)]
+pub struct WorkerParker {
+    slot: Arc<Slot>,
+    me: Arc<WorkerUnparker>,
+}
+
+/// Wakes one worker, wherever it sleeps.
+#[derive(Debug)]
+pub struct WorkerUnparker {
+    state: AtomicU8,
+    lock: Mutex<()>,
+    cvar: Condvar,
+    reactor: Handle,
+}
+
+impl WorkerParker {
+    fn park_inner(&mut self, timeout: Option<Duration>) {
+        let me = &*self.me;
+        if me
+            .state
+            .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
+            .is_ok()
+        {
+            return;
+        }
+        if timeout == Some(Duration::ZERO) {
+            // A look between tasks: only if nobody else is turning it.
+            if let Some(mut driver) = self.slot.driver.try_lock() {
+                driver.turn(Some(Duration::ZERO));
+                self.slot.turns.fetch_add(1, Relaxed);
+            }
+            return;
+        }
+        if let Some(driver) = self.slot.driver.try_lock() {
+            self.park_in_driver(driver, timeout);
+        } else {
+            // The backstop unparks us once it lets go of the driver; our next
+            // park takes it.
+            self.slot.request_handoff(&self.me);
+            self.park_on_condvar(timeout);
+        }
+    }
+
+    /// Turns the driver, blocking in the poller until an event, an unpark or
+    /// `timeout`. Moves the state EMPTY -> PARKED_DRIVER -> EMPTY.
+    fn park_in_driver(&self, mut driver: MutexGuard<'_, Driver>, timeout: Option<Duration>) {
+        let me = &*self.me;
+        let timeout = match me
+            .state
+            .compare_exchange(EMPTY, PARKED_DRIVER, SeqCst, SeqCst)
+        {
+            Ok(_) => timeout,
+            Err(actual) => {
+                // Unparked since the check in `park_inner`: consume it, but
+                // still collect whatever events are ready.
+                debug_assert_eq!(actual, NOTIFIED);
+                me.state.store(EMPTY, SeqCst);
+                Some(Duration::ZERO)
+            }
+        };
+        driver.turn(timeout);
+        // PARKED_DRIVER, or NOTIFIED if an unpark interrupted the poll.
+        me.state.store(EMPTY, SeqCst);
+        self.slot.turns.fetch_add(1, Relaxed);
+    }
+
+    /// Sleeps on the condition variable. Moves EMPTY -> PARKED_CONDVAR -> EMPTY.
+    fn park_on_condvar(&self, timeout: Option<Duration>) {
+        let me = &*self.me;
+        let mut guard = me.lock.lock();
+        if let Err(actual) = me
+            .state
+            .compare_exchange(EMPTY, PARKED_CONDVAR, SeqCst, SeqCst)
+        {
+            // Unparked between the first check and taking the lock.
+            debug_assert_eq!(actual, NOTIFIED);
+            me.state.store(EMPTY, SeqCst);
+            return;
+        }
+        match timeout {
+            None => loop {
+                me.cvar.wait(&mut guard);
+                if me
+                    .state
+                    .compare_exchange(NOTIFIED, EMPTY, SeqCst, SeqCst)
+                    .is_ok()
+                {
+                    return;
+                }
+                // Spurious wake-up: sleep again.
+            },
+            Some(timeout) => {
+                me.cvar.wait_for(&mut guard, timeout);
+                me.state.store(EMPTY, SeqCst);
+            }
+        }
+    }
+}
+
+impl Park for WorkerParker {
+    fn park(&mut self) {
+        self.park_inner(None);
+    }
+
+    fn park_timeout(&mut self, timeout: Duration) {
+        self.park_inner(Some(timeout));
+    }
+
+    fn unparker(&self) -> Arc<dyn Unpark> {
+        self.me.clone()
+    }
+}
+
+impl Unpark for WorkerUnparker {
+    /// Wakes the worker: notifies its condition variable, or interrupts the
+    /// poll it sleeps in; with the worker awake, makes its next park return.
+    fn unpark(&self) {
+        match self.state.swap(NOTIFIED, SeqCst) {
+            EMPTY | NOTIFIED => {}
+            PARKED_CONDVAR => {
+                // Taking the lock orders this notify after the wait began.
+                drop(self.lock.lock());
+                self.cvar.notify_one();
+            }
+            PARKED_DRIVER => self.reactor.unpark(),
+            _ => unreachable!("invalid worker park state"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::future::Future;
+    use std::time::Instant;
+
+    fn shared() -> SharedDriver {
+        SharedDriver::new(Driver::new().unwrap(), "test-backstop".into()).unwrap()
+    }
+
+    #[test]
+    fn unpark_before_park_is_remembered() {
+        let d = shared();
+        let mut p = d.worker_parker();
+        p.unparker().unpark();
+        let start = Instant::now();
+        p.park();
+        assert!(start.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn worker_parked_in_driver_is_woken_by_unpark() {
+        let d = shared();
+        let mut p = d.worker_parker();
+        let u = p.unparker();
+        let t = thread::spawn(move || {
+            thread::sleep(Duration::from_millis(30));
+            u.unpark();
+        });
+        p.park();
+        t.join().unwrap();
+        assert_eq!(p.me.state.load(SeqCst), EMPTY);
+    }
+
+    #[test]
+    fn second_worker_sleeps_on_condvar_and_is_woken() {
+        let d = shared();
+        let mut first = d.worker_parker();
+        let first_u = first.unparker();
+        let mut second = d.worker_parker();
+        let second_u = second.unparker();
+        let second_me = second.me.clone();
+        // The first worker holds the driver while parked.
+        let t1 = thread::spawn(move || first.park());
+        while d.slot.driver.try_lock().is_some() {
+            thread::yield_now();
+        }
+        let t2 = thread::spawn(move || second.park());
+        while second_me.state.load(SeqCst) != PARKED_CONDVAR {
+            thread::yield_now();
+        }
+        second_u.unpark();
+        t2.join().unwrap();
+        first_u.unpark();
+        t1.join().unwrap();
+    }
+
+    #[test]
+    fn backstop_turns_an_unturned_driver_and_hands_it_back() {
+        let d = shared();
+        // Nobody parks: the backstop must take the slot within a few intervals.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !d.slot.backstop_holds.load(SeqCst) {
+            assert!(Instant::now() < deadline, "backstop never took the driver");
+            thread::sleep(BACKSTOP_INTERVAL);
+        }
+        // A parking worker asks for it: the backstop lets go and wakes it, and
+        // its next park sleeps in the poller.
+        let mut p = d.worker_parker();
+        let u = p.unparker();
+        let me = p.me.clone();
+        let t = thread::spawn(move || {
+            p.park();
+            p.park();
+        });
+        while me.state.load(SeqCst) != PARKED_DRIVER {
+            assert!(Instant::now() < deadline, "worker never got the driver");
+            thread::yield_now();
+        }
+        assert!(!d.slot.backstop_holds.load(SeqCst));
+        u.unpark();
+        t.join().unwrap();
+    }
+
+    #[test]
+    fn timer_wakes_a_parked_worker() {
+        struct UnparkWaker(Arc<dyn Unpark>);
+        impl std::task::Wake for UnparkWaker {
+            fn wake(self: Arc<Self>) {
+                self.0.unpark();
+            }
+        }
+        let d = shared();
+        let reactor = d.slot.reactor.clone();
+        let _enter = reactor.enter();
+        let mut p = d.worker_parker();
+        let waker = std::task::Waker::from(Arc::new(UnparkWaker(p.unparker())));
+        let mut cx = std::task::Context::from_waker(&waker);
+        let start = Instant::now();
+        let mut sleep = Box::pin(crate::time::sleep(Duration::from_millis(20)));
+        assert!(sleep.as_mut().poll(&mut cx).is_pending());
+        // Whoever turns the driver (this worker or the backstop) fires it.
+        while sleep.as_mut().poll(&mut cx).is_pending() {
+            assert!(
+                start.elapsed() < Duration::from_secs(5),
+                "timer never fired"
+            );
+            p.park();
+        }
+        assert!(start.elapsed() >= Duration::from_millis(20));
+    }
+}
