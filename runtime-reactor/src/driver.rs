@@ -120,25 +120,36 @@ impl Driver {
     /// Marks the reactor shut down and wakes every waiting resource and timer,
     /// so nothing waits forever on a reactor that no longer turns.
     pub fn shutdown(&mut self) {
-        let inner = &self.handle.inner;
-        inner.shutdown.store(true, Release);
-        for (_, io) in inner.io.lock().iter() {
-            io.shutdown(&mut self.wake);
-        }
-        {
-            let mut timers = inner.timers.lock();
-            timers.wheel.poll(u64::MAX, &mut self.fired);
-            for timer in self.fired.drain(..) {
-                timer.fire(&mut self.wake);
-            }
-        }
-        for waker in self.wake.drain(..) {
-            waker.wake();
-        }
+        self.handle.shutdown();
     }
 }
 
 impl Handle {
+    /// Marks the reactor shut down and wakes every waiting resource and timer:
+    /// each then fails with "the runtime has shut down" instead of waiting
+    /// forever. The owner of the driver calls it once nothing will turn it
+    /// again (the facade does, for both flavours, when a runtime drops).
+    /// Idempotent.
+    pub fn shutdown(&self) {
+        let inner = &self.inner;
+        inner.shutdown.store(true, Release);
+        let mut wake = Vec::new();
+        for (_, io) in inner.io.lock().iter() {
+            io.shutdown(&mut wake);
+        }
+        let mut fired = Vec::new();
+        {
+            let mut timers = inner.timers.lock();
+            timers.wheel.poll(u64::MAX, &mut fired);
+            for timer in fired.drain(..) {
+                timer.fire(&mut wake);
+            }
+        }
+        for waker in wake {
+            waker.wake();
+        }
+    }
+
     /// Fires every timer due at the clock's current time, collecting wakers.
     pub(crate) fn collect_due_timers(
         &self,

@@ -115,6 +115,10 @@ impl Runtime {
         if let Some(mut driver) = self.driver.take() {
             driver.shutdown();
         }
+        // The current-thread driver lives in the scheduler's parker, which
+        // never shuts it down: fail whatever still waits on it (resources and
+        // timers that outlive the runtime) instead of leaving it hanging.
+        self.handle.reactor.shutdown();
     }
 
     /// Shuts down without waiting for blocking closures.

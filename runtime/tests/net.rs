@@ -454,3 +454,24 @@ fn emfile_child() {
         let (_s, _) = listener.accept().await.unwrap();
     });
 }
+
+#[test]
+fn io_resource_outliving_its_runtime_fails_instead_of_hanging() {
+    for rt in runtimes() {
+        let listener = rt.block_on(async { TcpListener::bind("127.0.0.1:0").await.unwrap() });
+        drop(rt);
+        // Awaited from a plain thread on a fresh runtime: the listener's
+        // reactor is gone, so accept must fail at once.
+        let other = Builder::new_current_thread().build().unwrap();
+        let res = other.block_on(async {
+            runtime::time::timeout(std::time::Duration::from_secs(5), listener.accept()).await
+        });
+        let err = res
+            .expect("accept on a dead runtime's listener hung")
+            .expect_err("accept on a dead runtime's listener succeeded");
+        assert!(
+            err.to_string().contains("shut down"),
+            "unexpected error: {err}"
+        );
+    }
+}
