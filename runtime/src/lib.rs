@@ -34,10 +34,14 @@
 
 mod builder;
 mod handle;
+#[cfg(feature = "hyper")]
+pub mod hyper;
 pub mod io;
 mod macros;
 pub mod net;
 mod rt;
+#[cfg(unix)]
+pub mod signal;
 pub mod sync;
 pub mod task;
 pub mod time;
@@ -58,3 +62,8 @@ pub use runtime_macros::main;
 /// Marks an `async fn` test to run on a runtime. Defaults to `current_thread`;
 /// accepts the same options as [`main`].
 pub use runtime_macros::test;
+
+/// The code snippets of `MIGRATING.md`, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../MIGRATING.md")]
+pub struct MigratingDoctests;

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# Load test: hyper 1.x hello world on this runtime vs. on Tokio, with wrk.
+#
+#   benches/wrk/run.sh
+#
+# Builds (release) `runtime`'s `hyper_server` example and the benches crate's
+# `tokio_hyper_hello` binary (the same server on Tokio + hyper-util), runs each
+# on loopback under `wrk -t2 -c64 -d5s` (one after the other, each on its own
+# port), and prints requests/s for both and the ratio runtime/Tokio.
+#
+# Knobs (environment): THREADS (2), CONNECTIONS (64), DURATION (5s),
+# URL_PATH (/), ROUNDS (1; the servers alternate, each round runs both),
+# RUNTIME_PORT (38080), TOKIO_PORT (38081), WARMUP (1s; 0 to skip).
+#
+# wrk and the server share the machine: on a small VM they compete for the
+# same cores, so read the ratio, not the absolute numbers, and rerun a few
+# times (ROUNDS=3) before trusting a difference of a few percent.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+THREADS=${THREADS:-2}
+CONNECTIONS=${CONNECTIONS:-64}
+DURATION=${DURATION:-5s}
+URL_PATH=${URL_PATH:-/}
+ROUNDS=${ROUNDS:-1}
+RUNTIME_PORT=${RUNTIME_PORT:-38080}
+TOKIO_PORT=${TOKIO_PORT:-38081}
+WARMUP=${WARMUP:-1s}
+
+# -------------------------------------------------------------- wrk
+if ! command -v wrk >/dev/null 2>&1; then
+    echo "== installing wrk"
+    SUDO=""
+    if [ "$(id -u)" != 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then
+            SUDO=sudo
+        else
+            echo "wrk is missing and this is not root (no sudo): install wrk first" >&2
+            exit 1
+        fi
+    fi
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq wrk
+fi
+
+# -------------------------------------------------------------- build
+echo "== building (release)"
+cargo build --release -p runtime --features hyper --example hyper_server
+cargo build --release -p benches --bin tokio_hyper_hello
+TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
+    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+RUNTIME_BIN="$TARGET_DIR/release/examples/hyper_server"
+TOKIO_BIN="$TARGET_DIR/release/tokio_hyper_hello"
+
+# -------------------------------------------------------------- run
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+}
+trap cleanup EXIT
+
+wait_for_port() {
+    local port=$1
+    for _ in $(seq 1 100); do
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "nothing listens on port $port after 10 s" >&2
+    return 1
+}
+
+# bench NAME BINARY PORT: sets BENCH_RESULT to the requests/s wrk measured.
+BENCH_RESULT=""
+bench() {
+    local name=$1 bin=$2 port=$3 log
+    log=$(mktemp)
+    "$bin" "$port" >"$log" 2>&1 &
+    SERVER_PID=$!
+    if ! wait_for_port "$port"; then
+        cat "$log" >&2
+        return 1
+    fi
+    local url="http://127.0.0.1:$port$URL_PATH"
+    # Check the answer before measuring it.
+    if wrk -t1 -c1 -d1s "$url" | grep -q 'Non-2xx'; then
+        echo "$name: $url does not answer 2xx" >&2
+        return 1
+    fi
+    if [ "$WARMUP" != 0 ]; then
+        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
+    fi
+    local out
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url")
+    echo "---- $name"
+    echo "$out"
+    if echo "$out" | grep -qE 'Socket errors|Non-2xx'; then
+        echo "$name: wrk reported errors (above)"
+    fi
+    # SIGTERM: the server shuts down gracefully.
+    kill "$SERVER_PID"
+    wait "$SERVER_PID" || true
+    SERVER_PID=""
+    rm -f "$log"
+    BENCH_RESULT=$(echo "$out" | awk '/^Requests\/sec:/ { print $2 }')
+}
+
+echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION http://127.0.0.1:PORT$URL_PATH, $ROUNDS round(s)"
+echo "   ($(nproc) CPUs; wrk and the server share them)"
+runtime_all=()
+tokio_all=()
+for round in $(seq 1 "$ROUNDS"); do
+    bench runtime "$RUNTIME_BIN" "$RUNTIME_PORT"
+    r=$BENCH_RESULT
+    bench tokio "$TOKIO_BIN" "$TOKIO_PORT"
+    t=$BENCH_RESULT
+    runtime_all+=("$r")
+    tokio_all+=("$t")
+    echo "== round $round: runtime $r req/s, tokio $t req/s"
+done
+
+mean() { printf '%s\n' "$@" | awk '{ s += $1 } END { printf "%.0f", s / NR }'; }
+r=$(mean "${runtime_all[@]}")
+t=$(mean "${tokio_all[@]}")
+echo
+echo "| server | requests/s |"
+echo "|---|---|"
+echo "| runtime (hyper_server example) | $r |"
+echo "| tokio + hyper-util (tokio_hyper_hello) | $t |"
+awk -v r="$r" -v t="$t" 'BEGIN { printf "ratio runtime/tokio: %.3f\n", r / t }'

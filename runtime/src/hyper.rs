@@ -1,0 +1,378 @@
+//! [hyper] 1.x on this runtime (cargo feature `hyper`).
+//!
+//! hyper 1.x is runtime-neutral: it asks for an I/O type implementing its own
+//! [`hyper::rt::Read`]/[`hyper::rt::Write`], an [`Executor`](hyper::rt::Executor)
+//! to spawn background tasks (HTTP/2 streams, client connection drivers), and a
+//! [`Timer`](hyper::rt::Timer) for timeouts such as
+//! `http1::Builder::header_read_timeout`. This module provides all three:
+//!
+//! - [`HyperIo`] wraps any `futures-io` stream (our [`TcpStream`], a Unix
+//!   stream, a TLS stream...) so hyper can drive it. It also works the other
+//!   way round: wrapping a hyper I/O type (such as `hyper::upgrade::Upgraded`)
+//!   gives it the `futures-io` traits, so [`crate::io`] utilities apply.
+//! - [`HyperExecutor`] spawns with [`crate::spawn`] (or on a given [`Handle`]).
+//! - [`HyperTimer`] sleeps with [`crate::time::sleep_until`], so a paused test
+//!   clock applies to hyper's timeouts too.
+//!
+//! It plays the role that `hyper-util`'s `TokioIo`, `TokioExecutor` and
+//! `TokioTimer` play for Tokio, without depending on `hyper-util`.
+//!
+//! # A server
+//!
+//! ```no_run
+//! use std::convert::Infallible;
+//!
+//! use hyper::server::conn::http1;
+//! use hyper::service::service_fn;
+//! use hyper::{Request, Response};
+//! use runtime::hyper::{HyperIo, HyperTimer};
+//! use runtime::net::TcpListener;
+//! use runtime::time::Duration;
+//!
+//! # type Body = String;
+//! // Any `http_body::Body` works; `http_body_util::Full<Bytes>` is the usual one.
+//! async fn hello(_req: Request<hyper::body::Incoming>) -> Result<Response<Body>, Infallible> {
+//!     Ok(Response::new(Body::from("Hello, world!\n")))
+//! }
+//!
+//! #[runtime::main]
+//! async fn main() -> std::io::Result<()> {
+//!     let listener = TcpListener::bind("127.0.0.1:3000").await?;
+//!     loop {
+//!         let (stream, _) = listener.accept().await?;
+//!         runtime::spawn(async move {
+//!             let conn = http1::Builder::new()
+//!                 .timer(HyperTimer::new())
+//!                 .header_read_timeout(Duration::from_secs(10))
+//!                 .serve_connection(HyperIo::new(stream), service_fn(hello));
+//!             if let Err(e) = conn.await {
+//!                 eprintln!("connection error: {e}");
+//!             }
+//!         });
+//!     }
+//! }
+//! ```
+//!
+//! # A client
+//!
+//! ```no_run
+//! use hyper::client::conn::http1;
+//! use hyper::Request;
+//! use runtime::hyper::HyperIo;
+//! use runtime::net::TcpStream;
+//!
+//! # async fn get() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+//! let stream = TcpStream::connect("127.0.0.1:3000").await?;
+//! let (mut sender, conn) = http1::handshake(HyperIo::new(stream)).await?;
+//! // The connection future does the actual I/O: run it as its own task.
+//! runtime::spawn(conn);
+//! let req = Request::get("/").header("host", "127.0.0.1").body(String::new())?;
+//! let res = sender.send_request(req).await?;
+//! println!("status: {}", res.status());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! [hyper]: https://docs.rs/hyper/1
+//! [`TcpStream`]: crate::net::TcpStream
+
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant as StdInstant};
+
+use crate::time::{Instant, Sleep};
+use crate::Handle;
+
+/// Adapts an I/O type between the `futures-io` traits and hyper's
+/// [`hyper::rt::Read`]/[`hyper::rt::Write`].
+///
+/// - `HyperIo<T>` with `T: futures_io::AsyncRead + AsyncWrite + Unpin` (a
+///   [`TcpStream`](crate::net::TcpStream), for instance) implements hyper's
+///   traits: hand it to `serve_connection` or `client::conn::http1::handshake`.
+/// - `HyperIo<T>` with `T: hyper::rt::Read + hyper::rt::Write + Unpin` (such as
+///   `hyper::upgrade::Upgraded`) implements the `futures-io` traits, so the
+///   [`crate::io`] extension traits work on it.
+///
+/// Writes: hyper either queues its buffers and writes them with
+/// `poll_write_vectored`, or flattens them into one buffer first. `futures-io`
+/// cannot say whether a stream's vectored write is real, so by default
+/// `HyperIo` reports that it is not and hyper flattens (one copy, one write).
+/// For a stream with a real vectored write, such as `TcpStream`, whose
+/// responses carry large bodies, [`HyperIo::with_vectored_writes`] saves that
+/// copy.
+pub struct HyperIo<T> {
+    inner: T,
+    vectored: bool,
+}
+
+impl<T> HyperIo<T> {
+    /// Wraps `inner`.
+    pub fn new(inner: T) -> HyperIo<T> {
+        HyperIo {
+            inner,
+            vectored: false,
+        }
+    }
+
+    /// Tells hyper whether `inner`'s `poll_write_vectored` writes several
+    /// buffers at once (see the type's docs); `false` unless set.
+    pub fn with_vectored_writes(mut self, vectored: bool) -> HyperIo<T> {
+        self.vectored = vectored;
+        self
+    }
+
+    /// The wrapped I/O object.
+    pub fn inner(&self) -> &T {
+        &self.inner
+    }
+
+    /// The wrapped I/O object, mutably.
+    pub fn inner_mut(&mut self) -> &mut T {
+        &mut self.inner
+    }
+
+    /// Unwraps the I/O object.
+    pub fn into_inner(self) -> T {
+        self.inner
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for HyperIo<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HyperIo")
+            .field("inner", &self.inner)
+            .field("vectored", &self.vectored)
+            .finish()
+    }
+}
+
+// `futures-io` stream -> hyper.
+
+impl<T> hyper::rt::Read for HyperIo<T>
+where
+    T: futures_io::AsyncRead + Unpin,
+{
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        mut buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        // `futures-io` reads into initialised memory: zero whatever part of
+        // hyper's buffer is not initialised yet (nothing, once hyper reuses it).
+        let dst = buf.initialize_unfilled();
+        let len = dst.len();
+        let n = match Pin::new(&mut self.get_mut().inner).poll_read(cx, dst) {
+            Poll::Ready(Ok(n)) => n,
+            Poll::Ready(Err(e)) => return Poll::Ready(Err(e)),
+            Poll::Pending => return Poll::Pending,
+        };
+        if n > len {
+            // A broken `AsyncRead` claimed more than it was given: refuse it
+            // rather than let it advance the cursor past the buffer.
+            return Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "AsyncRead::poll_read returned more bytes than the buffer holds",
+            )));
+        }
+        // SAFETY: `initialize_unfilled` initialised the whole unfilled part of
+        // the buffer (`len` bytes from the cursor), and `n <= len` was checked
+        // above, so the `n` bytes this marks as filled are initialised.
+        unsafe { buf.advance(n) };
+        Poll::Ready(Ok(()))
+    }
+}
+
+impl<T> hyper::rt::Write for HyperIo<T>
+where
+    T: futures_io::AsyncWrite + Unpin,
+{
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_close(cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.vectored
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write_vectored(cx, bufs)
+    }
+}
+
+// hyper I/O -> `futures-io`.
+
+impl<T> futures_io::AsyncRead for HyperIo<T>
+where
+    T: hyper::rt::Read + Unpin,
+{
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        let mut read_buf = hyper::rt::ReadBuf::new(buf);
+        match Pin::new(&mut self.get_mut().inner).poll_read(cx, read_buf.unfilled()) {
+            Poll::Ready(Ok(())) => Poll::Ready(Ok(read_buf.filled().len())),
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+impl<T> futures_io::AsyncWrite for HyperIo<T>
+where
+    T: hyper::rt::Write + Unpin,
+{
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_flush(cx)
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().inner).poll_shutdown(cx)
+    }
+}
+
+/// A [`hyper::rt::Executor`] that spawns hyper's background tasks (HTTP/2
+/// streams and connection drivers, for instance) on this runtime.
+///
+/// [`HyperExecutor::new`] spawns with [`crate::spawn`], on whatever runtime
+/// the caller of `execute` runs in (hyper calls it from inside its connection
+/// futures, which run on a runtime); [`HyperExecutor::with_handle`] always
+/// spawns on the given runtime, from any thread.
+#[derive(Clone, Debug, Default)]
+pub struct HyperExecutor {
+    handle: Option<Handle>,
+}
+
+impl HyperExecutor {
+    /// An executor that spawns on the current runtime.
+    pub fn new() -> HyperExecutor {
+        HyperExecutor { handle: None }
+    }
+
+    /// An executor that spawns on `handle`'s runtime.
+    pub fn with_handle(handle: Handle) -> HyperExecutor {
+        HyperExecutor {
+            handle: Some(handle),
+        }
+    }
+}
+
+impl<F> hyper::rt::Executor<F> for HyperExecutor
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    /// Spawns `fut` and detaches it.
+    ///
+    /// # Panics
+    /// For an executor made with [`HyperExecutor::new`], when called outside a
+    /// runtime.
+    fn execute(&self, fut: F) {
+        // The JoinHandle is dropped: the task runs detached, as hyper expects.
+        match &self.handle {
+            Some(handle) => drop(handle.spawn(fut)),
+            None => drop(crate::spawn(fut)),
+        }
+    }
+}
+
+/// A [`hyper::rt::Timer`] backed by this runtime's timer wheel; pass it to
+/// hyper builders with `.timer(HyperTimer::new())` to enable their timeouts
+/// (`header_read_timeout`, HTTP/2 keep-alive, client pool idle timeouts...).
+///
+/// Its clock is the runtime's: under a paused clock
+/// ([`crate::time::pause`]) hyper's timeouts advance with it. Its sleeps must
+/// be created and polled inside a runtime, which is where hyper uses them.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct HyperTimer {
+    _priv: (),
+}
+
+impl HyperTimer {
+    /// A timer on the current runtime.
+    pub fn new() -> HyperTimer {
+        HyperTimer { _priv: () }
+    }
+}
+
+impl hyper::rt::Timer for HyperTimer {
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn hyper::rt::Sleep>> {
+        Box::pin(HyperSleep(crate::time::sleep(duration)))
+    }
+
+    fn sleep_until(&self, deadline: StdInstant) -> Pin<Box<dyn hyper::rt::Sleep>> {
+        Box::pin(HyperSleep(crate::time::sleep_until(Instant::from_std(
+            deadline,
+        ))))
+    }
+
+    fn now(&self) -> StdInstant {
+        Instant::now().into_std()
+    }
+
+    fn reset(&self, sleep: &mut Pin<Box<dyn hyper::rt::Sleep>>, new_deadline: StdInstant) {
+        match sleep.as_mut().downcast_mut_pin::<HyperSleep>() {
+            // Ours: move its deadline, keeping its timer-wheel entry.
+            Some(ours) => ours.reset(new_deadline),
+            // Someone else's sleep: replace it.
+            None => *sleep = self.sleep_until(new_deadline),
+        }
+    }
+}
+
+/// The sleep [`HyperTimer`] hands to hyper: our [`Sleep`] (already `Send +
+/// Sync + Unpin`) under a local type, since hyper's `Sleep` trait is foreign.
+#[derive(Debug)]
+struct HyperSleep(Sleep);
+
+impl HyperSleep {
+    fn reset(self: Pin<&mut Self>, deadline: StdInstant) {
+        Pin::new(&mut self.get_mut().0).reset(Instant::from_std(deadline));
+    }
+}
+
+impl Future for HyperSleep {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        Pin::new(&mut self.get_mut().0).poll(cx)
+    }
+}
+
+impl hyper::rt::Sleep for HyperSleep {}
