@@ -4,7 +4,7 @@
 //! `cargo run --example chat -- 127.0.0.1:6142`, then connect a few clients
 //! with `nc 127.0.0.1 6142`. With `--demo`, the example starts the server on
 //! an ephemeral port, connects three scripted clients, prints what each one
-//! received, and exits.
+//! received, and exits (`runtime/tests/examples.rs` runs the demo).
 
 use runtime::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use runtime::net::{TcpListener, TcpStream};
@@ -15,13 +15,22 @@ use std::net::SocketAddr;
 /// Messages a slow client may fall behind before it skips ahead (and is told).
 const BACKLOG: usize = 128;
 
+/// The first line a client receives, once it hears everything said.
+const WELCOME: &str = "welcome to the chat\n";
+
 #[runtime::main]
 async fn main() -> std::io::Result<()> {
     let arg = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "127.0.0.1:6142".to_string());
     if arg == "--demo" {
-        return demo().await;
+        for (name, heard) in demo().await? {
+            println!("{name} heard {} lines:", heard.len());
+            for line in heard {
+                println!("    {line}");
+            }
+        }
+        return Ok(());
     }
     let listener = TcpListener::bind(&arg).await?;
     println!("chat server on {}", listener.local_addr()?);
@@ -51,6 +60,8 @@ async fn client(
     let mut rx = tx.subscribe();
     let (reader, mut writer) = stream.into_split();
     let mut lines = BufReader::new(reader).lines();
+    // Subscribed: from now on this client hears everything said.
+    writer.write_all(WELCOME.as_bytes()).await?;
     let _ = tx.send((peer, "joined".to_string()));
     loop {
         select! {
@@ -74,38 +85,41 @@ async fn client(
     Ok(())
 }
 
-/// Three scripted clients talk; each prints what it heard.
-async fn demo() -> std::io::Result<()> {
+/// Three scripted clients each say hello and listen until they have heard
+/// the other two; returns what each one heard.
+pub async fn demo() -> std::io::Result<Vec<(&'static str, Vec<String>)>> {
+    const NAMES: [&str; 3] = ["ann", "bob", "cid"];
     let listener = TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     runtime::spawn(serve(listener));
     let mut clients = Vec::new();
-    for name in ["ann", "bob", "cid"] {
-        let stream = TcpStream::connect(addr).await?;
-        clients.push((name, stream));
+    for name in NAMES {
+        let (reader, writer) = TcpStream::connect(addr).await?.into_split();
+        let mut lines = BufReader::new(reader).lines();
+        // The welcome line says the server subscribed this client.
+        let welcome = lines.next_line().await?;
+        assert_eq!(welcome.as_deref(), Some(WELCOME.trim_end()));
+        clients.push((name, lines, writer));
     }
-    // Let every client's task subscribe before anyone speaks.
-    runtime::time::sleep(std::time::Duration::from_millis(50)).await;
-    for (name, stream) in &mut clients {
-        stream
+    for (name, _, writer) in &mut clients {
+        writer
             .write_all(format!("hello from {name}\n").as_bytes())
             .await?;
     }
-    runtime::time::sleep(std::time::Duration::from_millis(100)).await;
-    for (name, stream) in clients {
-        let (reader, mut writer) = stream.into_split();
-        writer.shutdown().await?;
-        let mut lines = BufReader::new(reader).lines();
+    let mut heard_by = Vec::new();
+    for (name, mut lines, mut writer) in clients {
         let mut heard = Vec::new();
-        while let Ok(Ok(Some(line))) =
-            runtime::time::timeout(std::time::Duration::from_millis(200), lines.next_line()).await
-        {
+        let others = NAMES.iter().filter(|other| **other != name);
+        let mut missing: Vec<String> = others.map(|o| format!("hello from {o}")).collect();
+        while !missing.is_empty() {
+            let Some(line) = lines.next_line().await? else {
+                break;
+            };
+            missing.retain(|m| !line.ends_with(m.as_str()));
             heard.push(line);
         }
-        println!("{name} heard {} lines:", heard.len());
-        for line in heard {
-            println!("    {line}");
-        }
+        writer.shutdown().await?;
+        heard_by.push((name, heard));
     }
-    Ok(())
+    Ok(heard_by)
 }
