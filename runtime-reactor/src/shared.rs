@@ -19,7 +19,10 @@
 //!   (or blocked in a task), so it takes the slot and turns it until a worker
 //!   asks for it back. This keeps the guarantee of the dedicated thread (Tokio
 //!   issue 4730: one worker stuck in a task must not stall everyone's I/O)
-//!   without paying its hop when workers are idle;
+//!   without paying its hop when workers are idle. When it finds a worker
+//!   asleep in the poller for a whole interval, the runtime is idle: it stops
+//!   looking until that worker leaves the poller and tells it, so an idle
+//!   runtime has no periodic wake-ups;
 //! - a worker that wants to park while the backstop holds the slot asks for a
 //!   *handoff*: it leaves its unparker in the slot, interrupts the poll and
 //!   sleeps on its condition variable; the backstop's turn returns, it releases
@@ -45,9 +48,10 @@ use std::time::Duration;
 /// How long the driver may go unturned, while every worker is busy, before the
 /// backstop thread turns it. Chosen here, not measured: it bounds how late I/O
 /// and timers are noticed when all workers are stuck in long polls (a case
-/// Tokio leaves unbounded), at the cost of 100 short wake-ups a second of the
-/// backstop thread; workers that park or pass their event interval turn the
-/// driver long before it elapses in normal operation.
+/// Tokio leaves unbounded), at the cost of up to 100 short wake-ups a second
+/// of the backstop thread while the runtime is busy (none while it is idle);
+/// workers that park or pass their event interval turn the driver long before
+/// it elapses in normal operation.
 pub const BACKSTOP_INTERVAL: Duration = Duration::from_millis(10);
 
 /// Worker park states (see [`WorkerUnparker::unpark`]).
@@ -80,6 +84,9 @@ struct Slot {
     /// Set at shutdown; the backstop sleeps on `stop_cvar` between looks.
     stop: Mutex<bool>,
     stop_cvar: Condvar,
+    /// The backstop sleeps until a worker leaves the poller (the runtime was
+    /// idle); that worker must notify `stop_cvar`.
+    backstop_asleep: AtomicBool,
 }
 
 impl SharedDriver {
@@ -95,6 +102,7 @@ impl SharedDriver {
             handoff_requested: AtomicBool::new(false),
             stop: Mutex::new(false),
             stop_cvar: Condvar::new(),
+            backstop_asleep: AtomicBool::new(false),
         });
         let backstop_slot = slot.clone();
         let backstop = thread::Builder::new()
@@ -161,13 +169,14 @@ impl Slot {
                     return;
                 }
             }
-            let turns = self.turns.load(Relaxed);
+            let turns = self.turns.load(SeqCst);
             if turns != last_seen {
                 last_seen = turns;
                 continue;
             }
             let Some(mut driver) = self.driver.try_lock() else {
-                // A worker is parked in the poller.
+                // A worker has slept in the poller for a whole interval.
+                self.sleep_while_worker_in_poller(last_seen);
                 continue;
             };
             self.backstop_holds.store(true, SeqCst);
@@ -186,6 +195,29 @@ impl Slot {
                 worker.unpark();
             }
             last_seen = self.turns.load(Relaxed);
+        }
+    }
+
+    /// The runtime is idle, a worker asleep in the poller: wait, without a
+    /// timer, until it leaves (`worker_left_poller`) or shutdown.
+    fn sleep_while_worker_in_poller(&self, last_seen: u64) {
+        let mut stop = self.stop.lock();
+        self.backstop_asleep.store(true, SeqCst);
+        // Re-checked after publishing `backstop_asleep`: a worker that bumped
+        // `turns` before seeing it is caught here, one after is told to notify.
+        while !*stop && self.turns.load(SeqCst) == last_seen && self.driver.is_locked() {
+            self.stop_cvar.wait(&mut stop);
+        }
+        self.backstop_asleep.store(false, SeqCst);
+    }
+
+    /// Called by a worker after its turn (with `turns` bumped): wakes a
+    /// backstop that stopped looking while the runtime was idle.
+    fn worker_left_poller(&self) {
+        if self.backstop_asleep.load(SeqCst) {
+            // Taking the lock orders this notify after the backstop's wait began.
+            drop(self.stop.lock());
+            self.stop_cvar.notify_one();
         }
     }
 
@@ -277,7 +309,9 @@ impl WorkerParker {
         driver.turn(timeout);
         // PARKED_DRIVER, or NOTIFIED if an unpark interrupted the poll.
         me.state.store(EMPTY, SeqCst);
-        self.slot.turns.fetch_add(1, Relaxed);
+        self.slot.turns.fetch_add(1, SeqCst);
+        drop(driver);
+        self.slot.worker_left_poller();
     }
 
     /// Sleeps on the condition variable. Moves EMPTY -> PARKED_CONDVAR -> EMPTY.
@@ -426,6 +460,43 @@ mod tests {
         assert!(!d.slot.backstop_holds.load(SeqCst));
         u.unpark();
         t.join().unwrap();
+    }
+
+    #[test]
+    fn backstop_stops_looking_while_a_worker_sleeps_in_the_poller() {
+        let d = shared();
+        let mut p = d.worker_parker();
+        let u = p.unparker();
+        let me = p.me.clone();
+        let done = Arc::new(AtomicBool::new(false));
+        let worker_done = done.clone();
+        // Parks until told to stop: it ends up in the poller even if the
+        // backstop happened to take the driver first (handoff).
+        let t = thread::spawn(move || {
+            while !worker_done.load(SeqCst) {
+                p.park();
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !d.slot.backstop_asleep.load(SeqCst) {
+            assert!(
+                Instant::now() < deadline,
+                "backstop kept polling an idle runtime"
+            );
+            thread::sleep(BACKSTOP_INTERVAL);
+        }
+        assert_eq!(me.state.load(SeqCst), PARKED_DRIVER);
+        // Leaving the poller wakes it again.
+        done.store(true, SeqCst);
+        u.unpark();
+        t.join().unwrap();
+        while d.slot.backstop_asleep.load(SeqCst) {
+            assert!(
+                Instant::now() < deadline,
+                "backstop not woken by the worker"
+            );
+            thread::yield_now();
+        }
     }
 
     #[test]
