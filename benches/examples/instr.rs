@@ -1,0 +1,107 @@
+//! Instruction counts, for `benches/callgrind.sh`: one workload, on one
+//! runtime, `N` times, on a current-thread runtime, so that valgrind's
+//! instruction count is repeatable on a noisy machine (criterion's times are
+//! not). The script runs each workload with `N` and `2N` and reports the
+//! difference divided by `N`: the cost of one iteration, without the setup.
+//!
+//! `cargo run --release -p benches --example instr -- WORKLOAD RUNTIME N`
+//! with RUNTIME `runtime` or `tokio`; WORKLOAD one of the names in `main`.
+
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::task::Poll;
+use std::time::Duration;
+
+/// Polls `future` once with the current task's context.
+async fn poll_once<F: Future>(future: std::pin::Pin<&mut F>) -> Poll<F::Output> {
+    let mut future = future;
+    poll_fn(|cx| Poll::Ready(future.as_mut().poll(cx))).await
+}
+
+/// The workloads, written once over the runtime crate `$rt`.
+macro_rules! workloads {
+    ($name:ident, $rt:ident, $build:expr) => {
+        mod $name {
+            use super::*;
+            use $rt::sync::mpsc;
+            use $rt::time::{sleep, timeout};
+
+            pub fn run(workload: &str, n: usize) {
+                let rt = $build;
+                match workload {
+                    "block_on" => {
+                        for i in 0..n {
+                            assert_eq!(rt.block_on(async move { i }), i);
+                        }
+                    }
+                    "spawn" => rt.block_on(async {
+                        let handles: Vec<_> =
+                            (0..n).map(|i| $rt::spawn(async move { i })).collect();
+                        for (i, h) in handles.into_iter().enumerate() {
+                            assert_eq!(h.await.unwrap(), i);
+                        }
+                    }),
+                    "yield" => rt.block_on(async {
+                        for _ in 0..n {
+                            $rt::task::yield_now().await;
+                        }
+                    }),
+                    "sleep_cancel" => rt.block_on(async {
+                        for _ in 0..n {
+                            let mut timer = pin!(sleep(Duration::from_secs(10)));
+                            assert!(poll_once(timer.as_mut()).await.is_pending());
+                        }
+                    }),
+                    "timeout_ready" => rt.block_on(async {
+                        for i in 0..n {
+                            let v = timeout(Duration::from_secs(10), async move { i }).await;
+                            assert_eq!(v.unwrap(), i);
+                        }
+                    }),
+                    "mpsc_ping_pong" => rt.block_on(async {
+                        let (ping_tx, mut ping_rx) = mpsc::channel::<usize>(1);
+                        let (pong_tx, mut pong_rx) = mpsc::channel::<usize>(1);
+                        let echo = $rt::spawn(async move {
+                            while let Some(v) = ping_rx.recv().await {
+                                pong_tx.send(v).await.unwrap();
+                            }
+                        });
+                        for i in 0..n {
+                            ping_tx.send(i).await.unwrap();
+                            assert_eq!(pong_rx.recv().await, Some(i));
+                        }
+                        drop(ping_tx);
+                        echo.await.unwrap();
+                    }),
+                    other => panic!("unknown workload {other:?}"),
+                }
+            }
+        }
+    };
+}
+
+workloads!(
+    on_runtime,
+    runtime,
+    runtime::Builder::new_current_thread().build().unwrap()
+);
+workloads!(
+    on_tokio,
+    tokio,
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+);
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let usage = "usage: instr WORKLOAD (runtime|tokio) N";
+    let workload = args.get(1).expect(usage);
+    let n: usize = args.get(3).expect(usage).parse().expect(usage);
+    match args.get(2).map(String::as_str) {
+        Some("runtime") => on_runtime::run(workload, n),
+        Some("tokio") => on_tokio::run(workload, n),
+        _ => panic!("{usage}"),
+    }
+}
