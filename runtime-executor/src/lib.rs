@@ -17,8 +17,14 @@
 //! completes, its `JoinHandle` is woken and it leaves the owned list.
 //!
 //! The scheduler never sleeps on an OS primitive directly but through
-//! `runtime_core::Park`, so the facade can give the current-thread flavour a
-//! parker that turns the I/O driver while it waits.
+//! `runtime_core::Park`, so the facade can hand it parkers that turn the I/O
+//! driver while they wait: the current-thread flavour's one parker is the
+//! driver itself; each multi-thread worker gets one (`Config::worker_park`)
+//! that sleeps in the poller when the driver is free, so the tasks a worker's
+//! turn wakes land in its own queue and run on its own core. Between tasks a
+//! worker also asks its parker for a non-blocking look every `EVENT_INTERVAL`
+//! ticks. Without a facade (tests of this crate), `ThreadParker`, a plain
+//! condition variable, is the default.
 //!
 //! Threads: the multi-thread flavour starts `worker_threads` workers at build
 //! time; blocking threads start on demand. Each runs the `on_thread_start` and
