@@ -22,10 +22,9 @@ use crate::notify::Notify;
 /// Same semantics as `tokio::sync::Barrier`; `Barrier::new(0)` behaves like
 /// `Barrier::new(1)`.
 ///
-/// Needs an executor, so not run here; the same code runs as
-/// `doc_example_barrier` in the facade's `tests/sync_locks.rs`:
+/// # Examples
 ///
-/// ```ignore
+/// ```
 /// use runtime::sync::Barrier;
 /// use runtime::task::JoinSet;
 /// use std::sync::Arc;
@@ -58,12 +57,34 @@ struct BarrierState {
 
 /// What [`Barrier::wait`] returns: exactly one task per generation is the
 /// leader.
+///
+/// ```
+/// use runtime::sync::Barrier;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let barrier = Barrier::new(1);
+///     let result = barrier.wait().await; // the only task: the leader
+///     assert!(result.is_leader());
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BarrierWaitResult(bool);
 
 impl BarrierWaitResult {
     /// True for the one task per generation that completed the barrier (the
     /// last to arrive).
+    ///
+    /// ```
+    /// use runtime::sync::Barrier;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let barrier = Barrier::new(2);
+    ///     let (a, b) = runtime::join!(barrier.wait(), barrier.wait());
+    ///     assert!(a.is_leader() != b.is_leader()); // exactly one leads
+    /// }
+    /// ```
     pub fn is_leader(&self) -> bool {
         self.0
     }
@@ -71,6 +92,16 @@ impl BarrierWaitResult {
 
 impl Barrier {
     /// Creates a barrier for `n` tasks (0 counts as 1).
+    ///
+    /// ```
+    /// use runtime::sync::Barrier;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     // A barrier for one task never waits.
+    ///     assert!(Barrier::new(0).wait().await.is_leader());
+    /// }
+    /// ```
     pub fn new(n: usize) -> Barrier {
         Barrier {
             n: n.max(1),
@@ -86,11 +117,32 @@ impl Barrier {
     /// one to arrive returns at once, as the leader; the others return when it
     /// arrives.
     ///
+    /// The barrier can be reused: after a generation completes, the next `n`
+    /// calls form the next generation.
+    ///
     /// # Cancel safety
     ///
-    /// Not cancel safe, as in Tokio: the arrival is counted on the first poll,
-    /// and dropping the future afterwards does not take it back, so the
-    /// generation completes with one task fewer actually waiting.
+    /// This method is not cancel safe. The arrival is counted on the first
+    /// poll (under the barrier's lock), and dropping the future afterwards
+    /// does not take it back: the generation completes when `n - 1` more
+    /// tasks arrive, with one task fewer actually waiting, and a task that
+    /// calls `wait` again after giving up is counted a second time. A future
+    /// dropped before its first poll counted nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Barrier;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let barrier = Barrier::new(2);
+    ///     for _generation in 0..3 {
+    ///         let (a, b) = runtime::join!(barrier.wait(), barrier.wait());
+    ///         assert_eq!(a.is_leader() as u8 + b.is_leader() as u8, 1);
+    ///     }
+    /// }
+    /// ```
     pub async fn wait(&self) -> BarrierWaitResult {
         let notified = {
             let mut state = lock(&self.state);

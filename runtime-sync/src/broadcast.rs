@@ -8,13 +8,17 @@
 //! value gets the original).
 //!
 //! ```
-//! use runtime_sync::broadcast;
+//! use runtime::sync::broadcast;
 //!
-//! let (tx, mut rx1) = broadcast::channel(16);
-//! let mut rx2 = tx.subscribe();
-//! assert_eq!(tx.send(10), Ok(2)); // two receivers
-//! assert_eq!(rx1.try_recv(), Ok(10));
-//! assert_eq!(rx2.try_recv(), Ok(10));
+//! #[runtime::main]
+//! async fn main() {
+//!     let (tx, mut rx1) = broadcast::channel(16);
+//!     let mut rx2 = tx.subscribe();
+//!     let a = runtime::spawn(async move { rx1.recv().await.unwrap() });
+//!     let b = runtime::spawn(async move { rx2.recv().await.unwrap() });
+//!     assert_eq!(tx.send(10), Ok(2)); // two receivers
+//!     assert_eq!((a.await.unwrap(), b.await.unwrap()), (10, 10));
+//! }
 //! ```
 //!
 //! # Design
@@ -51,6 +55,14 @@ pub mod error {
     use std::fmt;
 
     /// There are no receivers: the value was not sent and is handed back.
+    ///
+    /// ```
+    /// use runtime::sync::broadcast::{self, error::SendError};
+    ///
+    /// let (tx, rx) = broadcast::channel(4);
+    /// drop(rx);
+    /// assert_eq!(tx.send("nobody"), Err(SendError("nobody")));
+    /// ```
     #[derive(PartialEq, Eq, Clone, Copy)]
     pub struct SendError<T>(pub T);
 
@@ -69,6 +81,21 @@ pub mod error {
     impl<T> std::error::Error for SendError<T> {}
 
     /// Why [`Receiver::recv`](super::Receiver::recv) returned no value.
+    ///
+    /// ```
+    /// use runtime::sync::broadcast::{self, error::RecvError};
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let (tx, mut rx) = broadcast::channel(1);
+    ///     tx.send(1).unwrap();
+    ///     tx.send(2).unwrap(); // overwrites 1: capacity is 1
+    ///     assert_eq!(rx.recv().await, Err(RecvError::Lagged(1)));
+    ///     assert_eq!(rx.recv().await, Ok(2));
+    ///     drop(tx);
+    ///     assert_eq!(rx.recv().await, Err(RecvError::Closed));
+    /// }
+    /// ```
     #[derive(Debug, PartialEq, Eq, Clone, Copy)]
     pub enum RecvError {
         /// Every sender is gone and the receiver has read everything.
@@ -91,6 +118,17 @@ pub mod error {
 
     /// Why [`Receiver::try_recv`](super::Receiver::try_recv) returned no
     /// value.
+    ///
+    /// ```
+    /// use runtime::sync::broadcast::{self, error::TryRecvError};
+    ///
+    /// let (tx, mut rx) = broadcast::channel(2);
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+    /// for i in 0..3 {
+    ///     tx.send(i).unwrap();
+    /// }
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Lagged(1)));
+    /// ```
     #[derive(Debug, PartialEq, Eq, Clone, Copy)]
     pub enum TryRecvError {
         /// Nothing new right now.
@@ -151,11 +189,39 @@ impl<T> State<T> {
 
 /// Sends values to every [`Receiver`]. Cloneable; the channel closes when the
 /// last `Sender` is dropped.
+///
+/// ```
+/// use runtime::sync::broadcast;
+///
+/// let (tx, mut rx) = broadcast::channel(8);
+/// let tx2 = tx.clone();
+/// tx.send("from tx").unwrap();
+/// tx2.send("from tx2").unwrap();
+/// drop((tx, tx2));
+/// assert_eq!(rx.try_recv(), Ok("from tx"));
+/// assert_eq!(rx.try_recv(), Ok("from tx2"));
+/// assert!(rx.try_recv().is_err()); // closed
+/// ```
 pub struct Sender<T> {
     shared: Arc<Shared<T>>,
 }
 
 /// Receives every value sent after it subscribed.
+///
+/// ```
+/// use runtime::sync::broadcast;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let (tx, mut early) = broadcast::channel(4);
+///     tx.send(1).unwrap();
+///     let mut late = tx.subscribe(); // does not see 1
+///     tx.send(2).unwrap();
+///     assert_eq!(early.recv().await, Ok(1));
+///     assert_eq!(early.recv().await, Ok(2));
+///     assert_eq!(late.recv().await, Ok(2));
+/// }
+/// ```
 pub struct Receiver<T> {
     shared: Arc<Shared<T>>,
     /// Position of the next value to read.
@@ -167,6 +233,19 @@ pub struct Receiver<T> {
 /// # Panics
 ///
 /// If `capacity` is 0 or larger than `usize::MAX / 2`.
+///
+/// # Examples
+///
+/// ```
+/// use runtime::sync::broadcast;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let (tx, mut rx) = broadcast::channel(2);
+///     tx.send("a").unwrap();
+///     assert_eq!(rx.recv().await.unwrap(), "a");
+/// }
+/// ```
 pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
     let tx = Sender::new(capacity);
     let rx = tx.subscribe();
@@ -181,6 +260,18 @@ impl<T> Sender<T> {
     /// If `capacity` is 0 or larger than `usize::MAX / 2`.
     ///
     /// [`subscribe`]: Sender::subscribe
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::broadcast;
+    ///
+    /// let tx = broadcast::Sender::new(4);
+    /// assert!(tx.send(0).is_err()); // no receiver yet
+    /// let mut rx = tx.subscribe();
+    /// tx.send(1).unwrap();
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// ```
     pub fn new(capacity: usize) -> Sender<T> {
         assert!(
             capacity > 0,
@@ -219,6 +310,15 @@ impl<T> Sender<T> {
     /// for future ones). `Ok` does not mean the value will be read: a receiver
     /// may lag past it or be dropped. Never waits: the oldest value is
     /// overwritten when the buffer is full.
+    ///
+    /// ```
+    /// use runtime::sync::broadcast;
+    ///
+    /// let (tx, mut rx) = broadcast::channel(4);
+    /// let _other = tx.subscribe();
+    /// assert_eq!(tx.send('x'), Ok(2)); // delivered to two receivers
+    /// assert_eq!(rx.try_recv(), Ok('x'));
+    /// ```
     pub fn send(&self, value: T) -> Result<usize, SendError<T>> {
         let mut state = lock(&self.shared.state);
         if state.rx_count == 0 {
@@ -246,21 +346,59 @@ impl<T> Sender<T> {
     }
 
     /// A new receiver that gets the values sent from now on.
+    ///
+    /// ```
+    /// use runtime::sync::broadcast;
+    ///
+    /// let (tx, _rx) = broadcast::channel(4);
+    /// tx.send(1).unwrap();
+    /// let mut rx2 = tx.subscribe();
+    /// tx.send(2).unwrap();
+    /// assert_eq!(rx2.try_recv(), Ok(2)); // 1 was sent before it subscribed
+    /// ```
     pub fn subscribe(&self) -> Receiver<T> {
         new_receiver(&self.shared)
     }
 
     /// The number of receivers.
+    ///
+    /// ```
+    /// use runtime::sync::broadcast;
+    ///
+    /// let (tx, rx) = broadcast::channel::<u8>(1);
+    /// let rx2 = tx.subscribe();
+    /// assert_eq!(tx.receiver_count(), 2);
+    /// drop((rx, rx2));
+    /// assert_eq!(tx.receiver_count(), 0);
+    /// ```
     pub fn receiver_count(&self) -> usize {
         lock(&self.shared.state).rx_count
     }
 
     /// True if both senders belong to the same channel.
+    ///
+    /// ```
+    /// use runtime::sync::broadcast;
+    ///
+    /// let (tx, _rx) = broadcast::channel::<u8>(1);
+    /// let (other, _rx2) = broadcast::channel::<u8>(1);
+    /// assert!(tx.same_channel(&tx.clone()));
+    /// assert!(!tx.same_channel(&other));
+    /// ```
     pub fn same_channel(&self, other: &Self) -> bool {
         std::ptr::eq(&*self.shared, &*other.shared)
     }
 
     /// True if there is no receiver (a [`send`](Sender::send) would fail).
+    ///
+    /// ```
+    /// use runtime::sync::broadcast;
+    ///
+    /// let (tx, rx) = broadcast::channel::<u8>(1);
+    /// assert!(!tx.is_closed());
+    /// drop(rx);
+    /// assert!(tx.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.receiver_count() == 0
     }
@@ -269,7 +407,27 @@ impl<T> Sender<T> {
     ///
     /// # Cancel safety
     ///
-    /// This method is cancel safe.
+    /// This method is cancel safe: it only observes the receiver count, and a
+    /// dropped future removes its waker from the list, so nothing is lost. A
+    /// new [`subscribe`](Sender::subscribe) reopens the channel, so a later
+    /// call may wait again.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::broadcast;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let (tx, rx) = broadcast::channel::<u8>(4);
+    ///     let done = runtime::spawn(async move {
+    ///         tx.closed().await;
+    ///         tx.receiver_count()
+    ///     });
+    ///     drop(rx);
+    ///     assert_eq!(done.await.unwrap(), 0);
+    /// }
+    /// ```
     pub async fn closed(&self) {
         let shared = &*self.shared;
         let mut waiting = Waiting::new(&shared.closed_waiters);
@@ -352,8 +510,30 @@ impl<T: Clone> Receiver<T> {
     ///
     /// # Cancel safety
     ///
-    /// This method is cancel safe: if the future is dropped before completing,
-    /// no value was taken, and the receiver's position is unchanged.
+    /// This method is cancel safe: each poll reads and advances the
+    /// receiver's position under the channel lock, in the same step that
+    /// returns `Ready`; a poll that returns `Pending` only registers a waker.
+    /// So if the future is dropped before completing, no value was taken, the
+    /// position is unchanged, and the next `recv` returns the value (its waker
+    /// entry is removed on drop).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::broadcast;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let (tx, mut rx) = broadcast::channel(4);
+    ///     runtime::spawn(async move {
+    ///         tx.send(1).unwrap();
+    ///         tx.send(2).unwrap();
+    ///     });
+    ///     assert_eq!(rx.recv().await, Ok(1));
+    ///     assert_eq!(rx.recv().await, Ok(2));
+    ///     assert!(rx.recv().await.is_err()); // closed
+    /// }
+    /// ```
     pub async fn recv(&mut self) -> Result<T, RecvError> {
         Recv {
             rx: self,
@@ -363,6 +543,21 @@ impl<T: Clone> Receiver<T> {
     }
 
     /// Receives the next value if there is one, without waiting.
+    ///
+    /// `Err(Empty)` if there is nothing new, `Err(Lagged(n))` if the receiver
+    /// missed `n` values, `Err(Closed)` once every sender is gone and
+    /// everything was read.
+    ///
+    /// ```
+    /// use runtime::sync::broadcast::{self, error::TryRecvError};
+    ///
+    /// let (tx, mut rx) = broadcast::channel(2);
+    /// tx.send(1).unwrap();
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+    /// drop(tx);
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+    /// ```
     pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
         let shared = self.shared.clone();
         let mut state = lock(&shared.state);
@@ -371,12 +566,32 @@ impl<T: Clone> Receiver<T> {
 
     /// Receives from synchronous code, blocking the thread until a value or
     /// an error comes. Inside an async task it blocks the worker thread.
+    ///
+    /// ```
+    /// use runtime::sync::broadcast;
+    ///
+    /// let (tx, mut rx) = broadcast::channel(1);
+    /// let t = std::thread::spawn(move || rx.blocking_recv());
+    /// tx.send(9).unwrap(); // kept for `rx` whether or not it waits yet
+    /// assert_eq!(t.join().unwrap(), Ok(9));
+    /// ```
     pub fn blocking_recv(&mut self) -> Result<T, RecvError> {
         block_on(self.recv())
     }
 
     /// A new receiver of the same channel, starting at the newest position
     /// (it does not see values this one has yet to read).
+    ///
+    /// ```
+    /// use runtime::sync::broadcast;
+    ///
+    /// let (tx, mut rx) = broadcast::channel(4);
+    /// tx.send(1).unwrap();
+    /// let mut rx2 = rx.resubscribe();
+    /// tx.send(2).unwrap();
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// assert_eq!(rx2.try_recv(), Ok(2)); // starts after 1
+    /// ```
     pub fn resubscribe(&self) -> Self {
         new_receiver(&self.shared)
     }
@@ -385,17 +600,46 @@ impl<T: Clone> Receiver<T> {
 impl<T> Receiver<T> {
     /// Values sent that this receiver has not read yet (more than the
     /// capacity means the next receive reports `Lagged`).
+    ///
+    /// ```
+    /// use runtime::sync::broadcast;
+    ///
+    /// let (tx, mut rx) = broadcast::channel(4);
+    /// tx.send(1).unwrap();
+    /// tx.send(2).unwrap();
+    /// assert_eq!(rx.len(), 2);
+    /// rx.try_recv().unwrap();
+    /// assert_eq!(rx.len(), 1);
+    /// ```
     pub fn len(&self) -> usize {
         let tail = lock(&self.shared.state).tail;
         (tail - self.next) as usize
     }
 
     /// True if there is nothing new to read.
+    ///
+    /// ```
+    /// use runtime::sync::broadcast;
+    ///
+    /// let (tx, rx) = broadcast::channel(4);
+    /// assert!(rx.is_empty());
+    /// tx.send(()).unwrap();
+    /// assert!(!rx.is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
     /// True if both receivers belong to the same channel.
+    ///
+    /// ```
+    /// use runtime::sync::broadcast;
+    ///
+    /// let (tx, rx) = broadcast::channel::<u8>(4);
+    /// let (_other_tx, other_rx) = broadcast::channel::<u8>(4);
+    /// assert!(rx.same_channel(&tx.subscribe()));
+    /// assert!(!rx.same_channel(&other_rx));
+    /// ```
     pub fn same_channel(&self, other: &Self) -> bool {
         std::ptr::eq(&*self.shared, &*other.shared)
     }

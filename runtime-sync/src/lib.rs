@@ -1,12 +1,153 @@
-//! Synchronisation primitives for async code: channels (`oneshot`, `mpsc`,
-//! `broadcast`, `watch`), locks (`Mutex`, `RwLock`), `Notify`, `Semaphore`,
-//! `Barrier`, `OnceCell`.
+//! Synchronisation primitives for async code: channels ([`oneshot`],
+//! [`mpsc`], [`broadcast`], [`watch`]), locks ([`Mutex`], [`RwLock`]),
+//! [`Notify`], [`Semaphore`], [`Barrier`] and [`OnceCell`].
 //!
-//! They depend only on `std::task::Waker`, so they work on any executor (a
-//! plain `futures::executor::block_on` included), not just this runtime.
-//! Waiting futures remove themselves from the primitive when dropped, and a
-//! permit or wake-up handed to a future that is then dropped is passed on:
-//! nothing is lost when a `select!` branch or a `timeout` gives up.
+//! Users reach this crate through the facade, as `runtime::sync`; the API and
+//! semantics follow `tokio::sync` (differences are listed on each item).
+//!
+//! ```
+//! use runtime::sync::{mpsc, Mutex};
+//! use std::sync::Arc;
+//!
+//! #[runtime::main]
+//! async fn main() {
+//!     let total = Arc::new(Mutex::new(0));
+//!     let (tx, mut rx) = mpsc::channel(4);
+//!     let t = Arc::clone(&total);
+//!     let consumer = runtime::spawn(async move {
+//!         while let Some(n) = rx.recv().await {
+//!             *t.lock().await += n;
+//!         }
+//!     });
+//!     for n in 1..=4 {
+//!         tx.send(n).await.unwrap();
+//!     }
+//!     drop(tx); // closes the channel: the consumer's loop ends
+//!     consumer.await.unwrap();
+//!     assert_eq!(*total.lock().await, 10);
+//! }
+//! ```
+//!
+//! # Design
+//!
+//! This section is for people changing the crate; each module's own docs go
+//! into more detail (`semaphore.rs`, `notify.rs`, `mpsc/block.rs`, ...).
+//!
+//! ## Runtime-agnostic: only `Waker`
+//!
+//! Nothing here knows about an executor, a reactor or a timer. A waiting
+//! future stores the [`Waker`](std::task::Waker) of the context that polled
+//! it, and whoever makes progress possible wakes it; that is the whole
+//! contract, so the primitives run on this runtime, on Tokio, or on
+//! `futures::executor::block_on`. The one link to the runtime is
+//! `runtime_core::coop::poll_proceed`, the cooperative budget, which is a
+//! thread-local that does nothing outside a budgeted task poll. The
+//! `blocking_*` methods drive the same futures with a small thread-parking
+//! `block_on` (in `waiters.rs` and `chan_util.rs`). Locks inside the crate are
+//! `std::sync::Mutex`es (through the `loom.rs` shim, so the loom models in
+//! `tests/loom_*.rs` check the same code), held only for a few instructions,
+//! and never while a waker is woken or dropped: wakers are collected under the
+//! lock and woken after it (`WakeList`), because a waker may run arbitrary
+//! code, including code that takes the same lock.
+//!
+//! ## The waiter list
+//!
+//! [`Semaphore`] and [`Notify`] queue their waiters in a `WaiterList`
+//! (`waiters.rs`): a slab of nodes threaded on a doubly linked FIFO list by
+//! index, behind a mutex. A waiting future pushes a node and keeps its key.
+//! The notifying side *unlinks* nodes and writes the outcome into them
+//! (granted, notified, closed) but never frees them; only the future that
+//! owns a key frees its node, when it observes the outcome or is dropped. So
+//! keys are never reused while a future holds one (no ABA), every operation
+//! is O(1), and no `unsafe` is needed. The channels use simpler lists: a
+//! `Vec` of `(id, Waker)` for level-triggered conditions ("the receiver
+//! closed", in `chan_util::WaitList`; broadcast's waiting receivers), and
+//! an id-ordered `VecDeque` plus a `granted` list for the bounded mpsc
+//! channel's senders (`mpsc/semaphore.rs`).
+//!
+//! ## The semaphore: fair queue, atomic fast path
+//!
+//! [`Semaphore`] keeps `permits << 2 | QUEUED | CLOSED` in one atomic word.
+//! While nobody waits, acquire and release are one compare-and-swap each and
+//! never take the lock. The fairness invariant: **while `QUEUED` is set the
+//! count is zero**, and only holders of the queue lock change the word. A
+//! task that cannot get all its permits takes the lock, moves every available
+//! permit into its node (a partial assignment), sets `QUEUED` and waits; a
+//! release that sees `QUEUED` takes the lock and hands its permits to the
+//! *front* waiter only, so a large request blocks smaller ones behind it and
+//! `try_acquire` never jumps the queue (it sees zero). When the queue
+//! empties, leftover permits go back into the count in the same CAS that
+//! clears `QUEUED`. [`Mutex`] is a semaphore with one permit, [`RwLock`] one
+//! with `max_readers` permits (a reader takes one, a writer all of them, so a
+//! queued writer holds back later readers), [`OnceCell`] serialises its
+//! initialisers with a one-permit semaphore that it closes once the value is
+//! set. [`Barrier`] is a counter under a mutex plus
+//! [`Notify::notify_waiters`].
+//!
+//! [`Notify`] packs a two-bit state (empty, waiters registered, one stored
+//! permit) with a generation counter bumped by every `notify_waiters`; a
+//! [`Notified`] records the generation when it is created, which is how a
+//! `notify_waiters` reaches futures that were created but never polled.
+//!
+//! ## mpsc: the block queue
+//!
+//! Both mpsc channels share one lock-free queue (`mpsc/block.rs`): a linked
+//! list of blocks of 32 slots (16 on 32-bit targets). A send claims a position with one `fetch_add`
+//! on the tail position, walks from the shared `tail_block` pointer to the
+//! block holding that position (linking a new block with a CAS if it is
+//! missing), writes the slot and sets the slot's bit in the block's `ready`
+//! word (release). The single receiver reads positions in order, checking
+//! ready bits (acquire). `tail_block` only moves past a block whose slots are
+//! all written; the sender that moves it records the tail position it saw
+//! (`observed_tail`) and marks the block `RELEASED`, and the receiver frees a
+//! block once it is released and every position below `observed_tail` has
+//! been consumed: by then no sender can still be walking through it (the
+//! argument is in `block.rs`). One allocation serves a block's worth of
+//! messages. The
+//! receiver's waker lives in a lock-free `AtomicWaker`. Capacity is separate
+//! from the queue: the bounded channel's `BoundedSemaphore` hands out one
+//! permit per message (returned when the receiver pops it), with the same
+//! "no barging while senders wait" invariant as [`Semaphore`]; the unbounded
+//! channel only counts messages in flight, so the receiver can tell "closed
+//! and drained" (`None`) from "a send is still in progress".
+//!
+//! The other channels are simpler: [`oneshot`] is one atomic state word and
+//! three cells (value, receiver waker, sender waker) with a flag protocol,
+//! [`broadcast`] a ring buffer under one mutex, [`watch`] a
+//! `std::sync::RwLock` plus an atomic version counter.
+//!
+//! ## Cancellation: nothing handed out is lost
+//!
+//! Every waiting future owns its registration and removes it in `Drop`, so a
+//! future dropped by `select!` or `timeout` leaves nothing behind. The
+//! delicate case is a future that was *handed* something (a permit, a
+//! notification) after its last poll and is dropped before it could observe
+//! it. Each primitive passes that on:
+//!
+//! - [`Semaphore`] (and so [`Mutex`], [`RwLock`], [`OnceCell`]): the dropped
+//!   `Acquire` frees its node; if its outcome is *granted* it releases all the
+//!   permits it was given, otherwise the ones partially assigned to it, in
+//!   both cases through the normal release path, which hands them to the next
+//!   waiters or back to the count.
+//! - [`Notify`]: a dropped `Notified` that `notify_one`/`notify_last` had
+//!   picked notifies the next registered waiter, or stores the permit if there
+//!   is none. A `notify_waiters` wake-up is not passed on (everyone got it).
+//! - bounded [`mpsc`]: a dropped `send`/`reserve` whose id is in the
+//!   `granted` list releases that slot to the next queued sender, or back to
+//!   the free capacity (and wakes the receiver if the channel is closed and
+//!   now drained).
+//! - Receivers ([`mpsc`], [`broadcast`], [`watch`], [`oneshot`]) take a value
+//!   (or mark a version seen) only in the poll that returns `Ready`, so a
+//!   dropped receive future has taken nothing.
+//!
+//! Each async method documents its cancel safety under `# Cancel safety`. In
+//! short: every receive, `reserve`, `closed` and lock/acquire method is cancel
+//! safe (the lock and acquire methods lose their place in the queue, nothing
+//! else); bounded `mpsc::Sender::send` drops its message with the future (it
+//! is never half sent, and no capacity leaks); [`Barrier::wait`] is not cancel
+//! safe (an arrival, once counted, is not taken back).
+//! `tests/cancel_safety.rs` drops each future at its await points and checks
+//! these claims.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -40,6 +181,19 @@ pub use semaphore::{
 };
 
 /// Named futures, at the same path as in Tokio (`sync::futures::Notified`).
+///
+/// ```
+/// use runtime::sync::{futures::Notified, Notify};
+///
+/// fn wait_for_signal(notify: &Notify) -> Notified<'_> {
+///     notify.notified()
+/// }
+///
+/// let notify = Notify::new();
+/// notify.notify_one();
+/// let mut fut = wait_for_signal(&notify);
+/// assert!(std::pin::Pin::new(&mut fut).enable());
+/// ```
 pub mod futures {
     pub use crate::notify::Notified;
 }

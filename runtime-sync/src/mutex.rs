@@ -29,8 +29,12 @@ use crate::waiters::block_on;
 ///
 /// [`blocking_lock`]: Mutex::blocking_lock
 ///
+/// # Examples
+///
+/// Without waiting:
+///
 /// ```
-/// use runtime_sync::Mutex;
+/// use runtime::sync::Mutex;
 ///
 /// let m = Mutex::new(1);
 /// {
@@ -42,19 +46,24 @@ use crate::waiters::block_on;
 /// assert_eq!(m.into_inner(), 2);
 /// ```
 ///
-/// Sharing between tasks (needs an executor, so not run here; the same code
-/// runs as `doc_example_mutex` in the facade's `tests/sync_locks.rs`):
+/// Sharing between tasks, holding the guard across an `.await`:
 ///
-/// ```ignore
+/// ```
 /// use runtime::sync::Mutex;
 /// use std::sync::Arc;
 ///
 /// #[runtime::main]
 /// async fn main() {
-///     let count = Arc::new(Mutex::new(0));
-///     let c = Arc::clone(&count);
-///     runtime::spawn(async move { *c.lock().await += 1 }).await.unwrap();
-///     assert_eq!(*count.lock().await, 1);
+///     let log = Arc::new(Mutex::new(Vec::new()));
+///     let l = Arc::clone(&log);
+///     let task = runtime::spawn(async move {
+///         let mut guard = l.lock().await;
+///         runtime::task::yield_now().await; // still holding the lock
+///         guard.push("task");
+///     });
+///     task.await.unwrap();
+///     log.lock().await.push("main");
+///     assert_eq!(*log.lock().await, ["task", "main"]);
 /// }
 /// ```
 pub struct Mutex<T: ?Sized> {
@@ -88,6 +97,15 @@ unsafe impl<T: ?Sized + Send + Sync> Sync for OwnedMutexGuard<T> {}
 ///
 /// [`RwLock::try_read`]: crate::RwLock::try_read
 /// [`RwLock::try_write`]: crate::RwLock::try_write
+///
+/// ```
+/// use runtime::sync::Mutex;
+///
+/// let m = Mutex::new(());
+/// let _guard = m.try_lock().unwrap();
+/// let err = m.try_lock().unwrap_err();
+/// assert_eq!(err.to_string(), "operation would block");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TryLockError(pub(crate) ());
 
@@ -101,6 +119,15 @@ impl std::error::Error for TryLockError {}
 
 impl<T> Mutex<T> {
     /// Creates an unlocked mutex holding `value`.
+    ///
+    /// ```
+    /// use runtime::sync::Mutex;
+    ///
+    /// // `const`: a `static` needs no lazy initialisation.
+    /// static COUNT: Mutex<u32> = Mutex::new(0);
+    /// *COUNT.try_lock().unwrap() += 1;
+    /// assert_eq!(*COUNT.try_lock().unwrap(), 1);
+    /// ```
     #[cfg(not(loom))]
     pub const fn new(value: T) -> Mutex<T> {
         Mutex {
@@ -120,12 +147,28 @@ impl<T> Mutex<T> {
 
     /// Same as [`new`](Mutex::new), which is already `const`; kept for code
     /// written against Tokio.
+    ///
+    /// ```
+    /// use runtime::sync::Mutex;
+    ///
+    /// static NAME: Mutex<String> = Mutex::const_new(String::new());
+    /// NAME.try_lock().unwrap().push_str("hi");
+    /// assert_eq!(*NAME.try_lock().unwrap(), "hi");
+    /// ```
     #[cfg(not(loom))]
     pub const fn const_new(value: T) -> Mutex<T> {
         Mutex::new(value)
     }
 
     /// Consumes the mutex and returns the data.
+    ///
+    /// ```
+    /// use runtime::sync::Mutex;
+    ///
+    /// let m = Mutex::new(vec![1]);
+    /// m.try_lock().unwrap().push(2);
+    /// assert_eq!(m.into_inner(), [1, 2]);
+    /// ```
     pub fn into_inner(self) -> T {
         self.c.into_inner()
     }
@@ -136,9 +179,25 @@ impl<T: ?Sized> Mutex<T> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe: a dropped `lock()` future gives up its place in the queue,
-    /// and if the lock had just been handed to it, passes it on to the next
-    /// waiter.
+    /// This method is cancel safe in that the lock is never lost: a dropped
+    /// `lock()` future leaves the semaphore's queue, and if an unlock had
+    /// already handed it the lock (the one permit) before it returned, it
+    /// passes the lock on to the next waiter, or leaves it free. What is lost
+    /// is fairness: the dropped future's place in the queue; locking again
+    /// starts at the back.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Mutex;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let m = Mutex::new(1);
+    ///     *m.lock().await += 1;
+    ///     assert_eq!(*m.lock().await, 2);
+    /// }
+    /// ```
     pub async fn lock(&self) -> MutexGuard<'_, T> {
         self.acquire().await;
         MutexGuard { lock: self }
@@ -149,7 +208,25 @@ impl<T: ?Sized> Mutex<T> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe, as [`lock`](Mutex::lock).
+    /// Cancel safe as [`lock`](Mutex::lock) is: the lock is never lost, the
+    /// place in the queue is. The `Arc` it was called on is dropped with the
+    /// future.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Mutex;
+    /// use std::sync::Arc;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let m = Arc::new(Mutex::new(0));
+    ///     let mut guard = Arc::clone(&m).lock_owned().await;
+    ///     let task = runtime::spawn(async move { *guard = 7 }); // guard is 'static
+    ///     task.await.unwrap();
+    ///     assert_eq!(*m.lock().await, 7);
+    /// }
+    /// ```
     pub async fn lock_owned(self: Arc<Self>) -> OwnedMutexGuard<T> {
         self.acquire().await;
         OwnedMutexGuard { lock: self }
@@ -166,6 +243,18 @@ impl<T: ?Sized> Mutex<T> {
     /// # Errors
     ///
     /// [`TryLockError`] if the lock is held or contended.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Mutex;
+    ///
+    /// let m = Mutex::new(5);
+    /// let guard = m.try_lock().unwrap();
+    /// assert!(m.try_lock().is_err());
+    /// drop(guard);
+    /// assert_eq!(*m.try_lock().unwrap(), 5);
+    /// ```
     pub fn try_lock(&self) -> Result<MutexGuard<'_, T>, TryLockError> {
         match self.s.try_acquire_raw(1) {
             Ok(()) => Ok(MutexGuard { lock: self }),
@@ -178,6 +267,19 @@ impl<T: ?Sized> Mutex<T> {
     /// # Errors
     ///
     /// [`TryLockError`] if the lock is held or contended.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Mutex;
+    /// use std::sync::Arc;
+    ///
+    /// let m = Arc::new(Mutex::new(1));
+    /// let guard = Arc::clone(&m).try_lock_owned().unwrap();
+    /// assert!(Arc::clone(&m).try_lock_owned().is_err());
+    /// drop(guard);
+    /// assert!(m.try_lock_owned().is_ok());
+    /// ```
     pub fn try_lock_owned(self: Arc<Self>) -> Result<OwnedMutexGuard<T>, TryLockError> {
         match self.s.try_acquire_raw(1) {
             Ok(()) => Ok(OwnedMutexGuard { lock: self }),
@@ -191,17 +293,51 @@ impl<T: ?Sized> Mutex<T> {
     /// Must not be called from async code (a task, or anything a runtime
     /// worker runs): it parks the thread, which would stall the worker and can
     /// deadlock. Unlike Tokio this cannot be detected, so it does not panic.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Mutex;
+    /// use std::sync::Arc;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let m = Arc::new(Mutex::new(0));
+    ///     let m2 = Arc::clone(&m);
+    ///     // A plain thread, not a task: blocking there is fine.
+    ///     std::thread::spawn(move || *m2.blocking_lock() += 1).join().unwrap();
+    ///     assert_eq!(*m.lock().await, 1);
+    /// }
+    /// ```
     pub fn blocking_lock(&self) -> MutexGuard<'_, T> {
         block_on(self.lock())
     }
 
     /// [`blocking_lock`](Mutex::blocking_lock) returning an owned guard.
     /// Must not be called from async code.
+    ///
+    /// ```
+    /// use runtime::sync::Mutex;
+    /// use std::sync::Arc;
+    ///
+    /// let m = Arc::new(Mutex::new(String::from("a")));
+    /// let mut guard = Arc::clone(&m).blocking_lock_owned();
+    /// std::thread::spawn(move || guard.push('b')).join().unwrap();
+    /// assert_eq!(*m.blocking_lock(), "ab");
+    /// ```
     pub fn blocking_lock_owned(self: Arc<Self>) -> OwnedMutexGuard<T> {
         block_on(self.lock_owned())
     }
 
     /// The data, through exclusive access to the mutex (no locking needed).
+    ///
+    /// ```
+    /// use runtime::sync::Mutex;
+    ///
+    /// let mut m = Mutex::new(1);
+    /// *m.get_mut() = 10;
+    /// assert_eq!(*m.try_lock().unwrap(), 10);
+    /// ```
     pub fn get_mut(&mut self) -> &mut T {
         self.c.get_mut()
     }
@@ -231,13 +367,33 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for Mutex<T> {
 }
 
 /// Guard of a locked [`Mutex`]; dereferences to the data and unlocks on drop.
+///
+/// ```
+/// use runtime::sync::Mutex;
+///
+/// let m = Mutex::new(0);
+/// {
+///     let mut guard = m.try_lock().unwrap();
+///     *guard += 1;
+/// } // unlocked here
+/// assert_eq!(*m.try_lock().unwrap(), 1);
+/// ```
 #[must_use = "dropping the guard unlocks the mutex at once"]
 pub struct MutexGuard<'a, T: ?Sized> {
     lock: &'a Mutex<T>,
 }
 
 impl<'a, T: ?Sized> MutexGuard<'a, T> {
-    /// The mutex this guard locks.
+    /// The mutex this guard locks. An associated function (call it as
+    /// `MutexGuard::mutex(&guard)`), so it does not shadow a method of `T`.
+    ///
+    /// ```
+    /// use runtime::sync::{Mutex, MutexGuard};
+    ///
+    /// let m = Mutex::new(0);
+    /// let guard = m.try_lock().unwrap();
+    /// assert!(std::ptr::eq(MutexGuard::mutex(&guard), &m));
+    /// ```
     pub fn mutex(this: &Self) -> &'a Mutex<T> {
         this.lock
     }
@@ -282,13 +438,33 @@ impl<T: ?Sized + fmt::Display> fmt::Display for MutexGuard<'_, T> {
 
 /// Guard of a locked [`Mutex`] that keeps an `Arc` of it; `'static` when `T`
 /// is.
+///
+/// ```
+/// use runtime::sync::Mutex;
+/// use std::sync::Arc;
+///
+/// let m = Arc::new(Mutex::new(1));
+/// let mut guard = Arc::clone(&m).try_lock_owned().unwrap();
+/// std::thread::spawn(move || *guard += 1).join().unwrap();
+/// assert_eq!(*m.try_lock().unwrap(), 2);
+/// ```
 #[must_use = "dropping the guard unlocks the mutex at once"]
 pub struct OwnedMutexGuard<T: ?Sized> {
     lock: Arc<Mutex<T>>,
 }
 
 impl<T: ?Sized> OwnedMutexGuard<T> {
-    /// The mutex this guard locks.
+    /// The mutex this guard locks (an associated function, as
+    /// [`MutexGuard::mutex`]).
+    ///
+    /// ```
+    /// use runtime::sync::{Mutex, OwnedMutexGuard};
+    /// use std::sync::Arc;
+    ///
+    /// let m = Arc::new(Mutex::new(0));
+    /// let guard = Arc::clone(&m).try_lock_owned().unwrap();
+    /// assert!(Arc::ptr_eq(OwnedMutexGuard::mutex(&guard), &m));
+    /// ```
     pub fn mutex(this: &Self) -> &Arc<Mutex<T>> {
         &this.lock
     }

@@ -59,8 +59,31 @@ fn generation(word: usize) -> usize {
 /// Difference: [`Notified`] is `Unpin` (it needs no pinning, though pinning
 /// does no harm).
 ///
+/// # Examples
+///
+/// One task waits for another to signal it:
+///
 /// ```
-/// use runtime_sync::Notify;
+/// use runtime::sync::Notify;
+/// use std::sync::Arc;
+///
+/// #[runtime::main]
+/// async fn main() {
+///     let ready = Arc::new(Notify::new());
+///     let r = Arc::clone(&ready);
+///     let waiter = runtime::spawn(async move {
+///         r.notified().await;
+///         "woken"
+///     });
+///     ready.notify_one(); // stored as a permit if the task is not waiting yet
+///     assert_eq!(waiter.await.unwrap(), "woken");
+/// }
+/// ```
+///
+/// The permit and the `notify_waiters` guarantee, without an executor:
+///
+/// ```
+/// use runtime::sync::Notify;
 /// use std::pin::Pin;
 ///
 /// let notify = Notify::new();
@@ -98,6 +121,15 @@ enum Which {
 
 impl Notify {
     /// Creates a `Notify` with no stored permit.
+    ///
+    /// ```
+    /// use runtime::sync::Notify;
+    ///
+    /// static SHUTDOWN: Notify = Notify::new(); // `const`
+    /// SHUTDOWN.notify_one();
+    /// let mut n = SHUTDOWN.notified();
+    /// assert!(std::pin::Pin::new(&mut n).enable()); // the stored permit
+    /// ```
     #[cfg(not(loom))]
     pub const fn new() -> Notify {
         Notify {
@@ -117,6 +149,14 @@ impl Notify {
 
     /// Same as [`new`](Notify::new), which is already `const`; kept for code
     /// written against Tokio.
+    ///
+    /// ```
+    /// use runtime::sync::Notify;
+    ///
+    /// static EVENT: Notify = Notify::const_new();
+    /// let mut n = EVENT.notified();
+    /// assert!(!std::pin::Pin::new(&mut n).enable()); // nothing stored yet
+    /// ```
     #[cfg(not(loom))]
     pub const fn const_new() -> Notify {
         Notify::new()
@@ -132,10 +172,45 @@ impl Notify {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe in the sense that matters: dropping a `Notified` that had
-    /// been picked by `notify_one` (and had not yet returned `Ready`) passes
-    /// the notification on to the next waiter, or stores it as the permit, so
-    /// it is never lost. The dropped future's place in the queue is lost.
+    /// The returned future is cancel safe: a `notify_one` (or
+    /// `notify_last`) is never lost to a dropped `Notified`. A stored permit
+    /// is consumed only by a poll that returns `Ready` (or an
+    /// [`enable`](Notified::enable) that returns `true`); and if `notify_one`
+    /// had already picked this waiter (unlinked it and marked its node) but
+    /// the future is dropped before it observed that, its `Drop` hands the
+    /// notification to the next registered waiter, or stores it as the
+    /// permit if there is none. A `notify_waiters` wake-up is not passed on
+    /// (it was meant for every waiter, and the others got it too). The
+    /// dropped future's place in the queue is lost.
+    ///
+    /// # Examples
+    ///
+    /// The race-free "check, then wait" pattern: create the future *before*
+    /// checking the condition, so a `notify_waiters` in between is not missed.
+    ///
+    /// ```
+    /// use runtime::sync::Notify;
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// #[runtime::main]
+    /// async fn main() {
+    ///     let done = Arc::new((AtomicBool::new(false), Notify::new()));
+    ///     let d = Arc::clone(&done);
+    ///     runtime::spawn(async move {
+    ///         d.0.store(true, Ordering::SeqCst);
+    ///         d.1.notify_waiters();
+    ///     });
+    ///     loop {
+    ///         let notified = done.1.notified();
+    ///         if done.0.load(Ordering::SeqCst) {
+    ///             break;
+    ///         }
+    ///         notified.await;
+    ///     }
+    ///     assert!(done.0.load(Ordering::SeqCst));
+    /// }
+    /// ```
     pub fn notified(&self) -> Notified<'_> {
         Notified {
             notify: self,
@@ -147,12 +222,39 @@ impl Notify {
     /// Wakes the longest-registered waiter; if none is registered, stores a
     /// permit for the next [`notified()`](Notify::notified) (at most one
     /// permit is stored).
+    ///
+    /// ```
+    /// use runtime::sync::Notify;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let notify = Notify::new();
+    ///     notify.notify_one();
+    ///     notify.notify_one(); // still one permit
+    ///     notify.notified().await; // consumes it at once
+    ///     let mut next = notify.notified();
+    ///     assert!(!std::pin::Pin::new(&mut next).enable()); // none left
+    /// }
+    /// ```
     pub fn notify_one(&self) {
         self.notify_inner(Which::Front);
     }
 
     /// Like [`notify_one`](Notify::notify_one), but wakes the most recently
     /// registered waiter.
+    ///
+    /// ```
+    /// use runtime::sync::Notify;
+    /// use std::pin::Pin;
+    ///
+    /// let notify = Notify::new();
+    /// let (mut first, mut last) = (notify.notified(), notify.notified());
+    /// assert!(!Pin::new(&mut first).enable()); // registered in this order
+    /// assert!(!Pin::new(&mut last).enable());
+    /// notify.notify_last();
+    /// assert!(Pin::new(&mut last).enable());
+    /// assert!(!Pin::new(&mut first).enable());
+    /// ```
     pub fn notify_last(&self) {
         self.notify_inner(Which::Back);
     }
@@ -226,6 +328,21 @@ impl Notify {
     /// Wakes every registered waiter, and completes every [`Notified`] created
     /// before this call even if it has not been polled yet. Stores no permit:
     /// a `Notified` created afterwards waits for the next notification.
+    ///
+    /// ```
+    /// use runtime::sync::Notify;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let notify = Notify::new();
+    ///     let (a, b) = (notify.notified(), notify.notified());
+    ///     notify.notify_waiters(); // completes both, never polled or not
+    ///     a.await;
+    ///     b.await;
+    ///     let mut later = notify.notified();
+    ///     assert!(!std::pin::Pin::new(&mut later).enable()); // no permit
+    /// }
+    /// ```
     pub fn notify_waiters(&self) {
         let mut cur = self.state.load(Ordering::SeqCst);
         loop {
@@ -297,6 +414,24 @@ enum NotifiedState {
 }
 
 /// Future returned by [`Notify::notified`].
+///
+/// It completes once it receives a notification: a stored permit or a
+/// `notify_one`/`notify_last` aimed at it, or any
+/// [`notify_waiters`](Notify::notify_waiters) made after it was created. It is
+/// `Unpin`. See [`Notify::notified`] for its cancel safety: a `notify_one`
+/// picked for a dropped `Notified` is passed on.
+///
+/// ```
+/// use runtime::sync::Notify;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let notify = Notify::new();
+///     let notified = notify.notified(); // a `Notified<'_>`
+///     notify.notify_one();
+///     notified.await;
+/// }
+/// ```
 #[must_use = "futures do nothing unless polled"]
 pub struct Notified<'a> {
     notify: &'a Notify,
@@ -311,6 +446,23 @@ impl Notified<'_> {
     /// already notified, in which case the notification counts as received:
     /// dropping the future then does not pass it on, and polling returns
     /// `Ready` at once.
+    ///
+    /// Use it to get in line for `notify_one` before awaiting, e.g. before
+    /// publishing that you are waiting.
+    ///
+    /// ```
+    /// use runtime::sync::Notify;
+    /// use std::pin::pin;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let notify = Notify::new();
+    ///     let mut notified = pin!(notify.notified());
+    ///     assert!(!notified.as_mut().enable()); // registered, not notified
+    ///     notify.notify_one(); // picks the registered future
+    ///     notified.await;
+    /// }
+    /// ```
     pub fn enable(self: Pin<&mut Self>) -> bool {
         self.get_mut().poll_inner(None).is_ready()
     }

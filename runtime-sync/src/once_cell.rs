@@ -24,8 +24,10 @@ use crate::semaphore::{Semaphore, SemaphorePermit, TryAcquireError};
 /// fails), the next caller's initialiser runs. `new` is a `const fn` (except
 /// under `--cfg loom`).
 ///
+/// # Examples
+///
 /// ```
-/// use runtime_sync::OnceCell;
+/// use runtime::sync::OnceCell;
 ///
 /// static CELL: OnceCell<u32> = OnceCell::const_new();
 /// assert!(CELL.get().is_none());
@@ -34,10 +36,9 @@ use crate::semaphore::{Semaphore, SemaphorePermit, TryAcquireError};
 /// assert!(CELL.set(8).unwrap_err().is_already_init_err());
 /// ```
 ///
-/// Async initialisation (needs an executor, so not run here; the same code
-/// runs as `doc_example_once_cell` in the facade's `tests/sync_locks.rs`):
+/// Async initialisation:
 ///
-/// ```ignore
+/// ```
 /// use runtime::sync::OnceCell;
 ///
 /// static CONFIG: OnceCell<String> = OnceCell::const_new();
@@ -59,6 +60,16 @@ pub struct OnceCell<T> {
 }
 
 /// Error returned by [`OnceCell::set`]; it gives the value back.
+///
+/// ```
+/// use runtime::sync::{OnceCell, SetError};
+///
+/// let cell = OnceCell::new_with(Some(1));
+/// match cell.set(2) {
+///     Err(SetError::AlreadyInitializedError(v)) => assert_eq!(v, 2),
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// ```
 #[derive(Debug, PartialEq, Eq)]
 pub enum SetError<T> {
     /// The cell was already initialised.
@@ -69,16 +80,45 @@ pub enum SetError<T> {
 
 impl<T> SetError<T> {
     /// True for [`SetError::AlreadyInitializedError`].
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// let cell = OnceCell::from(1);
+    /// assert!(cell.set(2).unwrap_err().is_already_init_err());
+    /// ```
     pub fn is_already_init_err(&self) -> bool {
         matches!(self, SetError::AlreadyInitializedError(_))
     }
 
     /// True for [`SetError::InitializingError`].
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    /// use std::future::Future;
+    /// use std::pin::pin;
+    /// use std::task::{Context, Waker};
+    ///
+    /// let cell = OnceCell::new();
+    /// // An initialiser that is still running (polled once, pending).
+    /// let mut init = pin!(cell.get_or_init(std::future::pending));
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// assert!(init.as_mut().poll(&mut cx).is_pending());
+    /// assert!(cell.set(1).unwrap_err().is_initializing_err());
+    /// ```
     pub fn is_initializing_err(&self) -> bool {
         matches!(self, SetError::InitializingError(_))
     }
 
     /// The value that could not be stored.
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// let cell = OnceCell::from(String::from("first"));
+    /// let err = cell.set(String::from("second")).unwrap_err();
+    /// assert_eq!(err.into_inner(), "second");
+    /// ```
     pub fn into_inner(self) -> T {
         match self {
             SetError::AlreadyInitializedError(v) | SetError::InitializingError(v) => v,
@@ -99,6 +139,13 @@ impl<T: fmt::Debug> std::error::Error for SetError<T> {}
 
 impl<T> OnceCell<T> {
     /// Creates an empty cell.
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// static ID: OnceCell<u64> = OnceCell::new(); // `const`
+    /// assert_eq!(ID.get(), None);
+    /// ```
     #[cfg(not(loom))]
     pub const fn new() -> OnceCell<T> {
         OnceCell {
@@ -118,12 +165,27 @@ impl<T> OnceCell<T> {
 
     /// Same as [`new`](OnceCell::new), which is already `const`; kept for code
     /// written against Tokio.
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// static NAME: OnceCell<&str> = OnceCell::const_new();
+    /// NAME.set("svc").unwrap();
+    /// assert_eq!(NAME.get(), Some(&"svc"));
+    /// ```
     #[cfg(not(loom))]
     pub const fn const_new() -> OnceCell<T> {
         OnceCell::new()
     }
 
     /// Creates a cell holding `value` if it is `Some`, else an empty one.
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// assert_eq!(OnceCell::new_with(Some(3)).get(), Some(&3));
+    /// assert!(!OnceCell::<u8>::new_with(None).initialized());
+    /// ```
     pub fn new_with(value: Option<T>) -> OnceCell<T> {
         match value {
             None => OnceCell::new(),
@@ -135,16 +197,43 @@ impl<T> OnceCell<T> {
     }
 
     /// True once a value is stored.
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// let cell = OnceCell::new();
+    /// assert!(!cell.initialized());
+    /// cell.set(()).unwrap();
+    /// assert!(cell.initialized());
+    /// ```
     pub fn initialized(&self) -> bool {
         self.value.get().is_some()
     }
 
-    /// The value, if it is stored.
+    /// The value, if it is stored. Never waits, even while an initialiser
+    /// runs.
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// let cell = OnceCell::new();
+    /// assert_eq!(cell.get(), None);
+    /// cell.set(5).unwrap();
+    /// assert_eq!(cell.get(), Some(&5));
+    /// ```
     pub fn get(&self) -> Option<&T> {
         self.value.get()
     }
 
     /// The value through exclusive access, if it is stored.
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// let mut cell = OnceCell::from(1);
+    /// *cell.get_mut().unwrap() += 1;
+    /// assert_eq!(cell.get(), Some(&2));
+    /// ```
     pub fn get_mut(&mut self) -> Option<&mut T> {
         self.value.get_mut()
     }
@@ -155,6 +244,17 @@ impl<T> OnceCell<T> {
     ///
     /// [`SetError::AlreadyInitializedError`] or
     /// [`SetError::InitializingError`], each returning `value`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// let cell = OnceCell::new();
+    /// assert!(cell.set(1).is_ok());
+    /// assert_eq!(cell.set(2).unwrap_err().into_inner(), 2);
+    /// assert_eq!(cell.get(), Some(&1));
+    /// ```
     pub fn set(&self, value: T) -> Result<(), SetError<T>> {
         if self.initialized() {
             return Err(SetError::AlreadyInitializedError(value));
@@ -190,8 +290,28 @@ impl<T> OnceCell<T> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe: if this future is dropped while its initialiser runs, the
-    /// initialiser is dropped too and the next waiting caller runs its own.
+    /// This method is cancel safe: the cell is never left locked or half set.
+    /// Dropped while waiting for the running initialiser, the future leaves
+    /// the semaphore's queue (a turn just handed to it is passed on). Dropped
+    /// while its own initialiser runs, it drops that initialiser's future
+    /// (its work so far is lost) and the turn permit, so the next waiting
+    /// caller runs its own initialiser; the cell stays empty until one
+    /// completes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let cell = OnceCell::new();
+    ///     let v = cell.get_or_init(|| async { 1 + 1 }).await;
+    ///     assert_eq!(*v, 2);
+    ///     // Already set: the second initialiser is not run.
+    ///     assert_eq!(*cell.get_or_init(|| async { 99 }).await, 2);
+    /// }
+    /// ```
     pub async fn get_or_init<F, Fut>(&self, f: F) -> &T
     where
         F: FnOnce() -> Fut,
@@ -223,7 +343,25 @@ impl<T> OnceCell<T> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe, as [`get_or_init`](OnceCell::get_or_init).
+    /// This method is cancel safe, as [`get_or_init`](OnceCell::get_or_init)
+    /// is: a dropped call leaves the cell empty and lets the next caller
+    /// initialise it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let cell = OnceCell::new();
+    ///     let failed = cell.get_or_try_init(|| async { Err("offline") }).await;
+    ///     assert_eq!(failed, Err("offline"));
+    ///     assert!(!cell.initialized()); // the next caller tries again
+    ///     let ok = cell.get_or_try_init(|| async { Ok::<_, &str>(7) }).await;
+    ///     assert_eq!(ok, Ok(&7));
+    /// }
+    /// ```
     pub async fn get_or_try_init<E, F, Fut>(&self, f: F) -> Result<&T, E>
     where
         F: FnOnce() -> Fut,
@@ -245,11 +383,28 @@ impl<T> OnceCell<T> {
     }
 
     /// Consumes the cell, returning its value if set.
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// assert_eq!(OnceCell::from("v").into_inner(), Some("v"));
+    /// assert_eq!(OnceCell::<u8>::new().into_inner(), None);
+    /// ```
     pub fn into_inner(self) -> Option<T> {
         self.value.into_inner()
     }
 
     /// Takes the value out, leaving the cell empty (and initialisable again).
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// let mut cell = OnceCell::from(1);
+    /// assert_eq!(cell.take(), Some(1));
+    /// assert_eq!(cell.take(), None);
+    /// cell.set(2).unwrap(); // can be set again
+    /// assert_eq!(cell.get(), Some(&2));
+    /// ```
     pub fn take(&mut self) -> Option<T> {
         let value = self.value.take();
         if value.is_some() {

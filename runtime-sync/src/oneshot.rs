@@ -6,11 +6,26 @@
 //! sender was dropped without sending.
 //!
 //! ```
-//! use runtime_sync::oneshot;
+//! use runtime::sync::oneshot;
+//!
+//! #[runtime::main]
+//! async fn main() {
+//!     let (tx, rx) = oneshot::channel();
+//!     runtime::spawn(async move {
+//!         tx.send(6 * 7).unwrap();
+//!     });
+//!     assert_eq!(rx.await, Ok(42));
+//! }
+//! ```
+//!
+//! From synchronous code, [`Receiver::blocking_recv`] waits by parking the
+//! thread:
+//!
+//! ```
+//! use runtime::sync::oneshot;
 //!
 //! let (tx, rx) = oneshot::channel();
 //! std::thread::spawn(move || tx.send(7).unwrap());
-//! // In async code: `let v = rx.await.unwrap();`
 //! assert_eq!(rx.blocking_recv(), Ok(7));
 //! ```
 //!
@@ -62,6 +77,18 @@ pub mod error {
 
     /// The sender was dropped without sending a value (returned by awaiting a
     /// [`Receiver`](super::Receiver)).
+    ///
+    /// ```
+    /// use runtime::sync::oneshot::{self, error::RecvError};
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let (tx, rx) = oneshot::channel::<u8>();
+    ///     drop(tx);
+    ///     let err: RecvError = rx.await.unwrap_err();
+    ///     assert_eq!(err.to_string(), "channel closed");
+    /// }
+    /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub struct RecvError(pub(super) ());
 
@@ -74,6 +101,15 @@ pub mod error {
     impl std::error::Error for RecvError {}
 
     /// Why [`Receiver::try_recv`](super::Receiver::try_recv) returned no value.
+    ///
+    /// ```
+    /// use runtime::sync::oneshot::{self, error::TryRecvError};
+    ///
+    /// let (tx, mut rx) = oneshot::channel::<u8>();
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+    /// drop(tx);
+    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Closed));
+    /// ```
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
     pub enum TryRecvError {
         /// No value has been sent yet; one may still come.
@@ -118,6 +154,17 @@ unsafe impl<T: Send> Sync for Inner<T> {}
 
 /// Creates a oneshot channel: a [`Sender`] for one value and the [`Receiver`]
 /// that resolves to it.
+///
+/// ```
+/// use runtime::sync::oneshot;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let (tx, rx) = oneshot::channel();
+///     tx.send("done").unwrap();
+///     assert_eq!(rx.await.unwrap(), "done");
+/// }
+/// ```
 pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
     let inner = Arc::new(Inner {
         state: AtomicUsize::new(0),
@@ -135,6 +182,20 @@ pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
 
 /// Sends a value to the paired [`Receiver`]. Dropping it without sending makes
 /// the receiver resolve to [`RecvError`].
+///
+/// ```
+/// use runtime::sync::oneshot;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let (tx, rx) = oneshot::channel::<u32>();
+///     let worker = runtime::spawn(async move {
+///         drop(tx); // gave up without an answer
+///     });
+///     worker.await.unwrap();
+///     assert!(rx.await.is_err());
+/// }
+/// ```
 pub struct Sender<T> {
     /// `None` only after `send` took it (then `self` is being consumed).
     inner: Option<Arc<Inner<T>>>,
@@ -147,8 +208,29 @@ pub struct Sender<T> {
 ///
 /// # Cancel safety
 ///
-/// Awaiting `&mut rx` is cancel safe: if it is a branch of a `select!` that
-/// another branch wins, the value (if any) stays in the channel.
+/// Awaiting `&mut rx` is cancel safe: a poll takes the value out of the
+/// channel only in the same step that returns it as `Ready`, so if the await
+/// is a `select!` branch that another branch wins (or a `timeout` that
+/// expires), the value, sent or still to come, stays in the channel for the
+/// next await or [`try_recv`](Receiver::try_recv). Awaiting `rx` by value
+/// and dropping that future drops the receiver, which closes the channel.
+///
+/// # Examples
+///
+/// ```
+/// use runtime::sync::oneshot;
+/// use runtime::time::{timeout, Duration};
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let (tx, mut rx) = oneshot::channel();
+///     // Nothing sent yet: the timeout drops the `&mut rx` future...
+///     assert!(timeout(Duration::from_millis(5), &mut rx).await.is_err());
+///     tx.send(1).unwrap();
+///     // ...and the receiver still gets the value.
+///     assert_eq!(rx.await, Ok(1));
+/// }
+/// ```
 pub struct Receiver<T> {
     /// `None` once the value (or the error) has been returned.
     inner: Option<Arc<Inner<T>>>,
@@ -317,9 +399,15 @@ impl<T> Sender<T> {
     /// before reading it (then the value is dropped with it).
     ///
     /// ```
-    /// let (tx, rx) = runtime_sync::oneshot::channel();
+    /// use runtime::sync::oneshot;
+    ///
+    /// let (tx, rx) = oneshot::channel();
+    /// assert_eq!(tx.send(4), Ok(()));
+    /// assert_eq!(rx.blocking_recv(), Ok(4));
+    ///
+    /// let (tx, rx) = oneshot::channel();
     /// drop(rx);
-    /// assert_eq!(tx.send(5), Err(5));
+    /// assert_eq!(tx.send(5), Err(5)); // the value comes back
     /// ```
     pub fn send(mut self, value: T) -> Result<(), T> {
         let inner = self.inner.take().expect("oneshot::Sender used after send");
@@ -339,6 +427,15 @@ impl<T> Sender<T> {
 
     /// True if the receiver was dropped or [closed](Receiver::close); a
     /// [`send`](Sender::send) would then fail.
+    ///
+    /// ```
+    /// use runtime::sync::oneshot;
+    ///
+    /// let (tx, rx) = oneshot::channel::<()>();
+    /// assert!(!tx.is_closed());
+    /// drop(rx);
+    /// assert!(tx.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.inner().state.load(Acquire) & CLOSED != 0
     }
@@ -348,14 +445,45 @@ impl<T> Sender<T> {
     ///
     /// # Cancel safety
     ///
-    /// This method is cancel safe: dropping the future loses nothing, and the
-    /// closed state is permanent, so a later call returns at once.
+    /// This method is cancel safe: it only observes the `CLOSED` flag, which
+    /// is permanent, so a dropped future loses nothing and a later call
+    /// returns at once if the receiver closed meanwhile. (A dropped future
+    /// leaves its waker in the sender's waker cell, where the next call
+    /// replaces it.)
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::oneshot;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let (mut tx, rx) = oneshot::channel::<u64>();
+    ///     let job = runtime::spawn(async move {
+    ///         tx.closed().await; // nobody wants the answer any more
+    ///         "abandoned"
+    ///     });
+    ///     drop(rx);
+    ///     assert_eq!(job.await.unwrap(), "abandoned");
+    /// }
+    /// ```
     pub async fn closed(&mut self) {
         poll_fn(|cx| self.poll_closed(cx)).await
     }
 
     /// Polls for the receiver being dropped or closed; see
     /// [`closed`](Sender::closed). Only the waker of the latest call is woken.
+    ///
+    /// ```
+    /// use runtime::sync::oneshot;
+    /// use std::task::{Context, Waker};
+    ///
+    /// let (mut tx, rx) = oneshot::channel::<()>();
+    /// let mut cx = Context::from_waker(Waker::noop());
+    /// assert!(tx.poll_closed(&mut cx).is_pending());
+    /// drop(rx);
+    /// assert!(tx.poll_closed(&mut cx).is_ready());
+    /// ```
     pub fn poll_closed(&mut self, cx: &mut Context<'_>) -> Poll<()> {
         let coop = ready!(coop::poll_proceed(cx));
         let res = self.inner().poll_closed(cx);
@@ -383,6 +511,17 @@ impl<T> Receiver<T> {
     /// awaiting the receiver.
     ///
     /// [`try_recv`]: Receiver::try_recv
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::oneshot;
+    ///
+    /// let (tx, mut rx) = oneshot::channel();
+    /// rx.close();
+    /// assert!(tx.is_closed());
+    /// assert_eq!(tx.send("late"), Err("late"));
+    /// ```
     pub fn close(&mut self) {
         if let Some(inner) = &self.inner {
             inner.close();
@@ -425,6 +564,18 @@ impl<T> Receiver<T> {
     /// Blocks the current thread until the value arrives (or the sender is
     /// dropped). For synchronous code, e.g. inside `spawn_blocking`; calling it
     /// from an async task blocks that task's worker thread.
+    ///
+    /// ```
+    /// use runtime::sync::oneshot;
+    ///
+    /// #[runtime::main]
+    /// async fn main() {
+    ///     let (tx, rx) = oneshot::channel();
+    ///     let blocking = runtime::spawn_blocking(move || rx.blocking_recv());
+    ///     tx.send(3).unwrap();
+    ///     assert_eq!(blocking.await.unwrap(), Ok(3));
+    /// }
+    /// ```
     pub fn blocking_recv(self) -> Result<T, RecvError> {
         block_on(self)
     }

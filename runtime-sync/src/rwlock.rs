@@ -27,8 +27,10 @@ const MAX_READS: u32 = u32::MAX >> 3;
 /// Same API and semantics as `tokio::sync::RwLock` (without the owned and
 /// mapped guards). `new` is a `const fn` except under `--cfg loom`.
 ///
+/// # Examples
+///
 /// ```
-/// use runtime_sync::RwLock;
+/// use runtime::sync::RwLock;
 ///
 /// let lock = RwLock::new(5);
 /// let r1 = lock.try_read().unwrap();
@@ -38,6 +40,29 @@ const MAX_READS: u32 = u32::MAX >> 3;
 /// drop((r1, r2));
 /// *lock.try_write().unwrap() += 1;
 /// assert_eq!(lock.into_inner(), 6);
+/// ```
+///
+/// Many readers, then one writer, across tasks:
+///
+/// ```
+/// use runtime::sync::RwLock;
+/// use std::sync::Arc;
+///
+/// #[runtime::main]
+/// async fn main() {
+///     let config = Arc::new(RwLock::new(String::from("v1")));
+///     let readers: Vec<_> = (0..3)
+///         .map(|_| {
+///             let c = Arc::clone(&config);
+///             runtime::spawn(async move { c.read().await.len() })
+///         })
+///         .collect();
+///     for r in readers {
+///         assert_eq!(r.await.unwrap(), 2);
+///     }
+///     config.write().await.push_str("-patched");
+///     assert_eq!(*config.read().await, "v1-patched");
+/// }
 /// ```
 pub struct RwLock<T: ?Sized> {
     max_readers: u32,
@@ -65,6 +90,14 @@ unsafe impl<T: ?Sized + Send + Sync> Sync for RwLockWriteGuard<'_, T> {}
 impl<T> RwLock<T> {
     /// Creates an unlocked lock holding `value`, allowing up to `u32::MAX >> 3`
     /// concurrent readers.
+    ///
+    /// ```
+    /// use runtime::sync::RwLock;
+    ///
+    /// static TABLE: RwLock<Vec<u8>> = RwLock::new(Vec::new()); // `const`
+    /// TABLE.try_write().unwrap().push(1);
+    /// assert_eq!(*TABLE.try_read().unwrap(), [1]);
+    /// ```
     #[cfg(not(loom))]
     pub const fn new(value: T) -> RwLock<T> {
         RwLock {
@@ -87,6 +120,14 @@ impl<T> RwLock<T> {
 
     /// Same as [`new`](RwLock::new), which is already `const`; kept for code
     /// written against Tokio.
+    ///
+    /// ```
+    /// use runtime::sync::RwLock;
+    ///
+    /// static FLAG: RwLock<bool> = RwLock::const_new(false);
+    /// *FLAG.try_write().unwrap() = true;
+    /// assert!(*FLAG.try_read().unwrap());
+    /// ```
     #[cfg(not(loom))]
     pub const fn const_new(value: T) -> RwLock<T> {
         RwLock::new(value)
@@ -97,6 +138,16 @@ impl<T> RwLock<T> {
     /// # Panics
     ///
     /// If `max_reads` is 0 or more than `u32::MAX >> 3`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::RwLock;
+    ///
+    /// let lock = RwLock::with_max_readers(0, 2);
+    /// let (_a, _b) = (lock.try_read().unwrap(), lock.try_read().unwrap());
+    /// assert!(lock.try_read().is_err()); // a third reader must wait
+    /// ```
     pub fn with_max_readers(value: T, max_reads: u32) -> RwLock<T> {
         assert!(
             max_reads > 0 && max_reads <= MAX_READS,
@@ -110,6 +161,14 @@ impl<T> RwLock<T> {
     }
 
     /// Consumes the lock and returns the data.
+    ///
+    /// ```
+    /// use runtime::sync::RwLock;
+    ///
+    /// let lock = RwLock::new(String::from("x"));
+    /// lock.try_write().unwrap().push('y');
+    /// assert_eq!(lock.into_inner(), "xy");
+    /// ```
     pub fn into_inner(self) -> T {
         self.c.into_inner()
     }
@@ -121,8 +180,23 @@ impl<T: ?Sized> RwLock<T> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe: a dropped `read()` future leaves the queue, and access
-    /// just handed to it is passed on.
+    /// This method is cancel safe in that no access is lost: a dropped
+    /// `read()` future leaves the queue, and a reader slot (permit) already
+    /// handed to it is released again, so a writer waiting for all slots is
+    /// not stuck. Its place in the queue is lost.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::RwLock;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let lock = RwLock::new(3);
+    ///     let (a, b) = (lock.read().await, lock.read().await); // shared
+    ///     assert_eq!(*a + *b, 6);
+    /// }
+    /// ```
     pub async fn read(&self) -> RwLockReadGuard<'_, T> {
         if self.s.acquire_raw(1).await.is_err() {
             unreachable!("the semaphore of a RwLock is never closed");
@@ -135,9 +209,24 @@ impl<T: ?Sized> RwLock<T> {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe: a dropped `write()` future leaves the queue, and returns
-    /// the reader slots it had collected so far, so readers queued behind it
-    /// proceed.
+    /// This method is cancel safe in that no access is lost: while it waits,
+    /// the future collects reader slots as readers leave (a partial
+    /// assignment); a dropped `write()` future leaves the queue and returns
+    /// every slot collected so far, so the readers queued behind it proceed.
+    /// Its place in the queue is lost.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::RwLock;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let lock = RwLock::new(vec![1]);
+    ///     lock.write().await.push(2);
+    ///     assert_eq!(*lock.read().await, [1, 2]);
+    /// }
+    /// ```
     pub async fn write(&self) -> RwLockWriteGuard<'_, T> {
         if self.s.acquire_raw(self.max_readers as usize).await.is_err() {
             unreachable!("the semaphore of a RwLock is never closed");
@@ -150,6 +239,19 @@ impl<T: ?Sized> RwLock<T> {
     /// # Errors
     ///
     /// [`TryLockError`] otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::RwLock;
+    ///
+    /// let lock = RwLock::new(1);
+    /// let r = lock.try_read().unwrap();
+    /// assert!(lock.try_read().is_ok()); // readers share
+    /// drop(r);
+    /// let _w = lock.try_write().unwrap();
+    /// assert!(lock.try_read().is_err()); // not while a writer holds it
+    /// ```
     pub fn try_read(&self) -> Result<RwLockReadGuard<'_, T>, TryLockError> {
         match self.s.try_acquire_raw(1) {
             Ok(()) => Ok(RwLockReadGuard { lock: self }),
@@ -162,6 +264,19 @@ impl<T: ?Sized> RwLock<T> {
     /// # Errors
     ///
     /// [`TryLockError`] otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::RwLock;
+    ///
+    /// let lock = RwLock::new(1);
+    /// let r = lock.try_read().unwrap();
+    /// assert!(lock.try_write().is_err()); // a reader is inside
+    /// drop(r);
+    /// *lock.try_write().unwrap() = 2;
+    /// assert_eq!(*lock.try_read().unwrap(), 2);
+    /// ```
     pub fn try_write(&self) -> Result<RwLockWriteGuard<'_, T>, TryLockError> {
         match self.s.try_acquire_raw(self.max_readers as usize) {
             Ok(()) => Ok(RwLockWriteGuard { lock: self }),
@@ -171,17 +286,48 @@ impl<T: ?Sized> RwLock<T> {
 
     /// Blocks the thread until read access is granted. Must not be called
     /// from async code (see [`Mutex::blocking_lock`](crate::Mutex::blocking_lock)).
+    ///
+    /// ```
+    /// use runtime::sync::RwLock;
+    /// use std::sync::Arc;
+    ///
+    /// let lock = Arc::new(RwLock::new(4));
+    /// let l = Arc::clone(&lock);
+    /// let read = std::thread::spawn(move || *l.blocking_read()).join().unwrap();
+    /// assert_eq!(read, 4);
+    /// ```
     pub fn blocking_read(&self) -> RwLockReadGuard<'_, T> {
         block_on(self.read())
     }
 
     /// Blocks the thread until write access is granted. Must not be called
     /// from async code.
+    ///
+    /// ```
+    /// use runtime::sync::RwLock;
+    /// use std::sync::Arc;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let lock = Arc::new(RwLock::new(0));
+    ///     let l = Arc::clone(&lock);
+    ///     std::thread::spawn(move || *l.blocking_write() = 9).join().unwrap();
+    ///     assert_eq!(*lock.read().await, 9);
+    /// }
+    /// ```
     pub fn blocking_write(&self) -> RwLockWriteGuard<'_, T> {
         block_on(self.write())
     }
 
     /// The data, through exclusive access to the lock (no locking needed).
+    ///
+    /// ```
+    /// use runtime::sync::RwLock;
+    ///
+    /// let mut lock = RwLock::new(1);
+    /// *lock.get_mut() += 1;
+    /// assert_eq!(lock.into_inner(), 2);
+    /// ```
     pub fn get_mut(&mut self) -> &mut T {
         self.c.get_mut()
     }
@@ -211,6 +357,16 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLock<T> {
 }
 
 /// Shared access to the data of a [`RwLock`]; released on drop.
+///
+/// ```
+/// use runtime::sync::RwLock;
+///
+/// let lock = RwLock::new(String::from("shared"));
+/// let guard = lock.try_read().unwrap();
+/// assert_eq!(guard.len(), 6); // derefs to the data
+/// drop(guard);
+/// assert!(lock.try_write().is_ok());
+/// ```
 #[must_use = "dropping the guard releases the lock at once"]
 pub struct RwLockReadGuard<'a, T: ?Sized> {
     lock: &'a RwLock<T>,
@@ -246,6 +402,16 @@ impl<T: ?Sized + fmt::Display> fmt::Display for RwLockReadGuard<'_, T> {
 }
 
 /// Exclusive access to the data of a [`RwLock`]; released on drop.
+///
+/// ```
+/// use runtime::sync::RwLock;
+///
+/// let lock = RwLock::new(vec![1]);
+/// let mut guard = lock.try_write().unwrap();
+/// guard.push(2); // derefs mutably to the data
+/// drop(guard);
+/// assert_eq!(*lock.try_read().unwrap(), [1, 2]);
+/// ```
 #[must_use = "dropping the guard releases the lock at once"]
 pub struct RwLockWriteGuard<'a, T: ?Sized> {
     lock: &'a RwLock<T>,
@@ -254,6 +420,18 @@ pub struct RwLockWriteGuard<'a, T: ?Sized> {
 impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
     /// Turns write access into read access without letting a writer in
     /// between. Readers queued behind are let in too (up to the limit).
+    ///
+    /// ```
+    /// use runtime::sync::RwLock;
+    ///
+    /// let lock = RwLock::new(1);
+    /// let mut w = lock.try_write().unwrap();
+    /// *w = 2;
+    /// let r = w.downgrade();
+    /// assert_eq!(*r, 2);
+    /// assert!(lock.try_read().is_ok()); // other readers may join
+    /// assert!(lock.try_write().is_err()); // writers may not
+    /// ```
     pub fn downgrade(self) -> RwLockReadGuard<'a, T> {
         let lock = self.lock;
         std::mem::forget(self);

@@ -49,8 +49,12 @@ const SHIFT: usize = 2;
 /// Differences from Tokio: `new` is a `const fn` (except under `--cfg loom`),
 /// so [`const_new`](Semaphore::const_new) is only an alias.
 ///
+/// # Examples
+///
+/// Counting permits without waiting:
+///
 /// ```
-/// use runtime_sync::{Semaphore, TryAcquireError};
+/// use runtime::sync::{Semaphore, TryAcquireError};
 ///
 /// let sem = Semaphore::new(2);
 /// let a = sem.try_acquire().unwrap();
@@ -63,11 +67,9 @@ const SHIFT: usize = 2;
 /// assert_eq!(sem.available_permits(), 1);
 /// ```
 ///
-/// Limiting concurrency (needs an executor, so not run here; the same code
-/// runs as `doc_example_semaphore_limits_concurrency` in the facade's
-/// `tests/sync_locks.rs`):
+/// Limiting how many tasks run a section at once:
 ///
-/// ```ignore
+/// ```
 /// use runtime::sync::Semaphore;
 /// use runtime::task::JoinSet;
 /// use std::sync::Arc;
@@ -88,6 +90,7 @@ const SHIFT: usize = 2;
 ///         total += r.unwrap();
 ///     }
 ///     assert_eq!(total, 20);
+///     assert_eq!(sem.available_permits(), 2);
 /// }
 /// ```
 pub struct Semaphore {
@@ -114,6 +117,18 @@ enum Outcome {
 
 /// Error returned by [`Semaphore::acquire`] and friends: the semaphore was
 /// closed.
+///
+/// ```
+/// use runtime::sync::Semaphore;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let sem = Semaphore::new(1);
+///     sem.close();
+///     let err = sem.acquire().await.unwrap_err();
+///     assert_eq!(err.to_string(), "semaphore closed");
+/// }
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AcquireError(());
 
@@ -126,6 +141,16 @@ impl fmt::Display for AcquireError {
 impl std::error::Error for AcquireError {}
 
 /// Error returned by [`Semaphore::try_acquire`] and friends.
+///
+/// ```
+/// use runtime::sync::{Semaphore, TryAcquireError};
+///
+/// let sem = Semaphore::new(1);
+/// let _held = sem.try_acquire().unwrap();
+/// assert_eq!(sem.try_acquire().unwrap_err(), TryAcquireError::NoPermits);
+/// sem.close();
+/// assert_eq!(sem.try_acquire().unwrap_err(), TryAcquireError::Closed);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TryAcquireError {
     /// The semaphore has been [closed](Semaphore::close).
@@ -137,11 +162,26 @@ pub enum TryAcquireError {
 
 impl TryAcquireError {
     /// True for [`TryAcquireError::Closed`].
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// let sem = Semaphore::new(1);
+    /// sem.close();
+    /// assert!(sem.try_acquire().unwrap_err().is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         matches!(self, TryAcquireError::Closed)
     }
 
     /// True for [`TryAcquireError::NoPermits`].
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// let sem = Semaphore::new(0);
+    /// assert!(sem.try_acquire().unwrap_err().is_no_permits());
+    /// ```
     pub fn is_no_permits(&self) -> bool {
         matches!(self, TryAcquireError::NoPermits)
     }
@@ -160,6 +200,13 @@ impl std::error::Error for TryAcquireError {}
 
 impl Semaphore {
     /// The most permits a semaphore may hold: `usize::MAX >> 3`, as in Tokio.
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// let sem = Semaphore::new(Semaphore::MAX_PERMITS);
+    /// assert_eq!(sem.available_permits(), usize::MAX >> 3);
+    /// ```
     pub const MAX_PERMITS: usize = usize::MAX >> 3;
 
     /// Creates a semaphore with `permits` permits.
@@ -167,6 +214,16 @@ impl Semaphore {
     /// # Panics
     ///
     /// If `permits` exceeds [`Semaphore::MAX_PERMITS`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// // `const`, so it can be a `static` without lazy initialisation.
+    /// static LIMIT: Semaphore = Semaphore::new(3);
+    /// assert_eq!(LIMIT.available_permits(), 3);
+    /// ```
     #[cfg(not(loom))]
     pub const fn new(permits: usize) -> Semaphore {
         assert!(
@@ -198,6 +255,13 @@ impl Semaphore {
 
     /// Same as [`new`](Semaphore::new), which is already `const`; kept for
     /// code written against Tokio.
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// static SEM: Semaphore = Semaphore::const_new(1);
+    /// assert!(SEM.try_acquire().is_ok());
+    /// ```
     #[cfg(not(loom))]
     pub const fn const_new(permits: usize) -> Semaphore {
         Semaphore::new(permits)
@@ -223,6 +287,16 @@ impl Semaphore {
 
     /// The number of permits available now. Permits already promised to a
     /// waiting task (partially assigned to it) are not counted.
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// let sem = Semaphore::new(3);
+    /// let permit = sem.try_acquire_many(2).unwrap();
+    /// assert_eq!(sem.available_permits(), 1);
+    /// drop(permit);
+    /// assert_eq!(sem.available_permits(), 3);
+    /// ```
     pub fn available_permits(&self) -> usize {
         self.state.load(Ordering::Acquire) >> SHIFT
     }
@@ -233,6 +307,20 @@ impl Semaphore {
     ///
     /// If the semaphore would then hold more than
     /// [`MAX_PERMITS`](Semaphore::MAX_PERMITS) permits.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let sem = Semaphore::new(0);
+    ///     sem.add_permits(2);
+    ///     let permit = sem.acquire_many(2).await.unwrap();
+    ///     assert_eq!(permit.num_permits(), 2);
+    /// }
+    /// ```
     pub fn add_permits(&self, n: usize) {
         self.release(n);
     }
@@ -240,6 +328,16 @@ impl Semaphore {
     /// Removes up to `n` available permits without returning them later, and
     /// returns how many were removed. Permits held by permit guards or assigned
     /// to waiters are not affected.
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// let sem = Semaphore::new(5);
+    /// let held = sem.try_acquire_many(2).unwrap();
+    /// assert_eq!(sem.forget_permits(10), 3); // only the 3 available ones
+    /// drop(held); // held permits still come back
+    /// assert_eq!(sem.available_permits(), 2);
+    /// ```
     pub fn forget_permits(&self, n: usize) -> usize {
         let mut cur = self.state.load(Ordering::Acquire);
         loop {
@@ -263,6 +361,21 @@ impl Semaphore {
     /// permits partly assigned to them are returned), and every later acquire
     /// fails. Permits already handed out stay valid and are still returned on
     /// drop.
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let sem = Semaphore::new(1);
+    ///     let held = sem.acquire().await.unwrap();
+    ///     sem.close();
+    ///     assert!(sem.acquire().await.is_err());
+    ///     drop(held); // still returned, but nobody can take it
+    ///     assert_eq!(sem.available_permits(), 1);
+    ///     assert!(sem.try_acquire().is_err());
+    /// }
+    /// ```
     pub fn close(&self) {
         let mut list = lock(&self.waiters);
         let mut wakers = WakeList::new();
@@ -290,22 +403,47 @@ impl Semaphore {
     }
 
     /// True once [`close`](Semaphore::close) has been called.
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// let sem = Semaphore::new(1);
+    /// assert!(!sem.is_closed());
+    /// sem.close();
+    /// assert!(sem.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.state.load(Ordering::Acquire) & CLOSED != 0
     }
 
-    /// Waits for one permit.
+    /// Waits for one permit, in FIFO order with the other waiters.
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe, and fair: the future holds its place in the queue until it
-    /// completes or is dropped, and dropping it returns any permits it had
-    /// been assigned. Dropping it after it completed returns nothing (the
-    /// permit was already handed out).
+    /// This method is cancel safe in that no permit is ever lost: a dropped
+    /// future unlinks its waiter node and, if a release had already granted it
+    /// the permit but it had not returned yet, releases that permit again (to
+    /// the next waiter, or to the count). What is lost is its place in the
+    /// queue: acquiring again starts at the back.
     ///
     /// # Errors
     ///
     /// [`AcquireError`] once the semaphore is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let sem = Semaphore::new(1);
+    ///     let permit = sem.acquire().await.unwrap();
+    ///     assert_eq!(sem.available_permits(), 0);
+    ///     drop(permit);
+    ///     assert_eq!(sem.available_permits(), 1);
+    /// }
+    /// ```
     pub async fn acquire(&self) -> Result<SemaphorePermit<'_>, AcquireError> {
         self.acquire_raw(1).await?;
         Ok(SemaphorePermit {
@@ -319,12 +457,29 @@ impl Semaphore {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe, as [`acquire`](Semaphore::acquire): permits assigned to a
-    /// dropped waiter are returned and passed on to the next waiters.
+    /// Cancel safe in the same sense as [`acquire`](Semaphore::acquire): while
+    /// it waits, the future collects permits one release at a time (a partial
+    /// assignment kept in its waiter node); dropping it returns every permit
+    /// assigned so far, handing them to the waiters behind it, so none is
+    /// lost. Its place in the queue is lost.
     ///
     /// # Errors
     ///
     /// [`AcquireError`] once the semaphore is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let sem = Semaphore::new(4);
+    ///     let three = sem.acquire_many(3).await.unwrap();
+    ///     assert_eq!(three.num_permits(), 3);
+    ///     assert_eq!(sem.available_permits(), 1);
+    /// }
+    /// ```
     pub async fn acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, AcquireError> {
         self.acquire_raw(n as usize).await?;
         Ok(SemaphorePermit {
@@ -338,6 +493,18 @@ impl Semaphore {
     /// # Errors
     ///
     /// [`TryAcquireError::Closed`] or [`TryAcquireError::NoPermits`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// let sem = Semaphore::new(1);
+    /// let permit = sem.try_acquire().unwrap();
+    /// assert!(sem.try_acquire().is_err());
+    /// drop(permit);
+    /// assert!(sem.try_acquire().is_ok());
+    /// ```
     pub fn try_acquire(&self) -> Result<SemaphorePermit<'_>, TryAcquireError> {
         self.try_acquire_many(1)
     }
@@ -347,6 +514,17 @@ impl Semaphore {
     /// # Errors
     ///
     /// [`TryAcquireError::Closed`] or [`TryAcquireError::NoPermits`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// let sem = Semaphore::new(3);
+    /// assert!(sem.try_acquire_many(4).is_err()); // all or nothing
+    /// let two = sem.try_acquire_many(2).unwrap();
+    /// assert_eq!((two.num_permits(), sem.available_permits()), (2, 1));
+    /// ```
     pub fn try_acquire_many(&self, n: u32) -> Result<SemaphorePermit<'_>, TryAcquireError> {
         self.try_acquire_raw(n as usize)?;
         Ok(SemaphorePermit {
@@ -360,11 +538,31 @@ impl Semaphore {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe, as [`acquire`](Semaphore::acquire).
+    /// Cancel safe as [`acquire`](Semaphore::acquire) is (no permit lost, place
+    /// in the queue lost); the `Arc` it was called on is dropped with the
+    /// future.
     ///
     /// # Errors
     ///
     /// [`AcquireError`] once the semaphore is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    /// use std::sync::Arc;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let sem = Arc::new(Semaphore::new(1));
+    ///     let permit = Arc::clone(&sem).acquire_owned().await.unwrap();
+    ///     let task = runtime::spawn(async move {
+    ///         let _permit = permit; // moved into the task, released at its end
+    ///     });
+    ///     task.await.unwrap();
+    ///     assert_eq!(sem.available_permits(), 1);
+    /// }
+    /// ```
     pub async fn acquire_owned(self: Arc<Self>) -> Result<OwnedSemaphorePermit, AcquireError> {
         self.acquire_many_owned(1).await
     }
@@ -373,11 +571,29 @@ impl Semaphore {
     ///
     /// # Cancel safety
     ///
-    /// Cancel safe, as [`acquire_many`](Semaphore::acquire_many).
+    /// Cancel safe as [`acquire_many`](Semaphore::acquire_many) is: permits
+    /// assigned to the dropped future are returned; its place in the queue is
+    /// lost.
     ///
     /// # Errors
     ///
     /// [`AcquireError`] once the semaphore is closed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    /// use std::sync::Arc;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let sem = Arc::new(Semaphore::new(3));
+    ///     let permit = Arc::clone(&sem).acquire_many_owned(3).await.unwrap();
+    ///     assert_eq!(permit.num_permits(), 3);
+    ///     assert!(Arc::ptr_eq(permit.semaphore(), &sem));
+    ///     assert_eq!(sem.available_permits(), 0);
+    /// }
+    /// ```
     pub async fn acquire_many_owned(
         self: Arc<Self>,
         n: u32,
@@ -394,6 +610,19 @@ impl Semaphore {
     /// # Errors
     ///
     /// [`TryAcquireError::Closed`] or [`TryAcquireError::NoPermits`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    /// use std::sync::Arc;
+    ///
+    /// let sem = Arc::new(Semaphore::new(1));
+    /// let permit = Arc::clone(&sem).try_acquire_owned().unwrap();
+    /// assert!(Arc::clone(&sem).try_acquire_owned().is_err());
+    /// drop(permit);
+    /// assert_eq!(sem.available_permits(), 1);
+    /// ```
     pub fn try_acquire_owned(self: Arc<Self>) -> Result<OwnedSemaphorePermit, TryAcquireError> {
         self.try_acquire_many_owned(1)
     }
@@ -403,6 +632,18 @@ impl Semaphore {
     /// # Errors
     ///
     /// [`TryAcquireError::Closed`] or [`TryAcquireError::NoPermits`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    /// use std::sync::Arc;
+    ///
+    /// let sem = Arc::new(Semaphore::new(4));
+    /// let permit = Arc::clone(&sem).try_acquire_many_owned(3).unwrap();
+    /// assert_eq!(permit.num_permits(), 3);
+    /// assert!(Arc::clone(&sem).try_acquire_many_owned(2).is_err());
+    /// ```
     pub fn try_acquire_many_owned(
         self: Arc<Self>,
         n: u32,
@@ -667,6 +908,20 @@ impl Drop for Acquire<'_> {
 }
 
 /// Permits borrowed from a [`Semaphore`]; dropping the guard returns them.
+///
+/// Returned by [`Semaphore::acquire`], [`acquire_many`](Semaphore::acquire_many)
+/// and the `try_` variants.
+///
+/// ```
+/// use runtime::sync::Semaphore;
+///
+/// let sem = Semaphore::new(2);
+/// {
+///     let _permit = sem.try_acquire().unwrap();
+///     assert_eq!(sem.available_permits(), 1);
+/// } // dropped here
+/// assert_eq!(sem.available_permits(), 2);
+/// ```
 #[must_use = "dropping the permit returns it to the semaphore at once"]
 pub struct SemaphorePermit<'a> {
     sem: &'a Semaphore,
@@ -675,11 +930,26 @@ pub struct SemaphorePermit<'a> {
 
 impl<'a> SemaphorePermit<'a> {
     /// Keeps the permits out of the semaphore for good.
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// let sem = Semaphore::new(2);
+    /// sem.try_acquire().unwrap().forget();
+    /// assert_eq!(sem.available_permits(), 1); // one permit is gone
+    /// ```
     pub fn forget(mut self) {
         self.permits = 0;
     }
 
     /// How many permits this guard holds.
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// let sem = Semaphore::new(5);
+    /// assert_eq!(sem.try_acquire_many(4).unwrap().num_permits(), 4);
+    /// ```
     pub fn num_permits(&self) -> usize {
         self.permits
     }
@@ -689,6 +959,17 @@ impl<'a> SemaphorePermit<'a> {
     /// # Panics
     ///
     /// If the two permits come from different semaphores.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// let sem = Semaphore::new(3);
+    /// let mut a = sem.try_acquire().unwrap();
+    /// a.merge(sem.try_acquire_many(2).unwrap());
+    /// assert_eq!(a.num_permits(), 3);
+    /// ```
     pub fn merge(&mut self, mut other: SemaphorePermit<'a>) {
         assert!(
             std::ptr::eq(self.sem, other.sem),
@@ -699,6 +980,18 @@ impl<'a> SemaphorePermit<'a> {
 
     /// Splits `n` permits off into a new guard; `None` if this guard holds
     /// fewer than `n`.
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    ///
+    /// let sem = Semaphore::new(3);
+    /// let mut p = sem.try_acquire_many(3).unwrap();
+    /// let one = p.split(1).unwrap();
+    /// assert_eq!((p.num_permits(), one.num_permits()), (2, 1));
+    /// assert!(p.split(5).is_none());
+    /// drop(one);
+    /// assert_eq!(sem.available_permits(), 1);
+    /// ```
     pub fn split(&mut self, n: usize) -> Option<SemaphorePermit<'a>> {
         self.permits = self.permits.checked_sub(n)?;
         Some(SemaphorePermit {
@@ -725,6 +1018,19 @@ impl fmt::Debug for SemaphorePermit<'_> {
 
 /// Permits owned together with an `Arc` of their [`Semaphore`]; dropping the
 /// guard returns them.
+///
+/// Returned by [`Semaphore::acquire_owned`] and the other `*_owned` methods;
+/// it is `'static`, so it can move into a spawned task.
+///
+/// ```
+/// use runtime::sync::Semaphore;
+/// use std::sync::Arc;
+///
+/// let sem = Arc::new(Semaphore::new(1));
+/// let permit = Arc::clone(&sem).try_acquire_owned().unwrap();
+/// std::thread::spawn(move || drop(permit)).join().unwrap();
+/// assert_eq!(sem.available_permits(), 1);
+/// ```
 #[must_use = "dropping the permit returns it to the semaphore at once"]
 pub struct OwnedSemaphorePermit {
     sem: Arc<Semaphore>,
@@ -733,11 +1039,29 @@ pub struct OwnedSemaphorePermit {
 
 impl OwnedSemaphorePermit {
     /// Keeps the permits out of the semaphore for good.
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    /// use std::sync::Arc;
+    ///
+    /// let sem = Arc::new(Semaphore::new(1));
+    /// Arc::clone(&sem).try_acquire_owned().unwrap().forget();
+    /// assert_eq!(sem.available_permits(), 0);
+    /// ```
     pub fn forget(mut self) {
         self.permits = 0;
     }
 
     /// How many permits this guard holds.
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    /// use std::sync::Arc;
+    ///
+    /// let sem = Arc::new(Semaphore::new(5));
+    /// let permit = sem.try_acquire_many_owned(2).unwrap();
+    /// assert_eq!(permit.num_permits(), 2);
+    /// ```
     pub fn num_permits(&self) -> usize {
         self.permits
     }
@@ -747,6 +1071,18 @@ impl OwnedSemaphorePermit {
     /// # Panics
     ///
     /// If the two permits come from different semaphores.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    /// use std::sync::Arc;
+    ///
+    /// let sem = Arc::new(Semaphore::new(2));
+    /// let mut a = Arc::clone(&sem).try_acquire_owned().unwrap();
+    /// a.merge(Arc::clone(&sem).try_acquire_owned().unwrap());
+    /// assert_eq!(a.num_permits(), 2);
+    /// ```
     pub fn merge(&mut self, mut other: OwnedSemaphorePermit) {
         assert!(
             Arc::ptr_eq(&self.sem, &other.sem),
@@ -757,6 +1093,18 @@ impl OwnedSemaphorePermit {
 
     /// Splits `n` permits off into a new guard; `None` if this guard holds
     /// fewer than `n`.
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    /// use std::sync::Arc;
+    ///
+    /// let sem = Arc::new(Semaphore::new(2));
+    /// let mut p = Arc::clone(&sem).try_acquire_many_owned(2).unwrap();
+    /// let half = p.split(1).unwrap();
+    /// assert_eq!((p.num_permits(), half.num_permits()), (1, 1));
+    /// drop(half);
+    /// assert_eq!(sem.available_permits(), 1);
+    /// ```
     pub fn split(&mut self, n: usize) -> Option<OwnedSemaphorePermit> {
         self.permits = self.permits.checked_sub(n)?;
         Some(OwnedSemaphorePermit {
@@ -766,6 +1114,15 @@ impl OwnedSemaphorePermit {
     }
 
     /// The semaphore the permits belong to.
+    ///
+    /// ```
+    /// use runtime::sync::Semaphore;
+    /// use std::sync::Arc;
+    ///
+    /// let sem = Arc::new(Semaphore::new(1));
+    /// let permit = Arc::clone(&sem).try_acquire_owned().unwrap();
+    /// assert!(Arc::ptr_eq(permit.semaphore(), &sem));
+    /// ```
     pub fn semaphore(&self) -> &Arc<Semaphore> {
         &self.sem
     }

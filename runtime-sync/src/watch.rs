@@ -9,7 +9,28 @@
 //! Intermediate values may be skipped: a receiver only ever sees the latest.
 //!
 //! ```
-//! use runtime_sync::watch;
+//! use runtime::sync::watch;
+//!
+//! #[runtime::main]
+//! async fn main() {
+//!     let (tx, mut rx) = watch::channel(0);
+//!     let watcher = runtime::spawn(async move {
+//!         // Wait until the value reaches 3; values in between may be skipped.
+//!         while *rx.borrow_and_update() < 3 {
+//!             rx.changed().await.unwrap();
+//!         }
+//!     });
+//!     for i in 1..=3 {
+//!         tx.send(i).unwrap();
+//!     }
+//!     watcher.await.unwrap();
+//! }
+//! ```
+//!
+//! Without an executor:
+//!
+//! ```
+//! use runtime::sync::watch;
 //!
 //! let (tx, mut rx) = watch::channel("start");
 //! assert!(!rx.has_changed().unwrap());
@@ -53,6 +74,15 @@ pub mod error {
     use std::fmt;
 
     /// There are no receivers: the value was not stored and is handed back.
+    ///
+    /// ```
+    /// use runtime::sync::watch::{self, error::SendError};
+    ///
+    /// let (tx, rx) = watch::channel(0);
+    /// drop(rx);
+    /// assert_eq!(tx.send(1), Err(SendError(1)));
+    /// assert_eq!(*tx.borrow(), 0); // not stored
+    /// ```
     #[derive(PartialEq, Eq, Clone, Copy)]
     pub struct SendError<T>(pub T);
 
@@ -71,6 +101,18 @@ pub mod error {
     impl<T> std::error::Error for SendError<T> {}
 
     /// Every sender is gone (and, for `changed`, the last value was seen).
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let (tx, mut rx) = watch::channel(());
+    ///     drop(tx);
+    ///     let err = rx.changed().await.unwrap_err();
+    ///     assert_eq!(err.to_string(), "channel closed");
+    /// }
+    /// ```
     #[derive(Debug, PartialEq, Eq, Clone, Copy)]
     pub struct RecvError(pub(super) ());
 
@@ -115,12 +157,37 @@ impl<T> Shared<T> {
 
 /// Publishes new values. Cloneable; the channel closes when the last `Sender`
 /// is dropped.
+///
+/// ```
+/// use runtime::sync::watch;
+///
+/// let (tx, rx) = watch::channel(String::from("v1"));
+/// let tx2 = tx.clone();
+/// tx2.send_modify(|s| s.push_str("+patch"));
+/// assert_eq!(*rx.borrow(), "v1+patch");
+/// drop((tx, tx2));
+/// assert!(rx.has_changed().is_err()); // closed
+/// ```
 pub struct Sender<T> {
     shared: Arc<Shared<T>>,
 }
 
 /// Observes the latest value. Cloneable (a clone starts with the same seen
 /// version).
+///
+/// ```
+/// use runtime::sync::watch;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let (tx, mut rx) = watch::channel("idle");
+///     let mut rx2 = rx.clone();
+///     tx.send("busy").unwrap();
+///     rx.changed().await.unwrap();
+///     rx2.changed().await.unwrap(); // each receiver tracks what it has seen
+///     assert_eq!((*rx.borrow(), *rx2.borrow()), ("busy", "busy"));
+/// }
+/// ```
 pub struct Receiver<T> {
     shared: Arc<Shared<T>>,
     /// The version this receiver has seen.
@@ -129,6 +196,15 @@ pub struct Receiver<T> {
 
 /// A read guard on the channel's value, from `borrow`. Holding it blocks
 /// senders: keep it short, never across an `.await`.
+///
+/// ```
+/// use runtime::sync::watch;
+///
+/// let (tx, rx) = watch::channel(vec![1, 2]);
+/// let len = rx.borrow().len(); // the guard is dropped at the end of the line
+/// assert_eq!(len, 2);
+/// tx.send(vec![]).unwrap(); // would wait if a `Ref` were still alive
+/// ```
 pub struct Ref<'a, T> {
     guard: RwLockReadGuard<'a, T>,
     has_changed: bool,
@@ -138,6 +214,17 @@ impl<T> Ref<'_, T> {
     /// Whether the borrowed value was unseen by the receiver when borrowed
     /// (always false when borrowed from the [`Sender`]). Unlike
     /// [`Receiver::has_changed`] it does not fail on a closed channel.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, mut rx) = watch::channel(1);
+    /// tx.send(2).unwrap();
+    /// assert!(rx.borrow_and_update().has_changed()); // 2 was unseen
+    /// assert!(!rx.borrow_and_update().has_changed()); // now it is seen
+    /// drop(tx);
+    /// assert!(!rx.borrow().has_changed()); // no error when closed
+    /// ```
     pub fn has_changed(&self) -> bool {
         self.has_changed
     }
@@ -158,6 +245,16 @@ impl<T: fmt::Debug> fmt::Debug for Ref<'_, T> {
 }
 
 /// Creates a watch channel holding `init`; the receiver starts with it seen.
+///
+/// ```
+/// use runtime::sync::watch;
+///
+/// let (tx, rx) = watch::channel(10);
+/// assert_eq!(*rx.borrow(), 10);
+/// assert!(!rx.has_changed().unwrap()); // the initial value counts as seen
+/// tx.send(11).unwrap();
+/// assert!(rx.has_changed().unwrap());
+/// ```
 pub fn channel<T>(init: T) -> (Sender<T>, Receiver<T>) {
     let tx = Sender::new(init);
     let rx = tx.subscribe();
@@ -166,6 +263,16 @@ pub fn channel<T>(init: T) -> (Sender<T>, Receiver<T>) {
 
 impl<T> Sender<T> {
     /// Creates a channel holding `init` with no receiver yet.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let tx = watch::Sender::new(0);
+    /// assert!(tx.send(1).is_err()); // no receiver
+    /// let rx = tx.subscribe();
+    /// tx.send(2).unwrap();
+    /// assert_eq!(*rx.borrow(), 2);
+    /// ```
     pub fn new(init: T) -> Sender<T> {
         Sender {
             shared: Arc::new(Shared {
@@ -183,6 +290,14 @@ impl<T> Sender<T> {
     ///
     /// `Err(SendError(value))` if there is no receiver; the value is then not
     /// stored. Use [`send_replace`](Sender::send_replace) to store it anyway.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, rx) = watch::channel("old");
+    /// tx.send("new").unwrap();
+    /// assert_eq!(*rx.borrow(), "new");
+    /// ```
     pub fn send(&self, value: T) -> Result<(), SendError<T>> {
         if self.receiver_count() == 0 {
             return Err(SendError(value));
@@ -193,6 +308,14 @@ impl<T> Sender<T> {
 
     /// Replaces the value, notifies the receivers, and returns the old value.
     /// Works with no receivers.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let tx = watch::Sender::new(1); // no receiver
+    /// assert_eq!(tx.send_replace(2), 1);
+    /// assert_eq!(*tx.borrow(), 2);
+    /// ```
     pub fn send_replace(&self, value: T) -> T {
         let mut old = None;
         self.send_modify(|v| old = Some(std::mem::replace(v, value)));
@@ -201,6 +324,15 @@ impl<T> Sender<T> {
 
     /// Modifies the value in place and notifies the receivers. Works with no
     /// receivers.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, rx) = watch::channel(vec![1]);
+    /// tx.send_modify(|v| v.push(2));
+    /// assert!(rx.has_changed().unwrap());
+    /// assert_eq!(*rx.borrow(), [1, 2]);
+    /// ```
     pub fn send_modify(&self, modify: impl FnOnce(&mut T)) {
         self.send_if_modified(|v| {
             modify(v);
@@ -211,6 +343,19 @@ impl<T> Sender<T> {
     /// Runs `modify` on the value; if it returns true, notifies the receivers
     /// (and returns true). Return false only if nothing was changed, or
     /// receivers will miss the change.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, rx) = watch::channel(5);
+    /// let raise = |v: &mut i32| if *v < 10 { *v = 10; true } else { false };
+    /// assert!(tx.send_if_modified(raise));
+    /// assert!(rx.has_changed().unwrap());
+    /// let mut rx = rx;
+    /// rx.mark_unchanged();
+    /// assert!(!tx.send_if_modified(raise)); // already 10: nobody notified
+    /// assert!(!rx.has_changed().unwrap());
+    /// ```
     pub fn send_if_modified(&self, modify: impl FnOnce(&mut T) -> bool) -> bool {
         {
             let mut value = self
@@ -229,6 +374,13 @@ impl<T> Sender<T> {
     }
 
     /// Reads the current value (its `has_changed` is always false).
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, _rx) = watch::channel(3);
+    /// assert_eq!(*tx.borrow(), 3);
+    /// ```
     pub fn borrow(&self) -> Ref<'_, T> {
         Ref {
             guard: self.shared.read(),
@@ -237,6 +389,16 @@ impl<T> Sender<T> {
     }
 
     /// A new receiver, with the current value seen.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, _rx) = watch::channel(0);
+    /// tx.send(1).unwrap();
+    /// let rx2 = tx.subscribe();
+    /// assert!(!rx2.has_changed().unwrap()); // 1 counts as seen
+    /// assert_eq!(*rx2.borrow(), 1);
+    /// ```
     pub fn subscribe(&self) -> Receiver<T> {
         self.shared.rx_count.fetch_add(1, Relaxed);
         Receiver {
@@ -246,16 +408,41 @@ impl<T> Sender<T> {
     }
 
     /// The number of receivers.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, rx) = watch::channel(());
+    /// let _rx2 = rx.clone();
+    /// assert_eq!(tx.receiver_count(), 2);
+    /// ```
     pub fn receiver_count(&self) -> usize {
         self.shared.rx_count.load(Acquire)
     }
 
     /// The number of senders.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, _rx) = watch::channel(());
+    /// let _tx2 = tx.clone();
+    /// assert_eq!(tx.sender_count(), 2);
+    /// ```
     pub fn sender_count(&self) -> usize {
         self.shared.tx_count.load(Acquire)
     }
 
     /// True if there is no receiver.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, rx) = watch::channel(());
+    /// assert!(!tx.is_closed());
+    /// drop(rx);
+    /// assert!(tx.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.receiver_count() == 0
     }
@@ -264,7 +451,27 @@ impl<T> Sender<T> {
     ///
     /// # Cancel safety
     ///
-    /// This method is cancel safe.
+    /// This method is cancel safe: it only observes the receiver count, and a
+    /// dropped future removes its waker from the list, so nothing is lost. A
+    /// new [`subscribe`](Sender::subscribe) reopens the channel, so a later
+    /// call may wait again.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let (tx, rx) = watch::channel(0);
+    ///     let publisher = runtime::spawn(async move {
+    ///         tx.closed().await; // nobody watches any more
+    ///         tx.send(1).is_err()
+    ///     });
+    ///     drop(rx);
+    ///     assert!(publisher.await.unwrap());
+    /// }
+    /// ```
     pub async fn closed(&self) {
         let shared = &*self.shared;
         let mut waiting = Waiting::new(&shared.tx_waiters);
@@ -272,6 +479,15 @@ impl<T> Sender<T> {
     }
 
     /// True if both senders belong to the same channel.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, _rx) = watch::channel(0);
+    /// let (other, _rx2) = watch::channel(0);
+    /// assert!(tx.same_channel(&tx.clone()));
+    /// assert!(!tx.same_channel(&other));
+    /// ```
     pub fn same_channel(&self, other: &Self) -> bool {
         std::ptr::eq(&*self.shared, &*other.shared)
     }
@@ -297,6 +513,15 @@ impl<T> Drop for Sender<T> {
 
 impl<T> Receiver<T> {
     /// Reads the current value without marking it seen.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, rx) = watch::channel(1);
+    /// tx.send(2).unwrap();
+    /// assert_eq!(*rx.borrow(), 2);
+    /// assert!(rx.has_changed().unwrap()); // still unseen
+    /// ```
     pub fn borrow(&self) -> Ref<'_, T> {
         let guard = self.shared.read();
         // Read under the lock: the version matches the value (module docs).
@@ -305,6 +530,15 @@ impl<T> Receiver<T> {
     }
 
     /// Reads the current value and marks it seen.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, mut rx) = watch::channel(1);
+    /// tx.send(2).unwrap();
+    /// assert_eq!(*rx.borrow_and_update(), 2);
+    /// assert!(!rx.has_changed().unwrap()); // seen now
+    /// ```
     pub fn borrow_and_update(&mut self) -> Ref<'_, T> {
         let guard = self.shared.read();
         let version = self.shared.version();
@@ -317,6 +551,18 @@ impl<T> Receiver<T> {
     ///
     /// `Err(RecvError)` if and only if every sender is gone (even if the last
     /// value is unseen; [`borrow`](Receiver::borrow) still reads it).
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, rx) = watch::channel(0);
+    /// assert_eq!(rx.has_changed(), Ok(false));
+    /// tx.send(1).unwrap();
+    /// assert_eq!(rx.has_changed(), Ok(true));
+    /// drop(tx);
+    /// assert!(rx.has_changed().is_err());
+    /// assert_eq!(*rx.borrow(), 1);
+    /// ```
     pub fn has_changed(&self) -> Result<bool, RecvError> {
         let state = self.shared.state.load(Acquire);
         if state & CLOSED != 0 {
@@ -326,11 +572,32 @@ impl<T> Receiver<T> {
     }
 
     /// Marks the current value unseen: `changed` returns at once.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let (_tx, mut rx) = watch::channel("cfg");
+    ///     rx.mark_changed();
+    ///     rx.changed().await.unwrap(); // does not wait
+    ///     assert!(!rx.has_changed().unwrap());
+    /// }
+    /// ```
     pub fn mark_changed(&mut self) {
         self.version = self.shared.version().wrapping_sub(1);
     }
 
     /// Marks the current value seen.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, mut rx) = watch::channel(0);
+    /// tx.send(1).unwrap();
+    /// rx.mark_unchanged();
+    /// assert!(!rx.has_changed().unwrap());
+    /// ```
     pub fn mark_unchanged(&mut self) {
         self.version = self.shared.version();
     }
@@ -343,8 +610,27 @@ impl<T> Receiver<T> {
     ///
     /// # Cancel safety
     ///
-    /// This method is cancel safe: if the future is dropped before completing,
-    /// nothing was marked seen.
+    /// This method is cancel safe: the receiver's seen version is updated
+    /// only in the poll that returns `Ready`, so if the future is dropped
+    /// before completing, nothing was marked seen and the next `changed`
+    /// reports the same change. A dropped future removes its waker.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let (tx, mut rx) = watch::channel(0);
+    ///     runtime::spawn(async move {
+    ///         tx.send(1).unwrap();
+    ///     });
+    ///     rx.changed().await.unwrap();
+    ///     assert_eq!(*rx.borrow(), 1);
+    ///     assert!(rx.changed().await.is_err()); // sender gone, 1 seen
+    /// }
+    /// ```
     pub async fn changed(&mut self) -> Result<(), RecvError> {
         changed(&self.shared, &mut self.version).await
     }
@@ -355,7 +641,30 @@ impl<T> Receiver<T> {
     ///
     /// # Cancel safety
     ///
-    /// This method is cancel safe.
+    /// This method is cancel safe. Each value it checks is marked seen as it
+    /// is checked; if the future is dropped before completing, every value
+    /// marked seen so far was rejected by `f`, and a value it has not
+    /// checked yet is still unseen (a later `changed` or `wait_for` reports
+    /// it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let (tx, mut rx) = watch::channel(0);
+    ///     runtime::spawn(async move {
+    ///         for i in 1..=5 {
+    ///             tx.send(i).unwrap();
+    ///             runtime::task::yield_now().await;
+    ///         }
+    ///     });
+    ///     // The returned `Ref` is a read guard: use it and let it go at once.
+    ///     assert!(*rx.wait_for(|v| *v >= 3).await.unwrap() >= 3);
+    /// }
+    /// ```
     pub async fn wait_for(
         &mut self,
         mut f: impl FnMut(&T) -> bool,
@@ -377,11 +686,29 @@ impl<T> Receiver<T> {
     }
 
     /// True if every sender is gone.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (tx, rx) = watch::channel(());
+    /// assert!(!rx.is_closed());
+    /// drop(tx);
+    /// assert!(rx.is_closed());
+    /// ```
     pub fn is_closed(&self) -> bool {
         self.shared.is_closed()
     }
 
     /// True if both receivers belong to the same channel.
+    ///
+    /// ```
+    /// use runtime::sync::watch;
+    ///
+    /// let (_tx, rx) = watch::channel(0);
+    /// let (_tx2, other) = watch::channel(0);
+    /// assert!(rx.same_channel(&rx.clone()));
+    /// assert!(!rx.same_channel(&other));
+    /// ```
     pub fn same_channel(&self, other: &Self) -> bool {
         std::ptr::eq(&*self.shared, &*other.shared)
     }

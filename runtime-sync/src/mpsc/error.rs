@@ -4,6 +4,18 @@ use std::fmt;
 
 /// The receiver is gone or closed: the value could not be sent and is handed
 /// back.
+///
+/// ```
+/// use runtime::sync::mpsc::{self, error::SendError};
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let (tx, rx) = mpsc::channel(1);
+///     drop(rx);
+///     let SendError(value) = tx.send("lost?").await.unwrap_err();
+///     assert_eq!(value, "lost?"); // no: handed back
+/// }
+/// ```
 #[derive(PartialEq, Eq, Clone, Copy)]
 pub struct SendError<T>(pub T);
 
@@ -23,6 +35,16 @@ impl<T> std::error::Error for SendError<T> {}
 
 /// Why [`Sender::try_send`](super::Sender::try_send) failed; the value is
 /// handed back.
+///
+/// ```
+/// use runtime::sync::mpsc::{self, error::TrySendError};
+///
+/// let (tx, rx) = mpsc::channel(1);
+/// tx.try_send(1).unwrap();
+/// assert!(matches!(tx.try_send(2), Err(TrySendError::Full(2))));
+/// drop(rx);
+/// assert!(matches!(tx.try_send(3), Err(TrySendError::Closed(3))));
+/// ```
 #[derive(PartialEq, Eq, Clone, Copy)]
 pub enum TrySendError<T> {
     /// The channel is at capacity.
@@ -33,6 +55,14 @@ pub enum TrySendError<T> {
 
 impl<T> TrySendError<T> {
     /// The value that was not sent.
+    ///
+    /// ```
+    /// use runtime::sync::mpsc;
+    ///
+    /// let (tx, _rx) = mpsc::channel(1);
+    /// tx.try_send("a").unwrap();
+    /// assert_eq!(tx.try_send("b").unwrap_err().into_inner(), "b");
+    /// ```
     pub fn into_inner(self) -> T {
         match self {
             TrySendError::Full(v) | TrySendError::Closed(v) => v,
@@ -67,6 +97,15 @@ impl<T> From<SendError<T>> for TrySendError<T> {
 }
 
 /// Why `try_recv` returned no value.
+///
+/// ```
+/// use runtime::sync::mpsc::{self, error::TryRecvError};
+///
+/// let (tx, mut rx) = mpsc::unbounded_channel::<u8>();
+/// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
+/// drop(tx);
+/// assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
+/// ```
 #[derive(Debug, PartialEq, Eq, Clone, Copy)]
 pub enum TryRecvError {
     /// Nothing is queued right now; more may come.

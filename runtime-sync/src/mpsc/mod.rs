@@ -8,21 +8,41 @@
 //! last handle is dropped are dropped with the channel.
 //!
 //! ```
-//! use runtime_sync::mpsc;
+//! use runtime::sync::mpsc;
 //!
-//! let (tx, mut rx) = mpsc::channel(16);
-//! for id in 0..4 {
-//!     let tx = tx.clone();
-//!     std::thread::spawn(move || tx.blocking_send(id).unwrap());
+//! #[runtime::main]
+//! async fn main() {
+//!     let (tx, mut rx) = mpsc::channel(16);
+//!     for id in 0..4 {
+//!         let tx = tx.clone();
+//!         runtime::spawn(async move { tx.send(id).await.unwrap() });
+//!     }
+//!     drop(tx);
+//!     let mut got = Vec::new();
+//!     while let Some(v) = rx.recv().await {
+//!         got.push(v);
+//!     }
+//!     got.sort();
+//!     assert_eq!(got, [0, 1, 2, 3]);
 //! }
-//! drop(tx);
+//! ```
+//!
+//! Both ends also work from synchronous code (threads, `spawn_blocking`):
+//!
+//! ```
+//! use runtime::sync::mpsc;
+//!
+//! let (tx, mut rx) = mpsc::channel(1);
+//! std::thread::spawn(move || {
+//!     for i in 0..3 {
+//!         tx.blocking_send(i).unwrap(); // parks while the channel is full
+//!     }
+//! });
 //! let mut got = Vec::new();
-//! // In async code: `while let Some(v) = rx.recv().await`.
 //! while let Some(v) = rx.blocking_recv() {
 //!     got.push(v);
 //! }
-//! got.sort();
-//! assert_eq!(got, [0, 1, 2, 3]);
+//! assert_eq!(got, [0, 1, 2]);
 //! ```
 //!
 //! # Design
