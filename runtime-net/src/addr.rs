@@ -7,9 +7,41 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 
-/// Anything that names socket addresses, as std's `ToSocketAddrs`: a
-/// `SocketAddr`, `(IpAddr, u16)`, `"host:port"`, `("host", port)`, a slice.
-/// Host names are looked up on the runtime's blocking pool.
+/// Anything that names one or more socket addresses, as std's
+/// `ToSocketAddrs`: the argument of `bind`, `connect` and `send_to`.
+///
+/// Implemented for `SocketAddr`, `SocketAddrV4`, `SocketAddrV6`,
+/// `(IpAddr, u16)`, `(Ipv4Addr, u16)`, `(Ipv6Addr, u16)`, `&[SocketAddr]`,
+/// `"host:port"` strings (`&str`, `String`), `(&str, u16)`,
+/// `(String, u16)`, and references to all of these. The trait is sealed:
+/// its method is private, so it can change without breaking callers.
+///
+/// Literal addresses resolve at once. Host names (`"localhost:8080"`,
+/// `("example.com", 443)`) are looked up with std's resolver on the
+/// runtime's blocking pool, so a slow lookup never blocks a worker; a name
+/// may resolve to several addresses, which `bind` and `connect` try in turn.
+///
+/// ```
+/// use runtime::net::{TcpListener, TcpStream};
+/// use std::net::{Ipv4Addr, SocketAddr};
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> std::io::Result<()> {
+///     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
+///     let port = listener.local_addr()?.port();
+///
+///     // The same address, spelled four ways.
+///     let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+///     TcpStream::connect(addr).await?;
+///     TcpStream::connect(format!("127.0.0.1:{port}")).await?;
+///     TcpStream::connect(("127.0.0.1", port)).await?;
+///     TcpStream::connect(&[addr][..]).await?;
+///     // A host name, looked up on the blocking pool (if "localhost" also
+///     // names ::1, that address is tried first or after, and refused).
+///     TcpStream::connect(("localhost", port)).await?;
+///     Ok(())
+/// }
+/// ```
 pub trait ToSocketAddrs: sealed::Sealed {}
 
 pub(crate) mod sealed {

@@ -1,6 +1,11 @@
 //! Read and write halves of a stream, borrowed (`split`) or owned
 //! (`into_split`), usable from two tasks at once: a socket can be read and
-//! written concurrently, so the halves need no lock.
+//! written concurrently, and the reactor keeps a separate waker for each
+//! direction, so the halves need no lock.
+//!
+//! The types are generic over the stream and named through aliases:
+//! `runtime::net::tcp::{ReadHalf, WriteHalf, OwnedReadHalf, OwnedWriteHalf,
+//! ReuniteError}` and the same names in `runtime::net::unix`.
 
 use crate::stream::{Evented, RawStream};
 use std::fmt;
@@ -24,26 +29,53 @@ pub(crate) mod sealed {
 
 impl<T: sealed::Sealed> SplitStream for T {}
 
-/// The read half of a stream borrowed by `split`.
+/// The read half of a stream borrowed by `split`
+/// ([`TcpStream::split`](crate::TcpStream::split),
+/// [`UnixStream::split`](crate::UnixStream::split)); implements `AsyncRead`.
+///
+/// Named [`tcp::ReadHalf`](crate::tcp::ReadHalf) and `unix::ReadHalf`.
+/// `as_ref()` gives the stream, for its address and option getters.
 pub struct ReadHalf<'a, S>(pub(crate) &'a S);
 
-/// The write half of a stream borrowed by `split`.
+/// The write half of a stream borrowed by `split`
+/// ([`TcpStream::split`](crate::TcpStream::split),
+/// [`UnixStream::split`](crate::UnixStream::split)); implements
+/// `AsyncWrite`, and closing it shuts down the stream's write side.
+///
+/// Named [`tcp::WriteHalf`](crate::tcp::WriteHalf) and `unix::WriteHalf`.
+/// `as_ref()` gives the stream.
 pub struct WriteHalf<'a, S>(pub(crate) &'a S);
 
-/// The read half of a stream owned by `into_split`.
+/// The read half of a stream owned after `into_split`
+/// ([`TcpStream::into_split`](crate::TcpStream::into_split),
+/// [`UnixStream::into_split`](crate::UnixStream::into_split)); implements
+/// `AsyncRead` and can move to another task than its write half.
+///
+/// Named [`tcp::OwnedReadHalf`](crate::tcp::OwnedReadHalf) and
+/// `unix::OwnedReadHalf`. `as_ref()` gives the stream.
 pub struct OwnedReadHalf<S: SplitStream> {
     inner: Arc<S>,
 }
 
-/// The write half of a stream owned by `into_split`; dropping it shuts down
-/// the write side (unless `forget` was called), as Tokio's does.
+/// The write half of a stream owned after `into_split`
+/// ([`TcpStream::into_split`](crate::TcpStream::into_split),
+/// [`UnixStream::into_split`](crate::UnixStream::into_split)); implements
+/// `AsyncWrite`.
+///
+/// Dropping it shuts down the stream's write side, so the peer reads end of
+/// stream, as Tokio's does; [`forget`](OwnedWriteHalf::forget) drops it
+/// without that. Named [`tcp::OwnedWriteHalf`](crate::tcp::OwnedWriteHalf)
+/// and `unix::OwnedWriteHalf`. `as_ref()` gives the stream.
 pub struct OwnedWriteHalf<S: SplitStream> {
     inner: Arc<S>,
     shutdown_on_drop: bool,
 }
 
 /// The halves passed to `reunite` came from different streams; both are
-/// given back.
+/// given back, the read half in `.0` and the write half in `.1`.
+///
+/// Named [`tcp::ReuniteError`](crate::tcp::ReuniteError) and
+/// `unix::ReuniteError` (which has an example).
 pub struct ReuniteError<S: SplitStream>(pub OwnedReadHalf<S>, pub OwnedWriteHalf<S>);
 
 pub(crate) fn into_split<S: SplitStream>(stream: S) -> (OwnedReadHalf<S>, OwnedWriteHalf<S>) {
@@ -76,19 +108,67 @@ fn reunite<S: SplitStream>(
 }
 
 impl<S: SplitStream> OwnedReadHalf<S> {
-    /// Joins the halves back into the stream; fails if they are not a pair.
+    /// Joins the two halves back into the stream they came from. Fails,
+    /// giving both halves back in the [`ReuniteError`], if `other` comes from
+    /// another stream.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::net::{TcpListener, TcpStream};
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = TcpStream::connect(listener.local_addr()?).await?;
+    /// let local = stream.local_addr()?;
+    /// let (rd, wr) = stream.into_split();
+    /// let stream = rd.reunite(wr).expect("a pair");
+    /// assert_eq!(stream.local_addr()?, local);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reunite(self, other: OwnedWriteHalf<S>) -> Result<S, ReuniteError<S>> {
         reunite(self, other)
     }
 }
 
 impl<S: SplitStream> OwnedWriteHalf<S> {
-    /// Joins the halves back into the stream; fails if they are not a pair.
+    /// Joins the two halves back into the stream they came from; the same
+    /// as [`OwnedReadHalf::reunite`] with the halves swapped.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, _b) = runtime::net::UnixStream::pair()?;
+    /// let (rd, wr) = a.into_split();
+    /// assert!(wr.reunite(rd).is_ok());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reunite(self, other: OwnedReadHalf<S>) -> Result<S, ReuniteError<S>> {
         reunite(other, self)
     }
 
-    /// Drops the half without shutting down the write side.
+    /// Drops the write half without shutting down the stream's write side:
+    /// the peer does not see end of stream, and the read half keeps the
+    /// connection open.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncWriteExt;
+    ///
+    /// let (a, mut b) = runtime::net::UnixStream::pair()?;
+    /// let (_rd, wr) = a.into_split();
+    /// wr.forget();
+    /// // No shutdown happened: b has not seen end of stream (a read would
+    /// // wait for data, not return 0).
+    /// let mut buf = [0; 1];
+    /// let err = b.try_read(&mut buf).unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+    /// b.write_all(b"the connection is still open").await?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn forget(mut self) {
         self.shutdown_on_drop = false;
     }

@@ -21,9 +21,9 @@
 //! worker stuck in a task cannot stall everyone's I/O. [`DriverThread`] is the
 //! plain dedicated-thread driver, for embedders that want no worker to poll.
 //!
-//! I/O (`io/`): each registered source has a [`io::ScheduledIo`] with a
-//! readiness word (flags plus an event tick) and one reader and one writer
-//! waker. Tokens carry a generation, so an event for a slot that was freed and
+//! I/O (`io/`): each registered source has a `ScheduledIo`
+//! (`io/scheduled_io.rs`) with a readiness word (flags plus an event tick)
+//! and a set of waiting wakers per direction. Tokens carry a generation, so an event for a slot that was freed and
 //! reused is ignored. Readiness is edge-triggered: a resource clears it only
 //! after an operation returned `WouldBlock`, and only if no newer event
 //! arrived meanwhile (the tick), so no edge is lost.
@@ -40,8 +40,8 @@
 
 mod driver;
 mod handle;
-mod shared;
 pub mod io;
+mod shared;
 pub mod time;
 
 pub use driver::{Driver, DriverThread};

@@ -25,12 +25,28 @@ pub struct Builder {
 
 impl Builder {
     /// A builder for the multi-thread, work-stealing runtime (one worker per core).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().build().unwrap();
+    /// let on_worker = rt.block_on(async {
+    ///     runtime::spawn(async { std::thread::current().id() }).await.unwrap()
+    /// });
+    /// assert_ne!(on_worker, std::thread::current().id()); // tasks run on workers
+    /// ```
     pub fn new_multi_thread() -> Builder {
         Builder::new(Flavor::MultiThread)
     }
 
     /// A builder for the runtime that runs every task on the thread calling
     /// `block_on`.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let on = rt.block_on(async {
+    ///     runtime::spawn(async { std::thread::current().id() }).await.unwrap()
+    /// });
+    /// assert_eq!(on, std::thread::current().id()); // right here
+    /// ```
     pub fn new_current_thread() -> Builder {
         Builder::new(Flavor::CurrentThread)
     }
@@ -46,7 +62,16 @@ impl Builder {
     /// Number of worker threads of the multi-thread runtime (default: the number
     /// of cores). Ignored by the current-thread runtime, as in Tokio.
     ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
+    ///
     /// # Panics
+    ///
     /// If `n` is 0.
     #[track_caller]
     pub fn worker_threads(&mut self, n: usize) -> &mut Builder {
@@ -57,7 +82,22 @@ impl Builder {
 
     /// Cap on threads in the blocking pool (default 512).
     ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread()
+    ///     .max_blocking_threads(1)
+    ///     .build()
+    ///     .unwrap();
+    /// let (a, b) = rt.block_on(async {
+    ///     let a = runtime::spawn_blocking(|| 1);
+    ///     let b = runtime::spawn_blocking(|| 2); // waits for the one thread
+    ///     (a.await.unwrap(), b.await.unwrap())
+    /// });
+    /// assert_eq!((a, b), (1, 2));
+    /// assert!(rt.handle().num_blocking_threads() <= 1);
+    /// ```
+    ///
     /// # Panics
+    ///
     /// If `n` is 0.
     #[track_caller]
     pub fn max_blocking_threads(&mut self, n: usize) -> &mut Builder {
@@ -67,6 +107,19 @@ impl Builder {
     }
 
     /// Name of the runtime's threads (default `runtime-worker`).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .thread_name("app-worker")
+    ///     .build()
+    ///     .unwrap();
+    /// let name = rt.block_on(async {
+    ///     runtime::spawn(async { std::thread::current().name().map(String::from) })
+    ///         .await
+    ///         .unwrap()
+    /// });
+    /// assert_eq!(name.as_deref(), Some("app-worker"));
+    /// ```
     pub fn thread_name(&mut self, name: impl Into<String>) -> &mut Builder {
         let name = name.into();
         self.config.thread_name = Arc::new(move || name.clone());
@@ -74,6 +127,19 @@ impl Builder {
     }
 
     /// A function naming each runtime thread as it starts.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    ///
+    /// static NEXT: AtomicUsize = AtomicUsize::new(0);
+    /// let rt = runtime::Builder::new_current_thread()
+    ///     .thread_name_fn(|| format!("pool-{}", NEXT.fetch_add(1, Ordering::SeqCst)))
+    ///     .build()
+    ///     .unwrap();
+    /// let task = rt.spawn_blocking(|| std::thread::current().name().map(String::from));
+    /// let name = rt.block_on(task).unwrap();
+    /// assert!(name.unwrap().starts_with("pool-"));
+    /// ```
     pub fn thread_name_fn<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() -> String + Send + Sync + 'static,
@@ -82,19 +148,63 @@ impl Builder {
         self
     }
 
-    /// Stack size of the runtime's threads.
+    /// Stack size of the runtime's threads, in bytes (default: std's, 2 MiB).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .thread_stack_size(8 * 1024 * 1024)
+    ///     .build()
+    ///     .unwrap();
+    ///
+    /// // Recursion deeper than the default 2 MiB stack allows.
+    /// fn depth(n: u32) -> u32 {
+    ///     let frame = std::hint::black_box([0u8; 1024]);
+    ///     if n == 0 { u32::from(frame[0]) } else { 1 + depth(n - 1) }
+    /// }
+    /// let task = rt.spawn(async { depth(2500) });
+    /// assert_eq!(rt.block_on(task).unwrap(), 2500);
+    /// ```
     pub fn thread_stack_size(&mut self, size: usize) -> &mut Builder {
         self.config.thread_stack_size = Some(size);
         self
     }
 
     /// How long an idle blocking thread waits for work before exiting (default 10 s).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    ///
+    /// let rt = runtime::Builder::new_current_thread()
+    ///     .thread_keep_alive(Duration::from_millis(10))
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async { runtime::spawn_blocking(|| ()).await }).unwrap();
+    /// std::thread::sleep(Duration::from_millis(300));
+    /// assert_eq!(rt.handle().num_blocking_threads(), 0); // it exited
+    /// ```
     pub fn thread_keep_alive(&mut self, duration: Duration) -> &mut Builder {
         self.config.blocking_keep_alive = duration;
         self
     }
 
     /// Runs `f` on every runtime thread when it starts.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let started = Arc::new(AtomicUsize::new(0));
+    /// let count = started.clone();
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .on_thread_start(move || {
+    ///         count.fetch_add(1, Ordering::SeqCst);
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async { runtime::spawn_blocking(|| ()).await }).unwrap();
+    /// assert!(started.load(Ordering::SeqCst) >= 1);
+    /// ```
     pub fn on_thread_start<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() + Send + Sync + 'static,
@@ -104,6 +214,23 @@ impl Builder {
     }
 
     /// Runs `f` on every runtime thread just before it exits.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let stopped = Arc::new(AtomicUsize::new(0));
+    /// let count = stopped.clone();
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .worker_threads(2)
+    ///     .on_thread_stop(move || {
+    ///         count.fetch_add(1, Ordering::SeqCst);
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// drop(rt); // shutdown joins the workers
+    /// assert!(stopped.load(Ordering::SeqCst) >= 2);
+    /// ```
     pub fn on_thread_stop<F>(&mut self, f: F) -> &mut Builder
     where
         F: Fn() + Send + Sync + 'static,
@@ -113,22 +240,52 @@ impl Builder {
     }
 
     /// Accepted for Tokio compatibility: the drivers are always enabled.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// rt.block_on(async { runtime::time::sleep(std::time::Duration::from_millis(1)).await });
+    /// ```
     pub fn enable_all(&mut self) -> &mut Builder {
         self
     }
 
     /// Accepted for Tokio compatibility: the I/O driver is always enabled.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    /// let listener = rt.block_on(runtime::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    /// assert_ne!(listener.local_addr().unwrap().port(), 0);
+    /// ```
     pub fn enable_io(&mut self) -> &mut Builder {
         self
     }
 
     /// Accepted for Tokio compatibility: the timer driver is always enabled.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().enable_time().build().unwrap();
+    /// rt.block_on(async { runtime::time::sleep(std::time::Duration::from_millis(1)).await });
+    /// ```
     pub fn enable_time(&mut self) -> &mut Builder {
         self
     }
 
     /// Starts the runtime with its clock paused (see [`crate::time::pause`]).
     /// Only the current-thread runtime supports it; `build` fails otherwise.
+    ///
+    /// ```
+    /// use runtime::time::{sleep, Duration, Instant};
+    ///
+    /// let rt = runtime::Builder::new_current_thread().start_paused(true).build().unwrap();
+    /// rt.block_on(async {
+    ///     let start = Instant::now();
+    ///     sleep(Duration::from_secs(86_400)).await; // a day, in no time
+    ///     assert_eq!(start.elapsed(), Duration::from_secs(86_400));
+    /// });
+    ///
+    /// let err = runtime::Builder::new_multi_thread().start_paused(true).build().unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+    /// ```
     pub fn start_paused(&mut self, paused: bool) -> &mut Builder {
         self.start_paused = paused;
         self
@@ -137,7 +294,17 @@ impl Builder {
     /// Builds the runtime: its reactor (I/O and timers), its scheduler and
     /// their threads.
     ///
+    /// The builder can build again: each `build` makes a new runtime.
+    ///
+    /// ```
+    /// let mut builder = runtime::Builder::new_current_thread();
+    /// let a = builder.build().unwrap();
+    /// let b = builder.build().unwrap();
+    /// assert_eq!(a.block_on(async { 1 }) + b.block_on(async { 1 }), 2);
+    /// ```
+    ///
     /// # Errors
+    ///
     /// If the OS refuses a thread or a poller, or `start_paused` was set on a
     /// multi-thread runtime.
     pub fn build(&mut self) -> io::Result<Runtime> {

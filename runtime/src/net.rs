@@ -2,6 +2,9 @@
 //!
 //! The streams implement the `futures-io` traits ([`crate::io::AsyncRead`],
 //! [`crate::io::AsyncWrite`]); closing one shuts down its write side only.
+//! Addresses are anything [`ToSocketAddrs`] takes; host names are resolved
+//! on the blocking pool. The types come from the `runtime-net` crate, whose
+//! documentation describes the design (readiness, split halves, resolution).
 //!
 //! ```
 //! use runtime::io::{AsyncReadExt, AsyncWriteExt};
@@ -25,6 +28,17 @@
 //!     Ok(())
 //! }
 //! ```
+//!
+//! # Cancel safety
+//!
+//! Operations that complete in one syscall are cancel-safe: `accept`,
+//! `peek`, `readable`/`writable`, `send`/`send_to`, `recv`/`recv_from`, and
+//! reading or writing a stream through
+//! [`AsyncReadExt::read`](crate::io::AsyncReadExt::read) and
+//! [`AsyncWriteExt::write`](crate::io::AsyncWriteExt::write). If one of
+//! these futures is dropped (say, a `select!` branch that lost), nothing was
+//! received or sent, and the next call gets the data. Helpers that loop,
+//! such as `read_exact` and `write_all`, are not; see [`crate::io`].
 
 pub use runtime_net::tcp;
 #[cfg(unix)]

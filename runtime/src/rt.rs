@@ -30,6 +30,11 @@ pub struct Runtime {
 impl Runtime {
     /// A multi-thread runtime with one worker per core, as `Builder::new_multi_thread().build()`.
     ///
+    /// ```
+    /// let rt = runtime::Runtime::new().unwrap();
+    /// assert_eq!(rt.block_on(async { 2 + 2 }), 4);
+    /// ```
+    ///
     /// # Errors
     /// If the OS refuses to start a thread.
     pub fn new() -> io::Result<Runtime> {
@@ -63,7 +68,20 @@ impl Runtime {
     /// runtime, tasks it spawns run on the workers; on the current-thread
     /// runtime they run here, interleaved with it.
     ///
+    /// ```
+    /// use runtime::time::{sleep, Duration};
+    ///
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let out = rt.block_on(async {
+    ///     let task = runtime::spawn(async { "from a task" });
+    ///     sleep(Duration::from_millis(1)).await; // timers work here
+    ///     task.await.unwrap()
+    /// });
+    /// assert_eq!(out, "from a task");
+    /// ```
+    ///
     /// # Panics
+    ///
     /// When called inside a runtime (a task or another `block_on`).
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
@@ -71,7 +89,16 @@ impl Runtime {
         self.inner.block_on(future)
     }
 
-    /// Spawns a future onto the runtime.
+    /// Spawns a future onto the runtime, from outside it; see
+    /// [`crate::spawn`]. On the multi-thread runtime it starts running on a
+    /// worker at once; on the current-thread runtime, when `block_on` next
+    /// runs.
+    ///
+    /// ```
+    /// let rt = runtime::Runtime::new().unwrap();
+    /// let task = rt.spawn(async { "spawned" });
+    /// assert_eq!(rt.block_on(task).unwrap(), "spawned");
+    /// ```
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
@@ -80,7 +107,14 @@ impl Runtime {
         self.handle.spawn(future)
     }
 
-    /// Runs a blocking closure on the blocking pool.
+    /// Runs a blocking closure on the blocking pool; see
+    /// [`crate::spawn_blocking`].
+    ///
+    /// ```
+    /// let rt = runtime::Runtime::new().unwrap();
+    /// let task = rt.spawn_blocking(|| std::fs::metadata(".").is_ok());
+    /// assert!(rt.block_on(task).unwrap());
+    /// ```
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
@@ -89,19 +123,47 @@ impl Runtime {
         self.handle.spawn_blocking(f)
     }
 
-    /// The runtime's handle.
+    /// The runtime's [`Handle`], which can be cloned and sent to other
+    /// threads to spawn onto this runtime.
+    ///
+    /// ```
+    /// let rt = runtime::Runtime::new().unwrap();
+    /// let handle = rt.handle().clone();
+    /// let task = std::thread::spawn(move || handle.spawn(async { 5 })).join().unwrap();
+    /// assert_eq!(rt.block_on(task).unwrap(), 5);
+    /// ```
     pub fn handle(&self) -> &Handle {
         &self.handle
     }
 
-    /// Enters the runtime's context until the guard drops, so `spawn` works
-    /// outside of tasks.
+    /// Enters the runtime's context until the guard drops, so `spawn` (and
+    /// creating timers and sockets) works outside of tasks.
+    ///
+    /// ```
+    /// let rt = runtime::Runtime::new().unwrap();
+    /// let _guard = rt.enter();
+    /// let task = runtime::spawn(async { 9 });
+    /// let sleep = runtime::time::sleep(std::time::Duration::from_millis(1));
+    /// rt.block_on(sleep);
+    /// assert_eq!(rt.block_on(task).unwrap(), 9);
+    /// ```
     pub fn enter(&self) -> EnterGuard {
         self.handle.enter()
     }
 
     /// Shuts down, waiting at most `timeout` for running blocking closures;
     /// any still running are left to finish on their own threads.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let rt = runtime::Runtime::new().unwrap();
+    /// rt.spawn_blocking(|| std::thread::sleep(Duration::from_millis(500)));
+    /// std::thread::sleep(Duration::from_millis(20)); // let it start
+    /// let start = Instant::now();
+    /// rt.shutdown_timeout(Duration::from_millis(10));
+    /// assert!(start.elapsed() < Duration::from_millis(400)); // did not wait it out
+    /// ```
     pub fn shutdown_timeout(mut self, timeout: Duration) {
         self.shutdown(Some(timeout));
     }
@@ -121,7 +183,18 @@ impl Runtime {
         self.handle.reactor.shutdown();
     }
 
-    /// Shuts down without waiting for blocking closures.
+    /// Shuts down without waiting for blocking closures: any still running
+    /// finish on their own threads. Same as `shutdown_timeout(Duration::ZERO)`.
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    ///
+    /// let rt = runtime::Runtime::new().unwrap();
+    /// rt.spawn_blocking(|| std::thread::sleep(Duration::from_millis(500)));
+    /// let start = Instant::now();
+    /// rt.shutdown_background();
+    /// assert!(start.elapsed() < Duration::from_millis(400));
+    /// ```
     pub fn shutdown_background(self) {
         self.shutdown_timeout(Duration::ZERO);
     }

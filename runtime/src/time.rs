@@ -13,6 +13,13 @@
 //!     assert!(slow.is_err());
 //! }
 //! ```
+//!
+//! # Cancel safety
+//!
+//! [`sleep`], [`sleep_until`] and [`Interval::tick`] are cancel-safe:
+//! dropping them loses nothing (a dropped `tick` does not consume the tick).
+//! A [`Timeout`] is exactly as cancel-safe as the future it wraps, since
+//! expiring drops that future at its current await point.
 
 pub use runtime_reactor::time::{
     advance, error, interval, interval_at, pause, resume, sleep, sleep_until, timeout, timeout_at,

@@ -475,3 +475,81 @@ fn io_resource_outliving_its_runtime_fails_instead_of_hanging() {
         );
     }
 }
+
+#[test]
+fn several_tasks_receiving_on_one_socket_are_all_served() {
+    for rt in runtimes() {
+        rt.block_on(async {
+            let socket = Arc::new(UdpSocket::bind("127.0.0.1:0").await.unwrap());
+            let addr = socket.local_addr().unwrap();
+            // Three tasks wait on the same direction of one socket; one of
+            // them also gives up (is cancelled) first, leaving its waker behind.
+            let cancelled = {
+                let socket = socket.clone();
+                runtime::spawn(async move {
+                    let mut buf = [0u8; 16];
+                    socket.recv_from(&mut buf).await.unwrap();
+                })
+            };
+            let receivers: Vec<_> = (0..3)
+                .map(|_| {
+                    let socket = socket.clone();
+                    runtime::spawn(async move {
+                        let mut buf = [0u8; 16];
+                        let (n, _) = socket.recv_from(&mut buf).await.unwrap();
+                        buf[0..n].to_vec()
+                    })
+                })
+                .collect();
+            runtime::time::sleep(std::time::Duration::from_millis(20)).await;
+            cancelled.abort();
+            let sender = UdpSocket::bind("127.0.0.1:0").await.unwrap();
+            for i in 0..3u8 {
+                sender.send_to(&[i], addr).await.unwrap();
+            }
+            let mut got = Vec::new();
+            for rx in receivers {
+                let datagram = runtime::time::timeout(std::time::Duration::from_secs(5), rx)
+                    .await
+                    .expect("a receiver was never woken")
+                    .unwrap();
+                got.push(datagram[0]);
+            }
+            got.sort_unstable();
+            assert_eq!(got, [0, 1, 2]);
+        });
+    }
+}
+
+#[test]
+fn several_tasks_accepting_on_one_listener_are_all_served() {
+    for rt in runtimes() {
+        rt.block_on(async {
+            let listener = Arc::new(TcpListener::bind("127.0.0.1:0").await.unwrap());
+            let addr = listener.local_addr().unwrap();
+            let acceptors: Vec<_> = (0..4)
+                .map(|_| {
+                    let listener = listener.clone();
+                    runtime::spawn(async move { listener.accept().await.unwrap().1 })
+                })
+                .collect();
+            runtime::time::sleep(std::time::Duration::from_millis(20)).await;
+            let mut clients = Vec::new();
+            for _ in 0..acceptors.len() {
+                clients.push(TcpStream::connect(addr).await.unwrap());
+            }
+            let mut peers = Vec::new();
+            for acceptor in acceptors {
+                let peer = runtime::time::timeout(std::time::Duration::from_secs(5), acceptor)
+                    .await
+                    .expect("an acceptor was never woken")
+                    .unwrap();
+                peers.push(peer);
+            }
+            let mut local: Vec<_> = clients.iter().map(|c| c.local_addr().unwrap()).collect();
+            local.sort_unstable();
+            peers.sort_unstable();
+            assert_eq!(peers, local, "each connection accepted exactly once");
+        });
+    }
+}

@@ -9,8 +9,44 @@ use std::io;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// A TCP connection. Implements `futures_io::AsyncRead` and `AsyncWrite`;
-/// `poll_close` (e.g. `AsyncWriteExt::shutdown`) shuts down the write side only.
+/// A TCP connection between a local and a remote socket.
+///
+/// Get one from [`TcpStream::connect`], from
+/// [`TcpListener::accept`](super::TcpListener::accept), or from
+/// [`TcpSocket::connect`](super::TcpSocket::connect). It implements the
+/// `futures-io` `AsyncRead` and `AsyncWrite` traits, so the `runtime::io`
+/// extension traits give it `read`, `read_exact`, `write_all` and the rest.
+/// Closing it (`AsyncWriteExt::shutdown`, which is `poll_close`) shuts down
+/// the write side only: the peer reads end of stream, and this side can
+/// still read the reply. Dropping it closes the connection.
+///
+/// Reading and writing at the same time from two tasks takes
+/// [`into_split`](TcpStream::into_split); within one task,
+/// [`split`](TcpStream::split).
+///
+/// ```
+/// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+/// use runtime::net::{TcpListener, TcpStream};
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> std::io::Result<()> {
+///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+///     let mut client = TcpStream::connect(listener.local_addr()?).await?;
+///     let (mut server, _) = listener.accept().await?;
+///
+///     client.write_all(b"ping").await?;
+///     let mut buf = [0; 4];
+///     server.read_exact(&mut buf).await?;
+///     assert_eq!(&buf, b"ping");
+///
+///     server.write_all(b"pong").await?;
+///     server.shutdown().await?; // write side only
+///     let mut reply = Vec::new();
+///     client.read_to_end(&mut reply).await?;
+///     assert_eq!(reply, b"pong");
+///     Ok(())
+/// }
+/// ```
 pub struct TcpStream {
     inner: Evented<mio::net::TcpStream>,
 }
@@ -23,12 +59,39 @@ impl sealed::Sealed for TcpStream {
 }
 
 impl TcpStream {
-    /// Connects to `addr`, trying each resolved address in turn (as std does)
-    /// and returning the last error if none accepts.
+    /// Opens a connection to `addr`. If `addr` resolves to several addresses
+    /// (a host name may), each is tried in turn, as std does, and the last
+    /// error is returned if none accepts.
     ///
-    /// Errors are the OS's: `ConnectionRefused` for a closed port, etc.
+    /// Errors are the OS's: `ConnectionRefused` for a closed port, and so on.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::net::{TcpListener, TcpStream};
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let addr = listener.local_addr()?;
+    /// let stream = TcpStream::connect(addr).await?;
+    /// assert_eq!(stream.peer_addr()?, addr);
+    ///
+    /// // Nobody listens on the port once the listener is gone.
+    /// drop(listener);
+    /// let err = TcpStream::connect(addr).await.unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::ConnectionRefused);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Nothing to resume: dropping the future before it completes closes the
+    /// socket being connected (the peer, if it had accepted, sees the
+    /// connection reset or closed) or abandons the host-name lookup. No
+    /// connection is left behind; call `connect` again to retry.
     ///
     /// # Panics
+    ///
     /// Outside a runtime.
     pub async fn connect<A: ToSocketAddrs>(addr: A) -> io::Result<TcpStream> {
         each_addr(addr, TcpStream::connect_addr).await
@@ -63,16 +126,53 @@ impl TcpStream {
         })
     }
 
-    /// Wraps a connected std stream (made non-blocking here).
+    /// Wraps a connected stream created with std, switching it to
+    /// non-blocking mode and registering it with the current runtime's
+    /// reactor.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    /// use std::io::Write;
+    ///
+    /// let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    /// let mut std_client = std::net::TcpStream::connect(std_listener.local_addr()?)?;
+    /// let (std_server, _) = std_listener.accept()?;
+    ///
+    /// let mut server = runtime::net::TcpStream::from_std(std_server)?;
+    /// std_client.write_all(b"hi")?;
+    /// let mut buf = [0; 2];
+    /// server.read_exact(&mut buf).await?;
+    /// assert_eq!(&buf, b"hi");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Panics
+    ///
     /// Outside a runtime.
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         stream.set_nonblocking(true)?;
         TcpStream::from_mio(mio::net::TcpStream::from_std(stream))
     }
 
-    /// Deregisters and returns the std stream (still non-blocking).
+    /// Deregisters the stream from the reactor and returns it as a std
+    /// stream. It is still in non-blocking mode: call `set_nonblocking(false)`
+    /// before using it with blocking calls.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let peer = stream.peer_addr()?;
+    /// let std_stream = stream.into_std()?;
+    /// assert_eq!(std_stream.peer_addr()?, peer);
+    /// std_stream.set_nonblocking(false)?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn into_std(self) -> io::Result<std::net::TcpStream> {
         use std::os::fd::{FromRawFd, IntoRawFd};
         let mio = self.inner.io.into_inner()?;
@@ -81,49 +181,173 @@ impl TcpStream {
         Ok(unsafe { std::net::TcpStream::from_raw_fd(mio.into_raw_fd()) })
     }
 
-    /// The remote address.
+    /// The address of the remote end of the connection.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::net::{TcpListener, TcpStream};
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = TcpStream::connect(listener.local_addr()?).await?;
+    /// assert_eq!(stream.peer_addr()?, listener.local_addr()?);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().peer_addr()
     }
 
-    /// The local address.
+    /// The address of the local end of the connection.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::net::{TcpListener, TcpStream};
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = TcpStream::connect(listener.local_addr()?).await?;
+    /// let (_, peer) = listener.accept().await?;
+    /// assert_eq!(stream.local_addr()?, peer);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().local_addr()
     }
 
-    /// Sets `TCP_NODELAY` (disables Nagle's algorithm).
+    /// Sets the `TCP_NODELAY` option. `true` disables Nagle's algorithm:
+    /// small writes are sent at once instead of being held back to coalesce
+    /// with later ones, which lowers latency for request/response traffic.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_nodelay(true)?;
+    /// assert!(stream.nodelay()?);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
         self.inner.get_ref().set_nodelay(nodelay)
     }
 
-    /// `TCP_NODELAY`.
+    /// The `TCP_NODELAY` option; see [`set_nodelay`](TcpStream::set_nodelay).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// assert!(!stream.nodelay()?); // Nagle's algorithm is on by default
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn nodelay(&self) -> io::Result<bool> {
         self.inner.get_ref().nodelay()
     }
 
-    /// Sets `SO_LINGER`.
+    /// Sets the `SO_LINGER` option: with `Some(duration)`, closing the
+    /// socket waits up to `duration` for unsent data to go out; with
+    /// `Some(Duration::ZERO)`, closing resets the connection at once; with
+    /// `None` (the default), closing returns at once and the OS sends the
+    /// remaining data in the background.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// use std::time::Duration;
+    ///
+    /// stream.set_linger(Some(Duration::from_secs(1)))?;
+    /// assert_eq!(stream.linger()?, Some(Duration::from_secs(1)));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_linger(&self, linger: Option<Duration>) -> io::Result<()> {
         socket2::SockRef::from(self.inner.get_ref()).set_linger(linger)
     }
 
-    /// `SO_LINGER`.
+    /// The `SO_LINGER` option; see [`set_linger`](TcpStream::set_linger).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// assert_eq!(stream.linger()?, None); // the default
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn linger(&self) -> io::Result<Option<Duration>> {
         socket2::SockRef::from(self.inner.get_ref()).linger()
     }
 
-    /// Sets `IP_TTL`.
+    /// Sets the `IP_TTL` option: the time-to-live of the packets this
+    /// socket sends.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// stream.set_ttl(100)?;
+    /// assert_eq!(stream.ttl()?, 100);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
         self.inner.get_ref().set_ttl(ttl)
     }
 
-    /// `IP_TTL`.
+    /// The `IP_TTL` option; see [`set_ttl`](TcpStream::set_ttl).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// assert!(stream.ttl()? > 0);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn ttl(&self) -> io::Result<u32> {
         self.inner.get_ref().ttl()
     }
 
-    /// Receives data without removing it from the queue.
+    /// Reads received data into `buf` without removing it from the queue,
+    /// waiting until some is there; the next read returns the same bytes.
+    /// Returns how many bytes were copied; `Ok(0)` means the peer closed its
+    /// write side (or `buf` is empty).
     ///
-    /// Cancel safety: cancel-safe.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+    /// use runtime::net::{TcpListener, TcpStream};
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut client = TcpStream::connect(listener.local_addr()?).await?;
+    /// let (mut server, _) = listener.accept().await?;
+    /// client.write_all(b"hello").await?;
+    ///
+    /// let mut buf = [0; 5];
+    /// let n = server.peek(&mut buf).await?;
+    /// assert_eq!(&buf[..n], &b"hello"[..n]);
+    /// // Still queued: read_exact gets all of it.
+    /// server.read_exact(&mut buf).await?;
+    /// assert_eq!(&buf, b"hello");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: peeking takes nothing off the queue, and the future
+    /// copies data only in the poll that returns it.
     pub async fn peek(&self, buf: &mut [u8]) -> io::Result<usize> {
         poll_fn(|cx| {
             self.inner
@@ -133,39 +357,205 @@ impl TcpStream {
         .await
     }
 
-    /// Waits until the stream is readable (data, EOF or an error).
+    /// Waits until the stream is readable: data is queued, the peer closed
+    /// its write side, or an error is pending. Usually followed by
+    /// [`try_read`](TcpStream::try_read), which may still return
+    /// `WouldBlock` (readiness can be stale); loop back to `readable` then.
     ///
-    /// Cancel safety: cancel-safe.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncWriteExt;
+    /// use runtime::net::{TcpListener, TcpStream};
+    /// use std::io::ErrorKind;
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut client = TcpStream::connect(listener.local_addr()?).await?;
+    /// let (server, _) = listener.accept().await?;
+    /// client.write_all(b"data").await?;
+    ///
+    /// let mut buf = [0; 16];
+    /// let n = loop {
+    ///     server.readable().await?;
+    ///     match server.try_read(&mut buf) {
+    ///         Ok(n) => break n,
+    ///         Err(e) if e.kind() == ErrorKind::WouldBlock => continue,
+    ///         Err(e) => return Err(e),
+    ///     }
+    /// };
+    /// assert_eq!(&buf[..n], b"data");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: it only waits for readiness and consumes nothing, not
+    /// even the readiness itself (only a `WouldBlock` clears that), so a
+    /// dropped `readable` leaves the next one to return at once if data came.
     pub async fn readable(&self) -> io::Result<()> {
         self.inner.readable().await
     }
 
-    /// Waits until the stream is writable.
+    /// Waits until the stream is writable: there is room in the send
+    /// buffer, the write side is closed, or an error is pending. Usually
+    /// followed by [`try_write`](TcpStream::try_write), looping back on
+    /// `WouldBlock`.
     ///
-    /// Cancel safety: cancel-safe.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// use std::io::ErrorKind;
+    ///
+    /// let n = loop {
+    ///     stream.writable().await?;
+    ///     match stream.try_write(b"hello") {
+    ///         Ok(n) => break n,
+    ///         Err(e) if e.kind() == ErrorKind::WouldBlock => continue,
+    ///         Err(e) => return Err(e),
+    ///     }
+    /// };
+    /// assert_eq!(n, 5);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: it only waits for readiness and writes nothing.
     pub async fn writable(&self) -> io::Result<()> {
         self.inner.writable().await
     }
 
-    /// Reads without waiting: `WouldBlock` if no data is queued (then
-    /// `readable().await` waits for more).
+    /// Reads received data into `buf` without waiting, returning how many
+    /// bytes were read; `Ok(0)` means the peer closed its write side (or
+    /// `buf` is empty). Fails with `WouldBlock` when no data is queued: then
+    /// [`readable`](TcpStream::readable) waits for more.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// // Nothing was sent yet.
+    /// let mut buf = [0; 8];
+    /// let err = stream.try_read(&mut buf).unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
         use crate::stream::RawStream;
         self.inner.try_read_io(|s| s.read(buf))
     }
 
-    /// Writes without waiting: `WouldBlock` if the send buffer is full.
+    /// Writes as much of `buf` as the send buffer takes, without waiting,
+    /// and returns how many bytes were written. Fails with `WouldBlock` when
+    /// the send buffer is full: then [`writable`](TcpStream::writable) waits
+    /// for room.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    /// use runtime::net::{TcpListener, TcpStream};
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = TcpStream::connect(listener.local_addr()?).await?;
+    /// let (mut server, _) = listener.accept().await?;
+    ///
+    /// // A fresh connection has room for a few bytes.
+    /// assert_eq!(client.try_write(b"abc")?, 3);
+    /// let mut buf = [0; 3];
+    /// server.read_exact(&mut buf).await?;
+    /// assert_eq!(&buf, b"abc");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
         use crate::stream::RawStream;
         self.inner.try_write_io(|s| s.write(buf))
     }
 
-    /// Borrowed halves, usable concurrently (e.g. in `join!`).
+    /// Splits the stream into a read half and a write half that borrow it,
+    /// so that reading and writing can go on at the same time within one
+    /// task (in `join!` or `select!`). The halves cost nothing: no lock, no
+    /// allocation. To move the halves to different tasks, use
+    /// [`into_split`](TcpStream::into_split).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+    /// use runtime::net::{TcpListener, TcpStream};
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut client = TcpStream::connect(listener.local_addr()?).await?;
+    /// let (mut server, _) = listener.accept().await?;
+    ///
+    /// // Echo on the server side: read from one half, write to the other.
+    /// let (mut rd, mut wr) = server.split();
+    /// let echo = async {
+    ///     let n = runtime::io::copy(&mut rd, &mut wr).await?;
+    ///     wr.shutdown().await?; // the client's read_to_end ends
+    ///     std::io::Result::Ok(n)
+    /// };
+    /// let talk = async {
+    ///     client.write_all(b"hello").await?;
+    ///     client.shutdown().await?; // the echo's copy ends
+    ///     let mut back = Vec::new();
+    ///     client.read_to_end(&mut back).await?;
+    ///     std::io::Result::Ok(back)
+    /// };
+    /// let (copied, back) = runtime::join!(echo, talk);
+    /// assert_eq!(copied?, 5);
+    /// assert_eq!(back?, b"hello");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn split(&mut self) -> (ReadHalf<'_, TcpStream>, WriteHalf<'_, TcpStream>) {
         (ReadHalf(self), WriteHalf(self))
     }
 
-    /// Owned halves, movable to different tasks; `reunite` joins them.
+    /// Splits the stream into an owned read half and an owned write half,
+    /// which can move to different tasks. They share the stream through an
+    /// `Arc`, with no lock: a socket can be read and written at once.
+    /// `reunite` puts them back together. Dropping the write half shuts down
+    /// the write side (the peer reads end of stream), unless `forget` is
+    /// called on it instead.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+    /// use runtime::net::{TcpListener, TcpStream};
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let client = TcpStream::connect(listener.local_addr()?).await?;
+    /// let (mut server, _) = listener.accept().await?;
+    ///
+    /// let (mut rd, mut wr) = client.into_split();
+    /// let writer = runtime::spawn(async move {
+    ///     wr.write_all(b"from another task").await?;
+    ///     Ok::<_, std::io::Error>(wr)
+    /// });
+    /// let mut buf = [0; 17];
+    /// server.read_exact(&mut buf).await?;
+    /// assert_eq!(&buf, b"from another task");
+    ///
+    /// server.write_all(b"ok").await?;
+    /// let mut ok = [0; 2];
+    /// rd.read_exact(&mut ok).await?;
+    /// assert_eq!(&ok, b"ok");
+    ///
+    /// let wr = writer.await.unwrap()?;
+    /// let client = rd.reunite(wr).expect("halves of the same stream");
+    /// assert_eq!(client.peer_addr()?, listener.local_addr()?);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn into_split(self) -> (OwnedReadHalf<TcpStream>, OwnedWriteHalf<TcpStream>) {
         split::into_split(self)
     }

@@ -8,7 +8,30 @@ use std::future::poll_fn;
 use std::io;
 use std::path::Path;
 
-/// A Unix-domain datagram socket.
+/// A Unix-domain datagram socket: sends and receives whole datagrams,
+/// reliably and in order, between sockets on the same host.
+///
+/// Make one bound to a path with [`bind`](UnixDatagram::bind), an unbound
+/// one with [`unbound`](UnixDatagram::unbound), or a connected pair with
+/// [`pair`](UnixDatagram::pair). As with [`UdpSocket`](crate::UdpSocket),
+/// all methods take `&self`.
+///
+/// ```
+/// use runtime::net::UnixDatagram;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> std::io::Result<()> {
+///     let (a, b) = UnixDatagram::pair()?;
+///     a.send(b"one").await?;
+///     a.send(b"two").await?;
+///     let mut buf = [0; 16];
+///     let n = b.recv(&mut buf).await?;
+///     assert_eq!(&buf[..n], b"one"); // datagrams keep their boundaries
+///     let n = b.recv(&mut buf).await?;
+///     assert_eq!(&buf[..n], b"two");
+///     Ok(())
+/// }
+/// ```
 pub struct UnixDatagram {
     io: PollEvented<mio::net::UnixDatagram>,
 }
@@ -20,41 +43,185 @@ impl UnixDatagram {
         })
     }
 
-    /// Binds to `path`.
+    /// Creates a datagram socket bound to `path` (the socket file is
+    /// created, and not removed on drop). Fails with `AddrInUse` if the file
+    /// exists.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("bound.sock");
+    /// let socket = runtime::net::UnixDatagram::bind(&path)?;
+    /// assert_eq!(socket.local_addr()?.as_pathname(), Some(path.as_path()));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Panics
+    ///
     /// Outside a runtime.
     pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixDatagram> {
         UnixDatagram::from_mio(mio::net::UnixDatagram::bind(path)?)
     }
 
-    /// An unbound socket.
+    /// Creates a datagram socket bound to no path: it can send (with
+    /// [`send_to`](UnixDatagram::send_to), or [`send`](UnixDatagram::send)
+    /// after [`connect`](UnixDatagram::connect)) but nobody can address a
+    /// reply to it.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// use runtime::net::UnixDatagram;
+    ///
+    /// let server = UnixDatagram::bind(dir.join("server.sock"))?;
+    /// let client = UnixDatagram::unbound()?;
+    /// client.send_to(b"anonymous", dir.join("server.sock")).await?;
+    /// let mut buf = [0; 16];
+    /// let (n, from) = server.recv_from(&mut buf).await?;
+    /// assert_eq!(&buf[..n], b"anonymous");
+    /// assert!(from.is_unnamed());
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime.
     pub fn unbound() -> io::Result<UnixDatagram> {
         UnixDatagram::from_mio(mio::net::UnixDatagram::unbound()?)
     }
 
-    /// A connected pair of sockets.
+    /// Creates a pair of connected, unnamed datagram sockets
+    /// (`socketpair(2)`).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = runtime::net::UnixDatagram::pair()?;
+    /// b.send(b"hello").await?;
+    /// let mut buf = [0; 16];
+    /// let n = a.recv(&mut buf).await?;
+    /// assert_eq!(&buf[..n], b"hello");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime.
     pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
         let (a, b) = mio::net::UnixDatagram::pair()?;
         Ok((UnixDatagram::from_mio(a)?, UnixDatagram::from_mio(b)?))
     }
 
-    /// Sets the default peer.
+    /// Sets the socket's peer: the destination of
+    /// [`send`](UnixDatagram::send), and the only source it then receives
+    /// from. Fails if nothing is bound at `path`.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// use runtime::net::UnixDatagram;
+    ///
+    /// let server = UnixDatagram::bind(dir.join("server.sock"))?;
+    /// let client = UnixDatagram::unbound()?;
+    /// client.connect(dir.join("server.sock"))?;
+    /// assert_eq!(client.peer_addr()?.as_pathname(), Some(dir.join("server.sock").as_path()));
+    /// client.send(b"via connect").await?;
+    /// let mut buf = [0; 16];
+    /// let n = server.recv(&mut buf).await?;
+    /// assert_eq!(&buf[..n], b"via connect");
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn connect(&self, path: impl AsRef<Path>) -> io::Result<()> {
         self.io.get_ref().connect(path)
     }
 
-    /// Sends to the connected peer. Cancel-safe.
+    /// Sends `buf` as one datagram to the connected peer, waiting while the
+    /// peer's queue is full, and returns the number of bytes sent.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = runtime::net::UnixDatagram::pair()?;
+    /// assert_eq!(a.send(b"datagram").await?, 8);
+    /// let mut buf = [0; 16];
+    /// assert_eq!(b.recv(&mut buf).await?, 8);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: the datagram goes out whole in the single syscall of the
+    /// poll that returns `Ready`; a future dropped while waiting sent
+    /// nothing.
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
         poll_fn(|cx| self.io.poll_write_io(cx, || self.io.get_ref().send(buf))).await
     }
 
-    /// Receives from the connected peer. Cancel-safe.
+    /// Receives one datagram from the connected peer into `buf`, waiting
+    /// until one arrives, and returns its length. A datagram longer than
+    /// `buf` is truncated.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = runtime::net::UnixDatagram::pair()?;
+    /// b.send(b"0123456789").await?;
+    /// let mut buf = [0; 4];
+    /// assert_eq!(a.recv(&mut buf).await?, 4);
+    /// assert_eq!(&buf, b"0123");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: a datagram is taken off the queue only by the syscall of
+    /// the poll that returns it; a future dropped while waiting received
+    /// nothing, and the next receive gets the datagram.
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         poll_fn(|cx| self.io.poll_read_io(cx, || self.io.get_ref().recv(buf))).await
     }
 
-    /// Sends to the socket at `path`. Cancel-safe.
+    /// Sends `buf` as one datagram to the socket bound at `path`, waiting
+    /// while its queue is full, and returns the number of bytes sent.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// use runtime::net::UnixDatagram;
+    ///
+    /// let a = UnixDatagram::bind(dir.join("a.sock"))?;
+    /// let b = UnixDatagram::bind(dir.join("b.sock"))?;
+    /// a.send_to(b"to b", dir.join("b.sock")).await?;
+    /// let mut buf = [0; 16];
+    /// let (n, from) = b.recv_from(&mut buf).await?;
+    /// assert_eq!(&buf[..n], b"to b");
+    /// assert_eq!(from.as_pathname(), Some(dir.join("a.sock").as_path()));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: the datagram goes out whole in the poll that returns
+    /// `Ready`; a future dropped while waiting sent nothing.
     pub async fn send_to(&self, buf: &[u8], path: impl AsRef<Path>) -> io::Result<usize> {
         let path = path.as_ref();
         poll_fn(|cx| {
@@ -64,7 +231,34 @@ impl UnixDatagram {
         .await
     }
 
-    /// Receives a datagram and its source. Cancel-safe.
+    /// Receives one datagram into `buf`, waiting until one arrives, and
+    /// returns its length and its source address (unnamed if the sender is
+    /// not bound to a path).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// use runtime::net::UnixDatagram;
+    ///
+    /// let a = UnixDatagram::bind(dir.join("a.sock"))?;
+    /// let b = UnixDatagram::bind(dir.join("b.sock"))?;
+    /// b.send_to(b"to a", dir.join("a.sock")).await?;
+    /// let mut buf = [0; 16];
+    /// let (n, from) = a.recv_from(&mut buf).await?;
+    /// assert_eq!(&buf[..n], b"to a");
+    /// assert_eq!(from.as_pathname(), Some(dir.join("b.sock").as_path()));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: a datagram is taken off the queue only by the syscall of
+    /// the poll that returns it; a future dropped while waiting received
+    /// nothing, and the next receive gets the datagram.
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
         poll_fn(|cx| {
             self.io
@@ -73,22 +267,69 @@ impl UnixDatagram {
         .await
     }
 
-    /// Sends without waiting.
+    /// Sends `buf` as one datagram to the connected peer without waiting;
+    /// fails with `WouldBlock` when the peer's queue is full.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = runtime::net::UnixDatagram::pair()?;
+    /// assert_eq!(a.try_send(b"now")?, 3);
+    /// let mut buf = [0; 16];
+    /// assert_eq!(b.try_recv(&mut buf)?, 3);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn try_send(&self, buf: &[u8]) -> io::Result<usize> {
         try_io(&self.io, Direction::Write, |s| s.send(buf))
     }
 
-    /// Receives without waiting.
+    /// Receives one datagram from the connected peer without waiting; fails
+    /// with `WouldBlock` when none is queued.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = runtime::net::UnixDatagram::pair()?;
+    /// let mut buf = [0; 16];
+    /// assert_eq!(b.try_recv(&mut buf).unwrap_err().kind(), std::io::ErrorKind::WouldBlock);
+    /// a.try_send(b"x")?;
+    /// assert_eq!(b.try_recv(&mut buf)?, 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn try_recv(&self, buf: &mut [u8]) -> io::Result<usize> {
         try_io(&self.io, Direction::Read, |s| s.recv(buf))
     }
 
-    /// The local address.
+    /// The address (path) the socket is bound to; unnamed if it is not
+    /// bound.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let socket = runtime::net::UnixDatagram::unbound()?;
+    /// assert!(socket.local_addr()?.is_unnamed());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().local_addr()
     }
 
-    /// The peer's address.
+    /// The address set by [`connect`](UnixDatagram::connect) (or of the
+    /// other socket of a [`pair`](UnixDatagram::pair)); fails with
+    /// `NotConnected` if there is none.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let socket = runtime::net::UnixDatagram::unbound()?;
+    /// let err = socket.peer_addr().unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::NotConnected);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().peer_addr()
     }

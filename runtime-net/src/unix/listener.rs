@@ -8,15 +8,64 @@ use std::io;
 use std::path::Path;
 use std::task::{Context, Poll};
 
-/// A Unix-domain socket server.
+/// A Unix-domain stream socket server, listening for connections on a
+/// filesystem path.
+///
+/// Binding creates the socket file; it is not removed when the listener is
+/// dropped (as with std), so remove it yourself before binding the same path
+/// again.
+///
+/// ```
+/// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+/// use runtime::net::{UnixListener, UnixStream};
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> std::io::Result<()> {
+/// #   let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+/// #   std::fs::create_dir_all(&dir)?;
+///     let path = dir.join("echo.sock");
+///     let listener = UnixListener::bind(&path)?;
+///
+///     let mut client = UnixStream::connect(&path).await?;
+///     let (mut server, _) = listener.accept().await?;
+///     client.write_all(b"over a unix socket").await?;
+///     client.shutdown().await?;
+///     let mut got = String::new();
+///     server.read_to_string(&mut got).await?;
+///     assert_eq!(got, "over a unix socket");
+///
+///     std::fs::remove_file(&path)?;
+/// #   std::fs::remove_dir_all(&dir)?;
+///     Ok(())
+/// }
+/// ```
 pub struct UnixListener {
     io: PollEvented<mio::net::UnixListener>,
 }
 
 impl UnixListener {
-    /// Binds to `path` and listens (synchronous, as Tokio's).
+    /// Creates the socket file at `path`, binds to it and listens. It is
+    /// synchronous, as Tokio's is: binding a path needs no waiting. Fails
+    /// with `AddrInUse` if the file exists.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("server.sock");
+    /// let listener = runtime::net::UnixListener::bind(&path)?;
+    /// assert!(path.exists());
+    /// assert_eq!(listener.local_addr()?.as_pathname(), Some(path.as_path()));
+    /// // The path is taken until the file is removed.
+    /// assert!(runtime::net::UnixListener::bind(&path).is_err());
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Panics
+    ///
     /// Outside a runtime.
     pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixListener> {
         Ok(UnixListener {
@@ -24,7 +73,26 @@ impl UnixListener {
         })
     }
 
-    /// Wraps a std listener (made non-blocking here).
+    /// Wraps a listener created with std, switching it to non-blocking mode
+    /// and registering it with the current runtime's reactor.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("server.sock");
+    /// let std_listener = std::os::unix::net::UnixListener::bind(&path)?;
+    /// let listener = runtime::net::UnixListener::from_std(std_listener)?;
+    /// assert_eq!(listener.local_addr()?.as_pathname(), Some(path.as_path()));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime.
     pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
         listener.set_nonblocking(true)?;
         Ok(UnixListener {
@@ -32,21 +100,79 @@ impl UnixListener {
         })
     }
 
-    /// Waits for a connection.
+    /// Waits for a connection and returns the new stream with the peer's
+    /// address (usually unnamed: clients seldom bind a path).
     ///
-    /// Cancel safety: cancel-safe.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("server.sock");
+    /// use runtime::net::{UnixListener, UnixStream};
+    ///
+    /// let listener = UnixListener::bind(&path)?;
+    /// let _client = UnixStream::connect(&path).await?;
+    /// let (server, peer) = listener.accept().await?;
+    /// assert!(peer.is_unnamed());
+    /// assert_eq!(server.local_addr()?.as_pathname(), Some(path.as_path()));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe. A connection is taken off the queue only by the
+    /// `accept(2)` call made inside a poll, and that poll returns it; a
+    /// future dropped while waiting has taken nothing, so the next `accept`
+    /// returns the connection.
     pub async fn accept(&self) -> io::Result<(UnixStream, SocketAddr)> {
         poll_fn(|cx| self.poll_accept(cx)).await
     }
 
-    /// Polls for a connection.
+    /// Polls for a connection: the poll-based form of
+    /// [`accept`](UnixListener::accept), for hand-written futures. Returns
+    /// `Pending` and arranges for `cx`'s waker to be woken when a connection
+    /// may be ready; only the waker of the most recent call is kept.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("server.sock");
+    /// use runtime::net::{UnixListener, UnixStream};
+    /// use std::future::poll_fn;
+    ///
+    /// let listener = UnixListener::bind(&path)?;
+    /// let _client = UnixStream::connect(&path).await?;
+    /// let (_server, peer) = poll_fn(|cx| listener.poll_accept(cx)).await?;
+    /// assert!(peer.is_unnamed());
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(UnixStream, SocketAddr)>> {
         let (stream, addr) =
             std::task::ready!(self.io.poll_read_io(cx, || self.io.get_ref().accept()))?;
         Poll::Ready(UnixStream::from_mio(stream).map(|s| (s, addr)))
     }
 
-    /// The bound address.
+    /// The address (path) the listener is bound to.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("server.sock");
+    /// let listener = runtime::net::UnixListener::bind(&path)?;
+    /// assert_eq!(listener.local_addr()?.as_pathname(), Some(path.as_path()));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.io.get_ref().local_addr()
     }

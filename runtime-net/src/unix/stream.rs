@@ -8,7 +8,29 @@ use std::future::poll_fn;
 use std::io;
 use std::path::Path;
 
-/// A Unix-domain stream connection; `futures_io::AsyncRead + AsyncWrite`.
+/// A Unix-domain stream connection.
+///
+/// Get one from [`UnixStream::connect`],
+/// [`UnixListener::accept`](super::UnixListener::accept) or
+/// [`UnixStream::pair`]. Like [`TcpStream`](crate::TcpStream), it
+/// implements the `futures-io` `AsyncRead` and `AsyncWrite` traits, closing
+/// it shuts down the write side only, and it splits into halves with
+/// [`split`](UnixStream::split) and [`into_split`](UnixStream::into_split).
+///
+/// ```
+/// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+/// use runtime::net::UnixStream;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> std::io::Result<()> {
+///     let (mut a, mut b) = UnixStream::pair()?;
+///     a.write_all(b"ping").await?;
+///     let mut buf = [0; 4];
+///     b.read_exact(&mut buf).await?;
+///     assert_eq!(&buf, b"ping");
+///     Ok(())
+/// }
+/// ```
 pub struct UnixStream {
     inner: Evented<mio::net::UnixStream>,
 }
@@ -21,9 +43,36 @@ impl sealed::Sealed for UnixStream {
 }
 
 impl UnixStream {
-    /// Connects to the socket at `path`.
+    /// Connects to the listener bound at `path`. Fails with `NotFound` if
+    /// there is no such file, `ConnectionRefused` if nobody listens on it.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("server.sock");
+    /// use runtime::net::{UnixListener, UnixStream};
+    ///
+    /// let listener = UnixListener::bind(&path)?;
+    /// let stream = UnixStream::connect(&path).await?;
+    /// assert_eq!(stream.peer_addr()?.as_pathname(), Some(path.as_path()));
+    ///
+    /// let missing = UnixStream::connect(dir.join("missing.sock")).await.unwrap_err();
+    /// assert_eq!(missing.kind(), std::io::ErrorKind::NotFound);
+    /// # drop(listener);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Nothing to resume: dropping the future before it completes closes the
+    /// socket being connected; call `connect` again to retry.
     ///
     /// # Panics
+    ///
     /// Outside a runtime.
     pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
         let stream = UnixStream::from_mio(mio::net::UnixStream::connect(path)?)?;
@@ -34,9 +83,25 @@ impl UnixStream {
         Ok(stream)
     }
 
-    /// A connected pair of streams.
+    /// Creates a pair of connected, unnamed streams (`socketpair(2)`): what
+    /// one writes, the other reads.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// let (mut a, mut b) = runtime::net::UnixStream::pair()?;
+    /// b.write_all(b"pong").await?;
+    /// let mut buf = [0; 4];
+    /// a.read_exact(&mut buf).await?;
+    /// assert_eq!(&buf, b"pong");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Panics
+    ///
     /// Outside a runtime.
     pub fn pair() -> io::Result<(UnixStream, UnixStream)> {
         let (a, b) = mio::net::UnixStream::pair()?;
@@ -49,48 +114,208 @@ impl UnixStream {
         })
     }
 
-    /// Wraps a std stream (made non-blocking here).
+    /// Wraps a stream created with std, switching it to non-blocking mode and
+    /// registering it with the current runtime's reactor.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    /// use std::io::Write;
+    ///
+    /// let (std_a, mut std_b) = std::os::unix::net::UnixStream::pair()?;
+    /// let mut a = runtime::net::UnixStream::from_std(std_a)?;
+    /// std_b.write_all(b"hi")?;
+    /// let mut buf = [0; 2];
+    /// a.read_exact(&mut buf).await?;
+    /// assert_eq!(&buf, b"hi");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime.
     pub fn from_std(stream: std::os::unix::net::UnixStream) -> io::Result<UnixStream> {
         stream.set_nonblocking(true)?;
         UnixStream::from_mio(mio::net::UnixStream::from_std(stream))
     }
 
-    /// The local address.
+    /// The address of this end: the listener's path on an accepted stream,
+    /// usually unnamed on a client.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = runtime::net::UnixStream::pair()?;
+    /// assert!(a.local_addr()?.is_unnamed());
+    /// # drop(b);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().local_addr()
     }
 
-    /// The peer's address.
+    /// The address of the other end: the listener's path on a client,
+    /// usually unnamed on an accepted stream.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = runtime::net::UnixStream::pair()?;
+    /// assert!(b.peer_addr()?.is_unnamed());
+    /// # drop(a);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         self.inner.get_ref().peer_addr()
     }
 
-    /// Waits until readable. Cancel-safe.
+    /// Waits until the stream is readable: data is queued, the peer closed
+    /// its write side, or an error is pending. Usually followed by
+    /// [`try_read`](UnixStream::try_read), looping back on `WouldBlock`.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use std::io::ErrorKind;
+    ///
+    /// let (a, b) = runtime::net::UnixStream::pair()?;
+    /// a.try_write(b"data")?;
+    /// let mut buf = [0; 16];
+    /// let n = loop {
+    ///     b.readable().await?;
+    ///     match b.try_read(&mut buf) {
+    ///         Ok(n) => break n,
+    ///         Err(e) if e.kind() == ErrorKind::WouldBlock => continue,
+    ///         Err(e) => return Err(e),
+    ///     }
+    /// };
+    /// assert_eq!(&buf[..n], b"data");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: it only waits for readiness and consumes nothing, not
+    /// even the readiness itself.
     pub async fn readable(&self) -> io::Result<()> {
         self.inner.readable().await
     }
 
-    /// Waits until writable. Cancel-safe.
+    /// Waits until the stream is writable: there is room in the send buffer,
+    /// the write side is closed, or an error is pending. Usually followed by
+    /// [`try_write`](UnixStream::try_write), looping back on `WouldBlock`.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = runtime::net::UnixStream::pair()?;
+    /// a.writable().await?;
+    /// assert_eq!(a.try_write(b"now")?, 3);
+    /// # drop(b);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: it only waits for readiness and writes nothing.
     pub async fn writable(&self) -> io::Result<()> {
         self.inner.writable().await
     }
 
-    /// Reads without waiting (`WouldBlock` if nothing is queued).
+    /// Reads received data into `buf` without waiting, returning how many
+    /// bytes were read; `Ok(0)` means the peer closed its write side. Fails
+    /// with `WouldBlock` when no data is queued (then
+    /// [`readable`](UnixStream::readable) waits for more).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = runtime::net::UnixStream::pair()?;
+    /// let mut buf = [0; 8];
+    /// assert_eq!(b.try_read(&mut buf).unwrap_err().kind(), std::io::ErrorKind::WouldBlock);
+    /// drop(a);
+    /// assert_eq!(b.try_read(&mut buf)?, 0); // end of stream
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
         self.inner.try_read_io(|s| s.read(buf))
     }
 
-    /// Writes without waiting (`WouldBlock` if the buffer is full).
+    /// Writes as much of `buf` as the send buffer takes, without waiting,
+    /// and returns how many bytes were written. Fails with `WouldBlock` when
+    /// the buffer is full (then [`writable`](UnixStream::writable) waits for
+    /// room).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = runtime::net::UnixStream::pair()?;
+    /// assert_eq!(a.try_write(b"abc")?, 3);
+    /// let mut buf = [0; 3];
+    /// assert_eq!(b.try_read(&mut buf)?, 3);
+    /// assert_eq!(&buf, b"abc");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
         self.inner.try_write_io(|s| s.write(buf))
     }
 
-    /// Borrowed halves, usable concurrently.
+    /// Splits the stream into a read half and a write half that borrow it,
+    /// so that reading and writing can go on at the same time within one
+    /// task. No lock, no allocation; see [`TcpStream::split`](crate::TcpStream::split).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// let (mut a, mut b) = runtime::net::UnixStream::pair()?;
+    /// let (mut rd, mut wr) = a.split();
+    /// let (sent, got) = runtime::join!(wr.write_all(b"x"), async {
+    ///     let mut byte = [0; 1];
+    ///     b.read_exact(&mut byte).await?;
+    ///     b.write_all(&byte).await?;
+    ///     rd.read_exact(&mut byte).await?;
+    ///     std::io::Result::Ok(byte)
+    /// });
+    /// sent?;
+    /// assert_eq!(&got?, b"x");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn split(&mut self) -> (ReadHalf<'_, UnixStream>, WriteHalf<'_, UnixStream>) {
         (ReadHalf(self), WriteHalf(self))
     }
 
-    /// Owned halves, movable to different tasks.
+    /// Splits the stream into owned read and write halves, which can move to
+    /// different tasks; `reunite` puts them back together, and dropping the
+    /// write half shuts down the write side. See
+    /// [`TcpStream::into_split`](crate::TcpStream::into_split).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// let (a, mut b) = runtime::net::UnixStream::pair()?;
+    /// let (mut rd, mut wr) = a.into_split();
+    /// runtime::spawn(async move { wr.write_all(b"bye").await }).await.unwrap()?;
+    /// // The task dropped `wr`: the write side is shut down.
+    /// let mut got = Vec::new();
+    /// b.read_to_end(&mut got).await?;
+    /// assert_eq!(got, b"bye");
+    /// # let _ = &mut rd;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn into_split(self) -> (OwnedReadHalf<UnixStream>, OwnedWriteHalf<UnixStream>) {
         split::into_split(self)
     }

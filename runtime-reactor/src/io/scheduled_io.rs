@@ -5,6 +5,14 @@
 //! `WouldBlock` clears only the flags it saw, and only if the tick is unchanged;
 //! if an event arrived in between, the readiness stays set and the resource
 //! retries, so an edge is never lost.
+//!
+//! Any number of tasks may wait on one direction (several tasks calling
+//! `recv_from` on one shared `UdpSocket`, or `accept` on one listener): each
+//! direction keeps a set of wakers, and an event wakes them all; those that
+//! lose the race for the data get `WouldBlock` and wait again. A future
+//! dropped while waiting leaves its waker in the set until the next event
+//! (one spurious wake-up of its task) rather than paying for removal on every
+//! drop; the set never holds two wakers of the same task.
 
 use parking_lot::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering::*};
@@ -119,8 +127,37 @@ pub(crate) struct ScheduledIo {
 
 #[derive(Default)]
 struct Waiters {
-    reader: Option<Waker>,
-    writer: Option<Waker>,
+    reader: WakerSet,
+    writer: WakerSet,
+}
+
+/// The wakers waiting on one direction. The first lives inline, so the usual
+/// single waiter (a stream owned by one task) costs no allocation.
+#[derive(Default)]
+struct WakerSet {
+    first: Option<Waker>,
+    rest: Vec<Waker>,
+}
+
+impl WakerSet {
+    /// Adds `waker` unless a waker of the same task is already in.
+    fn insert(&mut self, waker: &Waker) {
+        match &self.first {
+            None => self.first = Some(waker.clone()),
+            Some(w) if w.will_wake(waker) => {}
+            Some(_) => {
+                if !self.rest.iter().any(|w| w.will_wake(waker)) {
+                    self.rest.push(waker.clone());
+                }
+            }
+        }
+    }
+
+    /// Moves every waker into `wake`.
+    fn drain_into(&mut self, wake: &mut Vec<Waker>) {
+        wake.extend(self.first.take());
+        wake.append(&mut self.rest);
+    }
 }
 
 impl ScheduledIo {
@@ -142,10 +179,10 @@ impl ScheduledIo {
         });
         let mut waiters = self.waiters.lock();
         if ready.intersects(Direction::Read.mask()) {
-            wake.extend(waiters.reader.take());
+            waiters.reader.drain_into(wake);
         }
         if ready.intersects(Direction::Write.mask()) {
-            wake.extend(waiters.writer.take());
+            waiters.writer.drain_into(wake);
         }
     }
 
@@ -153,8 +190,8 @@ impl ScheduledIo {
     pub(crate) fn shutdown(&self, wake: &mut Vec<Waker>) {
         self.readiness.fetch_or(SHUTDOWN, AcqRel);
         let mut waiters = self.waiters.lock();
-        wake.extend(waiters.reader.take());
-        wake.extend(waiters.writer.take());
+        waiters.reader.drain_into(wake);
+        waiters.writer.drain_into(wake);
     }
 
     /// Ready (with the flags seen) or stores the waker for `direction`.
@@ -169,13 +206,9 @@ impl ScheduledIo {
             done => return Poll::Ready(done.map(Option::unwrap)),
         }
         let mut waiters = self.waiters.lock();
-        let slot = match direction {
-            Direction::Read => &mut waiters.reader,
-            Direction::Write => &mut waiters.writer,
-        };
-        match slot {
-            Some(w) if w.will_wake(cx.waker()) => {}
-            _ => *slot = Some(cx.waker().clone()),
+        match direction {
+            Direction::Read => waiters.reader.insert(cx.waker()),
+            Direction::Write => waiters.writer.insert(cx.waker()),
         }
         // The driver takes the waiter lock after setting readiness, so either it
         // sees our waker, or we see its readiness here.

@@ -7,13 +7,40 @@ use std::time::Duration;
 /// A measurement of the runtime's clock, which is the system's monotonic clock
 /// unless paused with [`pause`](super::pause). Outside a runtime it reads the
 /// system clock.
+///
+/// Use it instead of `std::time::Instant` for anything compared with timer
+/// deadlines: with the clock paused, only this one follows the runtime's
+/// time. It converts to and from `std::time::Instant`, and supports the same
+/// arithmetic with `Duration` (`instant - instant` saturates at zero).
+///
+/// ```
+/// use runtime::time::{sleep, Duration, Instant};
+///
+/// #[runtime::main(flavor = "current_thread", start_paused = true)]
+/// async fn main() {
+///     let std_start = std::time::Instant::now();
+///     let start = Instant::now();
+///     sleep(Duration::from_secs(10)).await;
+///     assert_eq!(start.elapsed(), Duration::from_secs(10)); // runtime time
+///     assert!(std_start.elapsed() < Duration::from_secs(10)); // real time
+/// }
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Instant {
     std: std::time::Instant,
 }
 
 impl Instant {
-    /// The current time of the runtime's clock.
+    /// The current time of the runtime's clock (the system's outside a
+    /// runtime).
+    ///
+    /// ```
+    /// use runtime::time::{Duration, Instant};
+    ///
+    /// let a = Instant::now();
+    /// let b = Instant::now();
+    /// assert!(b >= a); // monotonic
+    /// ```
     pub fn now() -> Instant {
         let std = crate::Handle::with_current(|h| match h {
             Some(h) => h.inner.clock.now(),
@@ -23,41 +50,111 @@ impl Instant {
     }
 
     /// Wraps a std instant.
+    ///
+    /// ```
+    /// use runtime::time::{Duration, Instant};
+    ///
+    /// let std_now = std::time::Instant::now();
+    /// let now = Instant::from_std(std_now);
+    /// assert_eq!(now.into_std(), std_now);
+    /// ```
     pub fn from_std(std: std::time::Instant) -> Instant {
         Instant { std }
     }
 
-    /// The std instant.
+    /// The same instant as a `std::time::Instant`.
+    ///
+    /// ```
+    /// use runtime::time::{Duration, Instant};
+    ///
+    /// let now = Instant::now();
+    /// let later: std::time::Instant = (now + Duration::from_secs(1)).into_std();
+    /// assert_eq!(later - now.into_std(), Duration::from_secs(1));
+    /// ```
     pub fn into_std(self) -> std::time::Instant {
         self.std
     }
 
     /// Time from `earlier` to `self`; zero if `earlier` is later.
+    ///
+    /// ```
+    /// use runtime::time::{Duration, Instant};
+    ///
+    /// let a = Instant::now();
+    /// let b = a + Duration::from_millis(5);
+    /// assert_eq!(b.duration_since(a), Duration::from_millis(5));
+    /// assert_eq!(a.duration_since(b), Duration::ZERO);
+    /// ```
     pub fn duration_since(&self, earlier: Instant) -> Duration {
         self.std.saturating_duration_since(earlier.std)
     }
 
     /// Time from `earlier` to `self`, or `None` if `earlier` is later.
+    ///
+    /// ```
+    /// use runtime::time::{Duration, Instant};
+    ///
+    /// let a = Instant::now();
+    /// let b = a + Duration::from_millis(5);
+    /// assert_eq!(b.checked_duration_since(a), Some(Duration::from_millis(5)));
+    /// assert_eq!(a.checked_duration_since(b), None);
+    /// ```
     pub fn checked_duration_since(&self, earlier: Instant) -> Option<Duration> {
         self.std.checked_duration_since(earlier.std)
     }
 
-    /// Time from `earlier` to `self`; zero if `earlier` is later.
+    /// Time from `earlier` to `self`; zero if `earlier` is later (the same as
+    /// [`duration_since`](Instant::duration_since)).
+    ///
+    /// ```
+    /// use runtime::time::{Duration, Instant};
+    ///
+    /// let a = Instant::now();
+    /// let b = a + Duration::from_millis(5);
+    /// assert_eq!(a.saturating_duration_since(b), Duration::ZERO);
+    /// ```
     pub fn saturating_duration_since(&self, earlier: Instant) -> Duration {
         self.std.saturating_duration_since(earlier.std)
     }
 
     /// Time since `self`, on the runtime's clock.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{advance, Duration, Instant};
+    ///
+    /// let start = Instant::now();
+    /// advance(Duration::from_secs(2)).await;
+    /// assert_eq!(start.elapsed(), Duration::from_secs(2));
+    /// # }
+    /// ```
     pub fn elapsed(&self) -> Duration {
         Instant::now().saturating_duration_since(*self)
     }
 
     /// `self + duration`, or `None` on overflow.
+    ///
+    /// ```
+    /// use runtime::time::{Duration, Instant};
+    ///
+    /// let now = Instant::now();
+    /// assert!(now.checked_add(Duration::from_secs(1)).is_some());
+    /// assert!(now.checked_add(Duration::MAX).is_none());
+    /// ```
     pub fn checked_add(&self, duration: Duration) -> Option<Instant> {
         self.std.checked_add(duration).map(Instant::from_std)
     }
 
     /// `self - duration`, or `None` on underflow.
+    ///
+    /// ```
+    /// use runtime::time::{Duration, Instant};
+    ///
+    /// let now = Instant::now();
+    /// assert_eq!(now.checked_sub(Duration::ZERO), Some(now));
+    /// assert!(now.checked_sub(Duration::MAX).is_none());
+    /// ```
     pub fn checked_sub(&self, duration: Duration) -> Option<Instant> {
         self.std.checked_sub(duration).map(Instant::from_std)
     }

@@ -5,30 +5,54 @@ use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-/// Ticks every `period`; the first tick completes immediately.
+/// Creates an [`Interval`] that ticks every `period`, starting now: the
+/// first tick completes immediately.
 ///
-/// ```ignore
-/// # runtime::Runtime::new().unwrap().block_on(async {
+/// Unlike calling `sleep(period)` in a loop, the schedule does not drift:
+/// tick `n` is due at `start + n * period` however long the work between
+/// ticks takes (up to a period). What happens when a tick is missed
+/// altogether is set by [`MissedTickBehavior`].
+///
+/// ```
 /// use runtime::time::{interval, Duration, Instant};
-/// let mut iv = interval(Duration::from_millis(5));
-/// let start = Instant::now();
-/// iv.tick().await; // immediate
-/// iv.tick().await;
-/// iv.tick().await;
-/// assert!(start.elapsed() >= Duration::from_millis(10));
-/// # });
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let start = Instant::now();
+///     let mut iv = interval(Duration::from_millis(5));
+///     iv.tick().await; // immediate
+///     iv.tick().await;
+///     iv.tick().await;
+///     assert!(start.elapsed() >= Duration::from_millis(10));
+/// }
 /// ```
 ///
 /// # Panics
+///
 /// If `period` is zero, or outside a runtime.
 #[track_caller]
 pub fn interval(period: Duration) -> Interval {
     interval_at(Instant::now(), period)
 }
 
-/// Ticks at `start`, then every `period`.
+/// Creates an [`Interval`] whose first tick is at `start`, then every
+/// `period`.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// use runtime::time::{interval_at, Duration, Instant};
+///
+/// let start = Instant::now() + Duration::from_secs(1);
+/// let mut iv = interval_at(start, Duration::from_secs(2));
+/// assert_eq!(iv.tick().await, start);
+/// assert_eq!(iv.tick().await, start + Duration::from_secs(2));
+/// assert_eq!(Instant::now(), start + Duration::from_secs(2));
+/// # }
+/// ```
 ///
 /// # Panics
+///
 /// If `period` is zero, or outside a runtime.
 #[track_caller]
 pub fn interval_at(start: Instant, period: Duration) -> Interval {
@@ -40,8 +64,36 @@ pub fn interval_at(start: Instant, period: Duration) -> Interval {
     }
 }
 
-/// What an [`Interval`] does when ticks were missed (the task was busy past
-/// one or more deadlines).
+/// What an [`Interval`] does when ticks were missed: the task came back to
+/// [`tick`](Interval::tick) more than a few milliseconds after a tick was
+/// due. In every case the late tick itself completes at once; the variants
+/// differ in when the following ticks are due.
+///
+/// With a 10 ms period and ticks due at 0, 10, 20... a task that comes back
+/// at 35 ms gets the tick due at 10 ms at once, then:
+///
+/// | behaviour | next ticks due at |
+/// |---|---|
+/// | `Burst` | 20, 30 (both at once), then 40, 50... |
+/// | `Delay` | 45, 55, 65... |
+/// | `Skip`  | 40, 50, 60... |
+///
+/// ```
+/// use runtime::time::{advance, interval, Duration, Instant, MissedTickBehavior};
+///
+/// #[runtime::main(flavor = "current_thread", start_paused = true)]
+/// async fn main() {
+///     let ms = Duration::from_millis;
+///     let start = Instant::now();
+///     let mut iv = interval(ms(10));
+///     iv.set_missed_tick_behavior(MissedTickBehavior::Skip);
+///     assert_eq!(iv.tick().await, start);
+///
+///     advance(ms(35)).await; // busy elsewhere for 35 ms
+///     assert_eq!(iv.tick().await, start + ms(10)); // late, at once
+///     assert_eq!(iv.tick().await, start + ms(40)); // 20 and 30 skipped
+/// }
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum MissedTickBehavior {
     /// Fire the missed ticks back to back, then continue on the original
@@ -74,7 +126,25 @@ impl MissedTickBehavior {
     }
 }
 
-/// The stream of ticks made by [`interval`].
+/// Ticks at a fixed period; made by [`interval`] or [`interval_at`].
+///
+/// Each call to [`tick`](Interval::tick) waits for the next tick and
+/// returns the instant it was scheduled for.
+///
+/// ```
+/// use runtime::time::{interval, Duration, Instant};
+///
+/// #[runtime::main(flavor = "current_thread", start_paused = true)]
+/// async fn main() {
+///     let start = Instant::now();
+///     let mut iv = interval(Duration::from_secs(1));
+///     let mut seen = Vec::new();
+///     for _ in 0..3 {
+///         seen.push(iv.tick().await - start);
+///     }
+///     assert_eq!(seen, [Duration::ZERO, Duration::from_secs(1), Duration::from_secs(2)]);
+/// }
+/// ```
 #[derive(Debug)]
 pub struct Interval {
     delay: Sleep,
@@ -83,14 +153,47 @@ pub struct Interval {
 }
 
 impl Interval {
-    /// Waits for the next tick and returns its scheduled instant.
+    /// Waits for the next tick and returns the instant it was scheduled
+    /// for (which is earlier than now if the tick is late).
     ///
-    /// Cancel safety: cancel-safe; a tick is consumed only when `tick` returns.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{interval, Duration, Instant};
+    ///
+    /// let mut iv = interval(Duration::from_millis(250));
+    /// let first = iv.tick().await;
+    /// let second = iv.tick().await;
+    /// assert_eq!(second - first, Duration::from_millis(250));
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: the schedule moves on only in the poll that returns a
+    /// tick. If the future is dropped before it completes, no tick is lost:
+    /// the next `tick` returns the same one.
     pub async fn tick(&mut self) -> Instant {
         poll_fn(|cx| self.poll_tick(cx)).await
     }
 
-    /// Polls for the next tick.
+    /// Polls for the next tick: the poll-based form of
+    /// [`tick`](Interval::tick), for hand-written futures and streams.
+    /// Returns the scheduled instant when a tick is due; otherwise `Pending`,
+    /// and `cx`'s waker is woken when it is.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{interval, Duration};
+    /// use std::future::poll_fn;
+    ///
+    /// let mut iv = interval(Duration::from_secs(1));
+    /// let first = poll_fn(|cx| iv.poll_tick(cx)).await;
+    /// let second = poll_fn(|cx| iv.poll_tick(cx)).await;
+    /// assert_eq!(second - first, Duration::from_secs(1));
+    /// # }
+    /// ```
     pub fn poll_tick(&mut self, cx: &mut Context<'_>) -> Poll<Instant> {
         ready!(Pin::new(&mut self.delay).poll(cx));
         let timeout = self.delay.deadline();
@@ -105,22 +208,69 @@ impl Interval {
         Poll::Ready(timeout)
     }
 
-    /// Restarts the schedule: the next tick is one period from now.
+    /// Restarts the schedule: the next tick is one period from now, and the
+    /// ones after follow from it.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{advance, interval, Duration, Instant};
+    ///
+    /// let mut iv = interval(Duration::from_secs(10));
+    /// iv.tick().await;
+    /// advance(Duration::from_secs(3)).await;
+    /// iv.reset(); // next tick at 3 + 10 s, not 10 s
+    /// let now = Instant::now();
+    /// assert_eq!(iv.tick().await, now + Duration::from_secs(10));
+    /// # }
+    /// ```
     pub fn reset(&mut self) {
         Pin::new(&mut self.delay).reset(Instant::now() + self.period);
     }
 
-    /// The period.
+    /// The time between two ticks.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{interval, Duration};
+    ///
+    /// let iv = interval(Duration::from_millis(40));
+    /// assert_eq!(iv.period(), Duration::from_millis(40));
+    /// # }
+    /// ```
     pub fn period(&self) -> Duration {
         self.period
     }
 
-    /// The current missed-tick behaviour.
+    /// The current [`MissedTickBehavior`]; `Burst` unless changed.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{interval, Duration, MissedTickBehavior};
+    ///
+    /// let iv = interval(Duration::from_millis(40));
+    /// assert_eq!(iv.missed_tick_behavior(), MissedTickBehavior::Burst);
+    /// # }
+    /// ```
     pub fn missed_tick_behavior(&self) -> MissedTickBehavior {
         self.missed_tick_behavior
     }
 
-    /// Sets the missed-tick behaviour.
+    /// Sets what happens when ticks are missed; see [`MissedTickBehavior`]
+    /// (which has an example).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{interval, Duration, MissedTickBehavior};
+    ///
+    /// let mut iv = interval(Duration::from_millis(40));
+    /// iv.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    /// assert_eq!(iv.missed_tick_behavior(), MissedTickBehavior::Delay);
+    /// # }
+    /// ```
     pub fn set_missed_tick_behavior(&mut self, behavior: MissedTickBehavior) {
         self.missed_tick_behavior = behavior;
     }

@@ -11,18 +11,35 @@ use std::sync::atomic::Ordering::*;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
-/// Waits until `duration` has elapsed.
+/// Waits until `duration` has elapsed; the async counterpart of
+/// `std::thread::sleep`, which blocks only the task, not the thread.
 ///
-/// ```ignore
-/// # runtime::Runtime::new().unwrap().block_on(async {
+/// It never completes early, and completes at most about a millisecond late
+/// plus scheduling delay (the timer wheel counts whole milliseconds). Nothing
+/// happens until the returned [`Sleep`] is first polled, but the deadline is
+/// counted from the call. A duration too large to add to the clock means
+/// "never" (about 30 years).
+///
+/// ```
 /// use runtime::time::{sleep, Duration, Instant};
-/// let start = Instant::now();
-/// sleep(Duration::from_millis(10)).await;
-/// assert!(start.elapsed() >= Duration::from_millis(10));
-/// # });
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let start = Instant::now();
+///     sleep(Duration::from_millis(10)).await;
+///     assert!(start.elapsed() >= Duration::from_millis(10));
+/// }
 /// ```
 ///
+/// # Cancel safety
+///
+/// Cancel-safe: a `Sleep` holds no data, and dropping it just removes its
+/// timer. To keep one deadline across several `select!` loops, create the
+/// `Sleep` once and poll it by reference (`&mut sleep`), as in the [`Sleep`]
+/// example.
+///
 /// # Panics
+///
 /// Outside a runtime.
 #[track_caller]
 pub fn sleep(duration: Duration) -> Sleep {
@@ -32,9 +49,26 @@ pub fn sleep(duration: Duration) -> Sleep {
     sleep_until(deadline)
 }
 
-/// Waits until `deadline`.
+/// Waits until `deadline`: [`sleep`] with an absolute deadline. A deadline in
+/// the past completes at the first poll.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// use runtime::time::{sleep_until, Duration, Instant};
+///
+/// let deadline = Instant::now() + Duration::from_secs(5);
+/// sleep_until(deadline).await;
+/// assert!(Instant::now() >= deadline);
+/// # }
+/// ```
+///
+/// # Cancel safety
+///
+/// Cancel-safe, as [`sleep`].
 ///
 /// # Panics
+///
 /// Outside a runtime.
 #[track_caller]
 pub fn sleep_until(deadline: Instant) -> Sleep {
@@ -45,12 +79,40 @@ pub fn sleep_until(deadline: Instant) -> Sleep {
     }
 }
 
-/// The future returned by [`sleep`] and [`sleep_until`]. It registers with the
-/// timer wheel on its first poll (so a `Sleep` that is never polled, as in a
-/// `timeout` whose future is ready at once, costs no wheel operation) and
-/// leaves the wheel when dropped. `Send + Sync` and `Unpin`.
+/// The future returned by [`sleep`] and [`sleep_until`]: completes at its
+/// deadline.
 ///
-/// Cancel safety: dropping it loses nothing.
+/// It registers with the timer wheel on its first poll (so a `Sleep` that
+/// is never polled, as in a `timeout` whose future is ready at once, costs
+/// no wheel operation) and leaves the wheel when dropped. It is `Send +
+/// Sync` and `Unpin`, so unlike Tokio's it needs no pinning: `&mut sleep`
+/// can be awaited directly. Polling it after its runtime shut down panics.
+///
+/// ```
+/// use runtime::time::{sleep, Duration, Instant};
+///
+/// #[runtime::main(flavor = "current_thread", start_paused = true)]
+/// async fn main() {
+///     let start = Instant::now();
+///     // One deadline for the whole loop: poll the same Sleep by reference.
+///     let mut deadline = sleep(Duration::from_millis(100));
+///     let mut ticks = 0;
+///     loop {
+///         runtime::select! {
+///             _ = &mut deadline => break,
+///             _ = sleep(Duration::from_millis(30)) => ticks += 1,
+///         }
+///     }
+///     assert_eq!(ticks, 3); // at 30, 60 and 90 ms
+///     assert_eq!(start.elapsed(), Duration::from_millis(100));
+/// }
+/// ```
+///
+/// # Cancel safety
+///
+/// Cancel-safe: dropping it loses nothing (it only removes the timer), and
+/// a `Sleep` polled by reference keeps its deadline when the `select!` that
+/// polled it is dropped.
 pub struct Sleep {
     deadline: Instant,
     handle: Handle,
@@ -58,18 +120,61 @@ pub struct Sleep {
 }
 
 impl Sleep {
-    /// The deadline.
+    /// The instant this `Sleep` completes at.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{sleep, Duration, Instant};
+    ///
+    /// let s = sleep(Duration::from_secs(1));
+    /// assert_eq!(s.deadline(), Instant::now() + Duration::from_secs(1));
+    /// # }
+    /// ```
     pub fn deadline(&self) -> Instant {
         self.deadline
     }
 
-    /// True once the deadline has passed.
+    /// True once the deadline has passed (or the timer has fired).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{advance, sleep, Duration};
+    ///
+    /// let s = sleep(Duration::from_millis(10));
+    /// assert!(!s.is_elapsed());
+    /// advance(Duration::from_millis(10)).await;
+    /// assert!(s.is_elapsed());
+    /// # }
+    /// ```
     pub fn is_elapsed(&self) -> bool {
         self.entry.as_ref().is_some_and(|e| e.is_fired()) || Instant::now() >= self.deadline
     }
 
-    /// Moves the deadline, whether or not this `Sleep` already completed; it
-    /// completes again at the new deadline. Takes effect at the next poll.
+    /// Moves the deadline, earlier or later, whether or not this `Sleep`
+    /// already completed; it completes again at the new deadline. Takes
+    /// effect at the next poll. `Sleep` is `Unpin`, so `Pin::new(&mut s)`
+    /// gives the `Pin<&mut Sleep>` this takes.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{sleep, Duration, Instant};
+    /// use std::pin::Pin;
+    ///
+    /// let start = Instant::now();
+    /// let mut s = sleep(Duration::from_secs(60));
+    /// Pin::new(&mut s).reset(start + Duration::from_secs(1));
+    /// (&mut s).await;
+    /// assert_eq!(start.elapsed(), Duration::from_secs(1));
+    ///
+    /// // Completed sleeps can be reused.
+    /// Pin::new(&mut s).reset(Instant::now() + Duration::from_secs(2));
+    /// s.await;
+    /// assert_eq!(start.elapsed(), Duration::from_secs(3));
+    /// # }
+    /// ```
     pub fn reset(mut self: Pin<&mut Self>, deadline: Instant) {
         self.deregister();
         self.deadline = deadline;

@@ -7,19 +7,37 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// Runs `future`, giving up with [`Elapsed`] once `duration` has passed. The
-/// future is polled first, so one that is ready at once succeeds even with a
-/// zero duration, and registers no timer.
+/// Runs `future`, giving up with [`Elapsed`] once `duration` has passed;
+/// the future is then dropped.
 ///
-/// ```ignore
-/// # runtime::Runtime::new().unwrap().block_on(async {
-/// use runtime::time::{timeout, sleep, Duration};
-/// assert_eq!(timeout(Duration::from_secs(1), async { 5 }).await, Ok(5));
-/// assert!(timeout(Duration::from_millis(1), sleep(Duration::from_secs(5))).await.is_err());
-/// # });
+/// The future is polled first, so one that is ready at once succeeds even
+/// with a zero duration, and registers no timer. The timer is checked even
+/// when the future has used up its task's cooperative budget, so a future
+/// that is always busy cannot postpone its own timeout. `Elapsed` converts
+/// to an `io::Error` of kind `TimedOut`, so `?` works in I/O code.
+///
+/// ```
+/// use runtime::time::{sleep, timeout, Duration};
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     assert_eq!(timeout(Duration::from_secs(1), async { 5 }).await, Ok(5));
+///     let slow = timeout(Duration::from_millis(10), sleep(Duration::from_secs(5))).await;
+///     assert!(slow.is_err());
+/// }
 /// ```
 ///
+/// # Cancel safety
+///
+/// As cancel-safe as `future`: dropping the [`Timeout`], or letting it
+/// expire, drops `future` at its current await point. With a cancel-safe
+/// future (`accept`, `recv_from`, `JoinSet::join_next`...) nothing is lost,
+/// and the next call picks up what arrives; with one that is not
+/// (`read_exact`, `write_all`), the same data loss as dropping it directly
+/// applies.
+///
 /// # Panics
+///
 /// Outside a runtime.
 #[track_caller]
 pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoFuture> {
@@ -30,6 +48,29 @@ pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoF
 }
 
 /// As [`timeout`], with an absolute deadline.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// use runtime::time::{sleep, timeout_at, Duration, Instant};
+///
+/// let deadline = Instant::now() + Duration::from_secs(1);
+/// let fast = timeout_at(deadline, sleep(Duration::from_millis(500))).await;
+/// assert!(fast.is_ok());
+/// // The same deadline is now half a second away.
+/// let slow = timeout_at(deadline, sleep(Duration::from_secs(1))).await;
+/// assert!(slow.is_err());
+/// assert_eq!(Instant::now(), deadline);
+/// # }
+/// ```
+///
+/// # Cancel safety
+///
+/// As [`timeout`]: as cancel-safe as `future`.
+///
+/// # Panics
+///
+/// Outside a runtime.
 #[track_caller]
 pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<F::IntoFuture> {
     Timeout {
@@ -38,7 +79,22 @@ pub fn timeout_at<F: IntoFuture>(deadline: Instant, future: F) -> Timeout<F::Int
     }
 }
 
-/// The future returned by [`timeout`]. Cancel safety: as the inner future's.
+/// The future returned by [`timeout`] and [`timeout_at`]: `Ok` with the
+/// inner future's output, or `Err(Elapsed)` if the deadline came first.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+/// # async fn main() {
+/// use runtime::time::{timeout, Duration};
+///
+/// let t = timeout(Duration::from_secs(1), std::future::pending::<()>());
+/// assert!(t.await.is_err());
+/// # }
+/// ```
+///
+/// # Cancel safety
+///
+/// As cancel-safe as the inner future (see [`timeout`]).
 pub struct Timeout<F> {
     value: F,
     delay: Sleep,
@@ -46,11 +102,33 @@ pub struct Timeout<F> {
 
 impl<F> Timeout<F> {
     /// The inner future.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{timeout, Duration};
+    ///
+    /// let t = timeout(Duration::from_secs(1), std::future::ready(7));
+    /// let _inner: &std::future::Ready<i32> = t.get_ref();
+    /// assert_eq!(t.await, Ok(7));
+    /// # }
+    /// ```
     pub fn get_ref(&self) -> &F {
         &self.value
     }
 
-    /// Consumes the timeout, returning the inner future.
+    /// Consumes the timeout, returning the inner future, which can then run
+    /// without a deadline.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{timeout, Duration};
+    ///
+    /// let t = timeout(Duration::ZERO, async { "no deadline after all" });
+    /// assert_eq!(t.into_inner().await, "no deadline after all");
+    /// # }
+    /// ```
     pub fn into_inner(self) -> F {
         self.value
     }

@@ -8,18 +8,59 @@ use std::mem;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-/// Helpers for every [`AsyncBufRead`], as in Tokio's `AsyncBufReadExt`.
+/// Helpers for every [`AsyncBufRead`], as in Tokio's `AsyncBufReadExt`:
+/// reading up to a delimiter, and line by line.
 ///
-/// The async methods borrow the reader and return a named future, which is
-/// `Unpin`, and `Send` when the reader is.
+/// Wrap a plain reader (a socket) in a [`BufReader`](super::BufReader) to
+/// get an `AsyncBufRead`. The async methods borrow the reader and return a
+/// named future, which is `Unpin`, and `Send` when the reader is.
+///
+/// ```
+/// use runtime::io::{AsyncBufReadExt, BufReader};
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> std::io::Result<()> {
+///     let input: &[u8] = b"GET / HTTP/1.1\r\nHost: example\r\n\r\n";
+///     let mut lines = BufReader::new(input).lines();
+///     let mut headers = Vec::new();
+///     while let Some(line) = lines.next_line().await? {
+///         if line.is_empty() {
+///             break;
+///         }
+///         headers.push(line);
+///     }
+///     assert_eq!(headers, ["GET / HTTP/1.1", "Host: example"]);
+///     Ok(())
+/// }
+/// ```
 pub trait AsyncBufReadExt: AsyncBufRead {
     /// Reads up to and including the next `byte` (or to end of stream),
     /// appending to `buf`, and returns how many bytes were appended; `Ok(0)`
     /// means end of stream.
     ///
-    /// Cancel safety: the bytes read before the future is dropped have
-    /// already been appended to `buf`, so nothing is lost; calling it again
-    /// continues up to `byte`.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncBufReadExt;
+    ///
+    /// let mut reader: &[u8] = b"key=value;next";
+    /// let mut field = Vec::new();
+    /// assert_eq!(reader.read_until(b';', &mut field).await?, 10);
+    /// assert_eq!(field, b"key=value;");
+    /// field.clear();
+    /// assert_eq!(reader.read_until(b';', &mut field).await?, 4); // end of stream
+    /// assert_eq!(field, b"next");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// No data is lost, though the count is: the bytes read before the
+    /// future is dropped have already been appended to `buf` and consumed
+    /// from the reader, so calling `read_until` again with the same `buf`
+    /// continues up to `byte`. Its return value then counts only the bytes
+    /// that call appended.
     fn read_until<'a>(&'a mut self, byte: u8, buf: &'a mut Vec<u8>) -> ReadUntil<'a, Self>
     where
         Self: Unpin,
@@ -38,9 +79,32 @@ pub trait AsyncBufReadExt: AsyncBufRead {
     /// with [`ErrorKind::InvalidData`](std::io::ErrorKind::InvalidData) and
     /// `buf` is left unchanged.
     ///
-    /// Cancel safety: not cancel-safe. If the future is dropped, `buf` is
-    /// unchanged and the part of the line read so far is lost. Use
-    /// [`lines`](Self::lines) where cancellation matters.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncBufReadExt;
+    ///
+    /// let mut reader: &[u8] = b"first\nsecond";
+    /// let mut line = String::new();
+    /// assert_eq!(reader.read_line(&mut line).await?, 6);
+    /// assert_eq!(line, "first\n"); // the newline is kept
+    /// line.clear();
+    /// reader.read_line(&mut line).await?;
+    /// assert_eq!(line, "second");
+    /// line.clear();
+    /// assert_eq!(reader.read_line(&mut line).await?, 0); // end of stream
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel-safe. The line is collected inside the future (so that
+    /// `buf` never holds invalid UTF-8) and already consumed from the
+    /// reader; if the future is dropped, `buf` is unchanged and the part of
+    /// the line read so far is lost. Use [`lines`](Self::lines), whose
+    /// [`next_line`](super::Lines::next_line) is cancel-safe, where
+    /// cancellation matters.
     fn read_line<'a>(&'a mut self, buf: &'a mut String) -> ReadLine<'a, Self>
     where
         Self: Unpin,
@@ -55,6 +119,20 @@ pub trait AsyncBufReadExt: AsyncBufRead {
 
     /// Turns the reader into a [`Lines`], which yields lines without their
     /// `\n` or `\r\n` ending.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncBufReadExt;
+    ///
+    /// let reader: &[u8] = b"a\r\nb\n";
+    /// let mut lines = reader.lines();
+    /// assert_eq!(lines.next_line().await?.as_deref(), Some("a"));
+    /// assert_eq!(lines.next_line().await?.as_deref(), Some("b"));
+    /// assert_eq!(lines.next_line().await?, None);
+    /// # Ok(())
+    /// # }
+    /// ```
     fn lines(self) -> Lines<Self>
     where
         Self: Sized,
@@ -63,7 +141,23 @@ pub trait AsyncBufReadExt: AsyncBufRead {
     }
 
     /// Marks `amt` bytes of the buffer as read (see
-    /// [`AsyncBufRead::consume`]).
+    /// [`AsyncBufRead::consume`]), so the next read starts after them.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+    ///
+    /// let mut reader = BufReader::new(&b"skip:keep"[..]);
+    /// let mut first = [0; 1];
+    /// reader.read_exact(&mut first).await?; // fills the buffer
+    /// reader.consume(4); // skip "kip:"
+    /// let mut rest = String::new();
+    /// reader.read_to_string(&mut rest).await?;
+    /// assert_eq!(rest, "keep");
+    /// # Ok(())
+    /// # }
+    /// ```
     fn consume(&mut self, amt: usize)
     where
         Self: Unpin,
@@ -74,7 +168,7 @@ pub trait AsyncBufReadExt: AsyncBufRead {
 
 impl<R: AsyncBufRead + ?Sized> AsyncBufReadExt for R {}
 
-/// Future for [`AsyncBufReadExt::read_until`].
+/// Future for [`AsyncBufReadExt::read_until`] (which has an example).
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct ReadUntil<'a, R: ?Sized> {
@@ -93,7 +187,7 @@ impl<R: AsyncBufRead + Unpin + ?Sized> Future for ReadUntil<'_, R> {
     }
 }
 
-/// Future for [`AsyncBufReadExt::read_line`].
+/// Future for [`AsyncBufReadExt::read_line`] (which has an example).
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct ReadLine<'a, R: ?Sized> {

@@ -13,6 +13,28 @@ use std::task::{ready, Context, Poll};
 /// A read at least as large as the buffer, made while the buffer is empty,
 /// goes straight to the inner reader. Writes pass through to the inner type
 /// unbuffered when it is also a writer.
+///
+/// ```
+/// use runtime::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+/// use runtime::net::{TcpListener, TcpStream};
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> std::io::Result<()> {
+///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+///     let mut client = TcpStream::connect(listener.local_addr()?).await?;
+///     let (server, _) = listener.accept().await?;
+///
+///     client.write_all(b"one\ntwo\n").await?;
+///     client.shutdown().await?;
+///     let mut lines = BufReader::new(server).lines();
+///     let mut got = Vec::new();
+///     while let Some(line) = lines.next_line().await? {
+///         got.push(line);
+///     }
+///     assert_eq!(got, ["one", "two"]);
+///     Ok(())
+/// }
+/// ```
 #[derive(Debug)]
 pub struct BufReader<R> {
     inner: R,
@@ -24,11 +46,21 @@ pub struct BufReader<R> {
 
 impl<R> BufReader<R> {
     /// Wraps `inner` with an 8 KiB buffer.
+    ///
+    /// ```
+    /// let reader = runtime::io::BufReader::new(&b"data"[..]);
+    /// assert_eq!(reader.capacity(), 8 * 1024);
+    /// ```
     pub fn new(inner: R) -> Self {
         Self::with_capacity(DEFAULT_BUF_SIZE, inner)
     }
 
     /// Wraps `inner` with a buffer of `capacity` bytes.
+    ///
+    /// ```
+    /// let reader = runtime::io::BufReader::with_capacity(512, &b"data"[..]);
+    /// assert_eq!(reader.capacity(), 512);
+    /// ```
     pub fn with_capacity(capacity: usize, inner: R) -> Self {
         BufReader {
             inner,
@@ -39,27 +71,82 @@ impl<R> BufReader<R> {
     }
 
     /// The wrapped reader.
+    ///
+    /// ```
+    /// let reader = runtime::io::BufReader::new(&b"data"[..]);
+    /// assert_eq!(*reader.get_ref(), b"data");
+    /// ```
     pub fn get_ref(&self) -> &R {
         &self.inner
     }
 
     /// The wrapped reader, mutably. Reading from it directly skips whatever
     /// is buffered.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncReadExt, BufReader};
+    ///
+    /// let mut reader = BufReader::with_capacity(2, &b"abcd"[..]);
+    /// let mut one = [0; 1];
+    /// reader.read_exact(&mut one).await?; // buffers "ab", returns "a"
+    /// let mut direct = [0; 2];
+    /// reader.get_mut().read_exact(&mut direct).await?;
+    /// assert_eq!(&direct, b"cd"); // "b" is still in the buffer
+    /// assert_eq!(reader.buffer(), b"b");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_mut(&mut self) -> &mut R {
         &mut self.inner
     }
 
-    /// Unwraps the reader; buffered data is lost.
+    /// Unwraps the reader; buffered data is lost (read
+    /// [`buffer`](BufReader::buffer) first to keep it).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncReadExt, BufReader};
+    ///
+    /// let mut reader = BufReader::with_capacity(4, &b"abcdef"[..]);
+    /// let mut one = [0; 1];
+    /// reader.read_exact(&mut one).await?;
+    /// assert_eq!(reader.buffer(), b"bcd");
+    /// let inner = reader.into_inner();
+    /// assert_eq!(inner, b"ef");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn into_inner(self) -> R {
         self.inner
     }
 
     /// The data read from the inner reader but not yet consumed.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncBufReadExt, BufReader};
+    ///
+    /// let mut reader = BufReader::new(&b"line\nmore"[..]);
+    /// let mut line = String::new();
+    /// reader.read_line(&mut line).await?;
+    /// assert_eq!(reader.buffer(), b"more");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn buffer(&self) -> &[u8] {
         &self.buf[self.pos..self.filled]
     }
 
     /// The buffer's size.
+    ///
+    /// ```
+    /// let reader = runtime::io::BufReader::with_capacity(100, runtime::io::empty());
+    /// assert_eq!(reader.capacity(), 100);
+    /// ```
     pub fn capacity(&self) -> usize {
         self.buf.len()
     }

@@ -15,6 +15,28 @@ use std::task::{ready, Context, Poll};
 /// buffered data is lost. A write at least as large as the buffer goes
 /// straight to the inner writer once the buffer is empty. Reads pass through
 /// to the inner type unbuffered when it is also a reader.
+///
+/// ```
+/// use runtime::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
+/// use runtime::net::{TcpListener, TcpStream};
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> std::io::Result<()> {
+///     let listener = TcpListener::bind("127.0.0.1:0").await?;
+///     let client = TcpStream::connect(listener.local_addr()?).await?;
+///     let (mut server, _) = listener.accept().await?;
+///
+///     let mut out = BufWriter::new(client);
+///     for i in 0..100u8 {
+///         out.write_u8(i).await?; // 100 one-byte writes, one syscall
+///     }
+///     out.shutdown().await?; // flushes, then shuts the write side down
+///     let mut got = Vec::new();
+///     server.read_to_end(&mut got).await?;
+///     assert_eq!(got, (0..100).collect::<Vec<u8>>());
+///     Ok(())
+/// }
+/// ```
 #[derive(Debug)]
 pub struct BufWriter<W> {
     inner: W,
@@ -26,11 +48,38 @@ pub struct BufWriter<W> {
 
 impl<W> BufWriter<W> {
     /// Wraps `inner` with an 8 KiB buffer.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncWriteExt, BufWriter};
+    ///
+    /// let mut w = BufWriter::new(Vec::new());
+    /// w.write_all(&[1; 100]).await?;
+    /// assert_eq!(w.buffer().len(), 100); // fits in 8 KiB: held back
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn new(inner: W) -> Self {
         Self::with_capacity(DEFAULT_BUF_SIZE, inner)
     }
 
     /// Wraps `inner` with a buffer of `capacity` bytes.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncWriteExt, BufWriter};
+    ///
+    /// let mut w = BufWriter::with_capacity(4, Vec::new());
+    /// w.write_all(b"abc").await?;
+    /// assert!(w.get_ref().is_empty());
+    /// w.write_all(b"de").await?; // would overflow: "abc" goes out first
+    /// assert_eq!(w.get_ref(), b"abc");
+    /// assert_eq!(w.buffer(), b"de");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn with_capacity(capacity: usize, inner: W) -> Self {
         BufWriter {
             inner,
@@ -41,22 +90,68 @@ impl<W> BufWriter<W> {
     }
 
     /// The wrapped writer.
+    ///
+    /// ```
+    /// let w = runtime::io::BufWriter::new(Vec::<u8>::new());
+    /// assert!(w.get_ref().is_empty());
+    /// ```
     pub fn get_ref(&self) -> &W {
         &self.inner
     }
 
     /// The wrapped writer, mutably. Writing to it directly jumps ahead of
     /// whatever is buffered.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncWriteExt, BufWriter};
+    ///
+    /// let mut w = BufWriter::new(Vec::new());
+    /// w.write_all(b"second").await?;
+    /// w.get_mut().write_all(b"first ").await?;
+    /// w.flush().await?;
+    /// assert_eq!(w.get_ref(), b"first second");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_mut(&mut self) -> &mut W {
         &mut self.inner
     }
 
     /// Unwraps the writer; data still buffered is lost, so flush first.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncWriteExt, BufWriter};
+    ///
+    /// let mut w = BufWriter::new(Vec::new());
+    /// w.write_all(b"kept").await?;
+    /// w.flush().await?;
+    /// assert_eq!(w.into_inner(), b"kept");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn into_inner(self) -> W {
         self.inner
     }
 
     /// The data waiting to be written.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncWriteExt, BufWriter};
+    ///
+    /// let mut w = BufWriter::new(Vec::new());
+    /// w.write_all(b"pending").await?;
+    /// assert_eq!(w.buffer(), b"pending");
+    /// w.flush().await?;
+    /// assert!(w.buffer().is_empty());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn buffer(&self) -> &[u8] {
         &self.buf[self.written..]
     }

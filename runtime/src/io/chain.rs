@@ -7,6 +7,19 @@ use std::task::{ready, Context, Poll};
 
 /// Reader adapter that reads all of the first reader, then the second;
 /// created by [`AsyncReadExt::chain`](super::AsyncReadExt::chain).
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::AsyncReadExt;
+///
+/// let mut chain = (&b"ab"[..]).chain(&b"cd"[..]);
+/// let mut all = Vec::new();
+/// chain.read_to_end(&mut all).await?;
+/// assert_eq!(all, b"abcd");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct Chain<T, U> {
     first: T,
@@ -24,16 +37,41 @@ impl<T, U> Chain<T, U> {
     }
 
     /// The two readers.
+    ///
+    /// ```
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let chain = (&b"ab"[..]).chain(&b"cd"[..]);
+    /// let (first, second) = chain.get_ref();
+    /// assert_eq!((*first, *second), (&b"ab"[..], &b"cd"[..]));
+    /// ```
     pub fn get_ref(&self) -> (&T, &U) {
         (&self.first, &self.second)
     }
 
-    /// The two readers, mutably.
+    /// The two readers, mutably. Reading from them directly bypasses the
+    /// chain.
+    ///
+    /// ```
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let mut chain = (&b"ab"[..]).chain(&b"cd"[..]);
+    /// let (first, _) = chain.get_mut();
+    /// *first = b"xy";
+    /// assert_eq!(chain.get_ref().0, b"xy");
+    /// ```
     pub fn get_mut(&mut self) -> (&mut T, &mut U) {
         (&mut self.first, &mut self.second)
     }
 
     /// Unwraps the two readers.
+    ///
+    /// ```
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let (first, second) = (&b"ab"[..]).chain(&b"cd"[..]).into_inner();
+    /// assert_eq!((first, second), (&b"ab"[..], &b"cd"[..]));
+    /// ```
     pub fn into_inner(self) -> (T, U) {
         (self.first, self.second)
     }

@@ -16,9 +16,6 @@ use std::task::{ready, Context, Poll};
 /// reader has nothing ready, so a buffering writer does not hold data back
 /// while the copy waits.
 ///
-/// Cancel safety: not cancel-safe. If the future is dropped, data read but
-/// not yet written (up to 8 KiB) is lost.
-///
 /// ```
 /// # runtime::Runtime::new().unwrap().block_on(async {
 /// let mut reader: &[u8] = b"hello";
@@ -27,6 +24,13 @@ use std::task::{ready, Context, Poll};
 /// assert_eq!((n, &writer[..]), (5, &b"hello"[..]));
 /// # });
 /// ```
+///
+/// # Cancel safety
+///
+/// Not cancel-safe. The buffer lives in the future: if it is dropped, data
+/// already read from `reader` but not yet written (up to 8 KiB) is lost,
+/// and so is the count. [`copy_buf`] over a [`BufReader`](super::BufReader)
+/// loses no data.
 pub async fn copy<R, W>(reader: &mut R, writer: &mut W) -> io::Result<u64>
 where
     R: AsyncRead + Unpin + ?Sized,
@@ -39,8 +43,25 @@ where
 /// Like [`copy`], but takes data straight from the reader's own buffer
 /// instead of copying it into a second one.
 ///
-/// Cancel safety: not cancel-safe, as the amount copied so far is lost; no
-/// data is lost, since only written bytes are consumed from the reader.
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{copy_buf, BufReader};
+///
+/// let mut reader = BufReader::new(&b"buffered copy"[..]);
+/// let mut out: Vec<u8> = Vec::new();
+/// assert_eq!(copy_buf(&mut reader, &mut out).await?, 13);
+/// assert_eq!(out, b"buffered copy");
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Cancel safety
+///
+/// No data is lost, though the count is: bytes are consumed from the
+/// reader's buffer only after the writer took them, so if the future is
+/// dropped, what was not written is still in the reader, and calling
+/// `copy_buf` again carries on. Only the total returned is lost.
 pub async fn copy_buf<R, W>(reader: &mut R, writer: &mut W) -> io::Result<u64>
 where
     R: AsyncBufRead + Unpin + ?Sized,

@@ -15,7 +15,40 @@ use std::task::{ready, Context, Poll};
 /// writer, passing the end of stream on; the future completes once both
 /// directions have finished. The first error in either direction ends it.
 ///
-/// Cancel safety: not cancel-safe: data read but not yet written is lost.
+/// ```
+/// use runtime::io::{self, AsyncReadExt, AsyncWriteExt};
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> io::Result<()> {
+///     // A proxy between a client and a server, with in-memory pipes.
+///     let (mut client, mut proxy_front) = io::duplex(64);
+///     let (mut proxy_back, mut server) = io::duplex(64);
+///     let proxy = runtime::spawn(async move {
+///         io::copy_bidirectional(&mut proxy_front, &mut proxy_back).await
+///     });
+///
+///     client.write_all(b"request").await?;
+///     client.shutdown().await?; // passed on to the server as end of stream
+///     let mut req = String::new();
+///     server.read_to_string(&mut req).await?;
+///     assert_eq!(req, "request");
+///
+///     server.write_all(b"response").await?;
+///     server.shutdown().await?;
+///     let mut resp = String::new();
+///     client.read_to_string(&mut resp).await?;
+///     assert_eq!(resp, "response");
+///
+///     assert_eq!(proxy.await.unwrap()?, (7, 8));
+///     Ok(())
+/// }
+/// ```
+///
+/// # Cancel safety
+///
+/// Not cancel-safe: each direction's buffer lives in the future, so data
+/// read from one side but not yet written to the other (up to 8 KiB each
+/// way) is lost if it is dropped, and so are the counts.
 pub async fn copy_bidirectional<A, B>(a: &mut A, b: &mut B) -> io::Result<(u64, u64)>
 where
     A: AsyncRead + AsyncWrite + Unpin + ?Sized,

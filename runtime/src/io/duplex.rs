@@ -49,7 +49,33 @@ pub fn duplex(max_buf_size: usize) -> (DuplexStream, DuplexStream) {
     )
 }
 
-/// One end of a [`duplex`] pipe.
+/// One end of a [`duplex`] pipe: implements `AsyncRead` and `AsyncWrite`,
+/// reading what the other end writes and the other way round.
+///
+/// A stand-in for a socket in tests: code written against `AsyncRead +
+/// AsyncWrite` runs on it unchanged, with no ports or threads.
+///
+/// ```
+/// use runtime::io::{self, AsyncReadExt, AsyncWriteExt, DuplexStream};
+///
+/// async fn greet(mut conn: DuplexStream) -> io::Result<()> {
+///     let mut name = String::new();
+///     conn.read_to_string(&mut name).await?;
+///     conn.write_all(format!("hi {name}").as_bytes()).await
+/// }
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> io::Result<()> {
+///     let (mut client, server) = io::duplex(64);
+///     let task = runtime::spawn(greet(server));
+///     client.write_all(b"ann").await?;
+///     client.shutdown().await?;
+///     let mut reply = String::new();
+///     client.read_to_string(&mut reply).await?; // ends when `server` drops
+///     assert_eq!(reply, "hi ann");
+///     task.await.unwrap()
+/// }
+/// ```
 pub struct DuplexStream {
     read: Arc<Mutex<Pipe>>,
     write: Arc<Mutex<Pipe>>,

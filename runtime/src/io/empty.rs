@@ -5,13 +5,26 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// A reader that is always at end of stream; created by [`empty`].
+/// A reader that is always at end of stream; created by [`empty`] (which
+/// has an example).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Empty {
     _private: (),
 }
 
 /// Returns a reader that is always at end of stream.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::AsyncReadExt;
+///
+/// let mut buf = Vec::new();
+/// assert_eq!(runtime::io::empty().read_to_end(&mut buf).await?, 0);
+/// assert!(buf.is_empty());
+/// # Ok(())
+/// # }
+/// ```
 pub fn empty() -> Empty {
     Empty { _private: () }
 }

@@ -27,6 +27,21 @@
 //!     Ok(())
 //! }
 //! ```
+//!
+//! # Cancel safety
+//!
+//! A future is cancel-safe when dropping it before it completes (for example
+//! because another `select!` branch won) loses no data. Each async method
+//! says which it is in its `# Cancel safety` section; in short:
+//!
+//! | cancel-safe | not cancel-safe |
+//! |---|---|
+//! | [`read`](AsyncReadExt::read), [`read_u8`](AsyncReadExt::read_u8), [`write`](AsyncWriteExt::write), [`write_vectored`](AsyncWriteExt::write_vectored), [`write_u8`](AsyncWriteExt::write_u8), [`flush`](AsyncWriteExt::flush), [`shutdown`](AsyncWriteExt::shutdown), [`Lines::next_line`] | [`read_exact`](AsyncReadExt::read_exact), [`read_to_string`](AsyncReadExt::read_to_string), [`read_u16`](AsyncReadExt::read_u16)/`u32`/`u64`, [`write_all`](AsyncWriteExt::write_all), [`write_u16`](AsyncWriteExt::write_u16)/`u32`/`u64`, [`read_line`](AsyncBufReadExt::read_line), [`copy`], [`copy_bidirectional`] |
+//!
+//! In between, [`read_to_end`](AsyncReadExt::read_to_end),
+//! [`read_until`](AsyncBufReadExt::read_until) and [`copy_buf`] lose no
+//! data (what they read is already in your buffer, or still in the reader),
+//! only the count they would have returned.
 
 mod buf_read_ext;
 mod buf_reader;

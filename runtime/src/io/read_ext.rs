@@ -10,14 +10,60 @@ use std::task::{ready, Context, Poll};
 
 /// Reading helpers for every [`AsyncRead`], as in Tokio's `AsyncReadExt`.
 ///
-/// The async methods borrow the reader and return a named future, which is
-/// `Unpin`, and `Send` when the reader is.
+/// It is implemented for every `AsyncRead` (sockets, [`DuplexStream`](super::DuplexStream),
+/// `&[u8]`, [`BufReader`](super::BufReader)...); bring it into scope with
+/// `use runtime::io::AsyncReadExt`. The async methods borrow the reader and
+/// return a named future, which is `Unpin`, and `Send` when the reader is.
+/// Each method's documentation says whether its future is cancel-safe, that
+/// is, whether dropping it before it completes (say, in a losing `select!`
+/// branch) can lose data.
+///
+/// ```
+/// use runtime::io::{self, AsyncReadExt, AsyncWriteExt};
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> io::Result<()> {
+///     let (mut tx, mut rx) = io::duplex(64);
+///     tx.write_all(&[0, 5]).await?;
+///     tx.write_all(b"hello, and more").await?;
+///     drop(tx);
+///
+///     let len = rx.read_u16().await?;          // a length prefix
+///     let mut frame = vec![0; len as usize];
+///     rx.read_exact(&mut frame).await?;        // then exactly that much
+///     assert_eq!(frame, b"hello");
+///     let mut rest = String::new();
+///     rx.read_to_string(&mut rest).await?;     // then everything left
+///     assert_eq!(rest, ", and more");
+///     Ok(())
+/// }
+/// ```
 pub trait AsyncReadExt: AsyncRead {
     /// Reads some bytes into `buf` and returns how many; `Ok(0)` means end of
-    /// stream (or an empty `buf`).
+    /// stream (or an empty `buf`). It waits only until at least one byte is
+    /// there, so it may return fewer bytes than `buf` holds.
     ///
-    /// Cancel safety: cancel-safe. If the future is dropped before it
-    /// completes, no data was read.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let mut reader: &[u8] = b"abc";
+    /// let mut buf = [0; 2];
+    /// assert_eq!(reader.read(&mut buf).await?, 2);
+    /// assert_eq!(&buf, b"ab");
+    /// assert_eq!(reader.read(&mut buf).await?, 1);
+    /// assert_eq!(reader.read(&mut buf).await?, 0); // end of stream
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: the future is one `poll_read` call per poll and holds no
+    /// data of its own. If it is dropped before it completes, no data was
+    /// read (for the runtime's sockets, the read syscall only runs in the
+    /// poll that returns its result), so the next read gets every byte.
     fn read<'a>(&'a mut self, buf: &'a mut [u8]) -> Read<'a, Self>
     where
         Self: Unpin,
@@ -26,10 +72,34 @@ pub trait AsyncReadExt: AsyncRead {
     }
 
     /// Reads exactly `buf.len()` bytes, returning that length. Ending early
-    /// fails with [`ErrorKind::UnexpectedEof`].
+    /// fails with [`ErrorKind::UnexpectedEof`] (with the bytes read so far in
+    /// `buf`, but no way to tell how many).
     ///
-    /// Cancel safety: not cancel-safe. If the future is dropped, some bytes
-    /// may have been read into `buf` and are lost to the next read.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let mut reader: &[u8] = b"0123456789";
+    /// let mut buf = [0; 4];
+    /// reader.read_exact(&mut buf).await?;
+    /// assert_eq!(&buf, b"0123");
+    ///
+    /// let mut too_big = [0; 16];
+    /// let err = reader.read_exact(&mut too_big).await.unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel-safe. It may need several reads; if the future is dropped
+    /// between them, the bytes already read are in `buf` but the count is
+    /// lost with the future, and the next read starts after them. In a
+    /// `select!` loop, keep the buffer and a count of the bytes filled
+    /// outside the loop and fill it with [`read`](AsyncReadExt::read)
+    /// instead.
     fn read_exact<'a>(&'a mut self, buf: &'a mut [u8]) -> ReadExact<'a, Self>
     where
         Self: Unpin,
@@ -45,8 +115,26 @@ pub trait AsyncReadExt: AsyncRead {
     /// Reads until end of stream, appending to `buf`, and returns how many
     /// bytes were appended. On an error the bytes read so far stay in `buf`.
     ///
-    /// Cancel safety: not cancel-safe: bytes read before the future is dropped
-    /// stay in `buf`, but the caller cannot tell how many there are.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let mut reader: &[u8] = b" world";
+    /// let mut buf = b"hello".to_vec();
+    /// assert_eq!(reader.read_to_end(&mut buf).await?, 6);
+    /// assert_eq!(buf, b"hello world");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// No data is lost, but the return value is: every byte read before the
+    /// future is dropped has been appended to `buf` (the scratch space past
+    /// it is trimmed on drop), so calling `read_to_end` again with the same
+    /// `buf` continues where it stopped, and `buf.len()` tells how much
+    /// arrived. Only the count of the dropped call is gone.
     fn read_to_end<'a>(&'a mut self, buf: &'a mut Vec<u8>) -> ReadToEnd<'a, Self>
     where
         Self: Unpin,
@@ -64,8 +152,30 @@ pub trait AsyncReadExt: AsyncRead {
     /// many bytes were appended. If the data is not valid UTF-8 it fails with
     /// [`ErrorKind::InvalidData`]; on any error `buf` is left unchanged.
     ///
-    /// Cancel safety: not cancel-safe. If the future is dropped, `buf` is
-    /// unchanged and the bytes read so far are lost.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let mut reader: &[u8] = "grüße".as_bytes();
+    /// let mut text = String::new();
+    /// assert_eq!(reader.read_to_string(&mut text).await?, 7); // bytes, not chars
+    /// assert_eq!(text, "grüße");
+    ///
+    /// let mut bad: &[u8] = &[0xff, 0xfe];
+    /// let err = bad.read_to_string(&mut text).await.unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidData);
+    /// assert_eq!(text, "grüße"); // unchanged
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel-safe. The bytes are collected inside the future and added
+    /// to `buf` only once end of stream is reached (so that `buf` never holds
+    /// invalid UTF-8); if the future is dropped, `buf` is unchanged and the
+    /// bytes read so far are lost.
     fn read_to_string<'a>(&'a mut self, buf: &'a mut String) -> ReadToString<'a, Self>
     where
         Self: Unpin,
@@ -84,9 +194,26 @@ pub trait AsyncReadExt: AsyncRead {
         }
     }
 
-    /// Reads one byte.
+    /// Reads one byte; end of stream fails with
+    /// [`ErrorKind::UnexpectedEof`].
     ///
-    /// Cancel safety: cancel-safe (nothing is read unless it completes).
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let mut reader: &[u8] = &[7];
+    /// assert_eq!(reader.read_u8().await?, 7);
+    /// let err = reader.read_u8().await.unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: one byte cannot be read in part, so a dropped future has
+    /// read nothing (as [`read`](AsyncReadExt::read)).
     fn read_u8(&mut self) -> ReadU8<'_, Self>
     where
         Self: Unpin,
@@ -97,7 +224,21 @@ pub trait AsyncReadExt: AsyncRead {
     /// Reads a big-endian `u16`; early end of stream is
     /// [`ErrorKind::UnexpectedEof`].
     ///
-    /// Cancel safety: not cancel-safe (a partially read number is lost).
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let mut reader: &[u8] = &[0x01, 0x02];
+    /// assert_eq!(reader.read_u16().await?, 0x0102);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel-safe: the bytes of a partly read number are held in the
+    /// future and lost if it is dropped.
     fn read_u16(&mut self) -> ReadU16<'_, Self>
     where
         Self: Unpin,
@@ -108,7 +249,21 @@ pub trait AsyncReadExt: AsyncRead {
     /// Reads a big-endian `u32`; early end of stream is
     /// [`ErrorKind::UnexpectedEof`].
     ///
-    /// Cancel safety: not cancel-safe (a partially read number is lost).
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let mut reader: &[u8] = &[0, 0, 1, 0];
+    /// assert_eq!(reader.read_u32().await?, 256);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel-safe: the bytes of a partly read number are held in the
+    /// future and lost if it is dropped.
     fn read_u32(&mut self) -> ReadU32<'_, Self>
     where
         Self: Unpin,
@@ -119,7 +274,23 @@ pub trait AsyncReadExt: AsyncRead {
     /// Reads a big-endian `u64`; early end of stream is
     /// [`ErrorKind::UnexpectedEof`].
     ///
-    /// Cancel safety: not cancel-safe (a partially read number is lost).
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let mut reader: &[u8] = &42u64.to_be_bytes();
+    /// assert_eq!(reader.read_u64().await?, 42);
+    /// let mut short: &[u8] = &[1, 2, 3];
+    /// assert!(short.read_u64().await.is_err());
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel-safe: the bytes of a partly read number are held in the
+    /// future and lost if it is dropped.
     fn read_u64(&mut self) -> ReadU64<'_, Self>
     where
         Self: Unpin,
@@ -128,7 +299,20 @@ pub trait AsyncReadExt: AsyncRead {
     }
 
     /// Wraps the reader so that it reports end of stream after at most
-    /// `limit` bytes.
+    /// `limit` bytes; see [`Take`].
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let reader: &[u8] = b"header:body";
+    /// let mut header = String::new();
+    /// reader.take(6).read_to_string(&mut header).await?;
+    /// assert_eq!(header, "header");
+    /// # Ok(())
+    /// # }
+    /// ```
     fn take(self, limit: u64) -> Take<Self>
     where
         Self: Sized,
@@ -136,7 +320,21 @@ pub trait AsyncReadExt: AsyncRead {
         Take::new(self, limit)
     }
 
-    /// Reads all of `self`, then all of `next`.
+    /// Reads all of `self`, then all of `next`; see [`Chain`].
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let first: &[u8] = b"one ";
+    /// let second: &[u8] = b"two";
+    /// let mut both = String::new();
+    /// first.chain(second).read_to_string(&mut both).await?;
+    /// assert_eq!(both, "one two");
+    /// # Ok(())
+    /// # }
+    /// ```
     fn chain<R: AsyncRead>(self, next: R) -> Chain<Self, R>
     where
         Self: Sized,
@@ -147,7 +345,7 @@ pub trait AsyncReadExt: AsyncRead {
 
 impl<R: AsyncRead + ?Sized> AsyncReadExt for R {}
 
-/// Future for [`AsyncReadExt::read`].
+/// Future for [`AsyncReadExt::read`] (which has an example).
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Read<'a, R: ?Sized> {
@@ -164,7 +362,7 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for Read<'_, R> {
     }
 }
 
-/// Future for [`AsyncReadExt::read_exact`].
+/// Future for [`AsyncReadExt::read_exact`] (which has an example).
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct ReadExact<'a, R: ?Sized> {
@@ -200,7 +398,7 @@ fn poll_fill<R: AsyncRead + Unpin + ?Sized>(
     Poll::Ready(Ok(()))
 }
 
-/// Future for [`AsyncReadExt::read_to_end`].
+/// Future for [`AsyncReadExt::read_to_end`] (which has an example).
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct ReadToEnd<'a, R: ?Sized> {
@@ -255,7 +453,7 @@ fn poll_read_to_end<R: AsyncRead + Unpin + ?Sized>(
     }
 }
 
-/// Future for [`AsyncReadExt::read_to_string`].
+/// Future for [`AsyncReadExt::read_to_string`] (which has an example).
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct ReadToString<'a, R: ?Sized> {
@@ -294,7 +492,7 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadToString<'_, R> {
 /// Defines a future that reads a big-endian integer.
 macro_rules! read_be_int {
     ($($name:ident($ty:ty) = $method:literal;)*) => {$(
-        #[doc = concat!("Future for [`AsyncReadExt::", $method, "`].")]
+        #[doc = concat!("Future for [`AsyncReadExt::", $method, "`] (which has an example).")]
         #[derive(Debug)]
         #[must_use = "futures do nothing unless you `.await` or poll them"]
         pub struct $name<'a, R: ?Sized> {

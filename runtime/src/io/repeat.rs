@@ -5,7 +5,8 @@ use std::io;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// A reader that yields one byte over and over; created by [`repeat`].
+/// A reader that yields one byte over and over; created by [`repeat`]
+/// (which has an example).
 #[derive(Debug, Clone, Copy)]
 pub struct Repeat {
     byte: u8,
@@ -13,6 +14,18 @@ pub struct Repeat {
 
 /// Returns a reader that yields `byte` forever. Combine it with
 /// [`take`](super::AsyncReadExt::take) to get a finite stream.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::AsyncReadExt;
+///
+/// let mut buf = Vec::new();
+/// runtime::io::repeat(b'z').take(3).read_to_end(&mut buf).await?;
+/// assert_eq!(buf, b"zzz");
+/// # Ok(())
+/// # }
+/// ```
 pub fn repeat(byte: u8) -> Repeat {
     Repeat { byte }
 }

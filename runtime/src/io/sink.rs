@@ -5,13 +5,24 @@ use std::io::{self, IoSlice};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// A writer that accepts and discards all data; created by [`sink`].
+/// A writer that accepts and discards all data; created by [`sink`] (which
+/// has an example).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sink {
     _private: (),
 }
 
 /// Returns a writer that accepts and discards all data.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// let mut source: &[u8] = &[0; 1000];
+/// let n = runtime::io::copy(&mut source, &mut runtime::io::sink()).await?;
+/// assert_eq!(n, 1000); // counted, then thrown away
+/// # Ok(())
+/// # }
+/// ```
 pub fn sink() -> Sink {
     Sink { _private: () }
 }

@@ -51,23 +51,84 @@ fn lock<T>(io: &Shared<T>) -> MutexGuard<'_, Pin<Box<T>>> {
     io.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The reading half of a stream, from [`split`].
+/// The reading half of a stream, from [`split`]; implements `AsyncRead`.
+///
+/// ```
+/// use runtime::io::{self, AsyncReadExt, AsyncWriteExt, DuplexStream, ReadHalf};
+///
+/// async fn first_byte(rd: &mut ReadHalf<DuplexStream>) -> io::Result<u8> {
+///     rd.read_u8().await
+/// }
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> io::Result<()> {
+/// let (a, mut b) = io::duplex(8);
+/// let (mut rd, _wr) = io::split(a);
+/// b.write_all(b"q").await?;
+/// assert_eq!(first_byte(&mut rd).await?, b'q');
+/// # Ok(())
+/// # }
+/// ```
 pub struct ReadHalf<T> {
     io: Shared<T>,
 }
 
-/// The writing half of a stream, from [`split`].
+/// The writing half of a stream, from [`split`]; implements `AsyncWrite`.
+///
+/// ```
+/// use runtime::io::{self, AsyncReadExt, AsyncWriteExt, DuplexStream, WriteHalf};
+///
+/// // The write half can move to its own task.
+/// async fn writer(mut wr: WriteHalf<DuplexStream>) -> io::Result<()> {
+///     wr.write_all(b"from the writer task").await
+/// }
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> io::Result<()> {
+/// let (a, mut b) = io::duplex(64);
+/// let (_rd, wr) = io::split(a);
+/// runtime::spawn(writer(wr)).await.unwrap()?;
+/// let mut buf = [0; 20];
+/// b.read_exact(&mut buf).await?;
+/// assert_eq!(&buf, b"from the writer task");
+/// # Ok(())
+/// # }
+/// ```
 pub struct WriteHalf<T> {
     io: Shared<T>,
 }
 
 impl<T> ReadHalf<T> {
     /// True if `other` came from the same [`split`] call as `self`.
+    ///
+    /// ```
+    /// use runtime::io::{duplex, split};
+    ///
+    /// let (a, b) = duplex(8);
+    /// let (a_rd, a_wr) = split(a);
+    /// let (_b_rd, b_wr) = split(b);
+    /// assert!(a_rd.is_pair_of(&a_wr));
+    /// assert!(!a_rd.is_pair_of(&b_wr));
+    /// ```
     pub fn is_pair_of(&self, other: &WriteHalf<T>) -> bool {
         Arc::ptr_eq(&self.io, &other.io)
     }
 
     /// Puts the two halves back together and returns the stream.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{duplex, split, AsyncReadExt, AsyncWriteExt};
+    ///
+    /// let (a, mut b) = duplex(8);
+    /// let (rd, wr) = split(a);
+    /// let mut a = rd.unsplit(wr);
+    /// a.write_all(b"whole").await?;
+    /// let mut buf = [0; 5];
+    /// b.read_exact(&mut buf).await?;
+    /// assert_eq!(&buf, b"whole");
+    /// # Ok(())
+    /// # }
+    /// ```
     ///
     /// # Panics
     /// If `write` came from a different [`split`] call.
@@ -90,6 +151,12 @@ impl<T> ReadHalf<T> {
 
 impl<T> WriteHalf<T> {
     /// True if `other` came from the same [`split`] call as `self`.
+    ///
+    /// ```
+    /// let (a, _b) = runtime::io::duplex(8);
+    /// let (rd, wr) = runtime::io::split(a);
+    /// assert!(wr.is_pair_of(&rd));
+    /// ```
     pub fn is_pair_of(&self, other: &ReadHalf<T>) -> bool {
         other.is_pair_of(self)
     }

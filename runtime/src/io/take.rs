@@ -7,6 +7,21 @@ use std::task::{ready, Context, Poll};
 
 /// Reader adapter that reports end of stream after a limit; created by
 /// [`AsyncReadExt::take`](super::AsyncReadExt::take).
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::AsyncReadExt;
+///
+/// let mut limited = (&b"0123456789"[..]).take(4);
+/// let mut buf = Vec::new();
+/// limited.read_to_end(&mut buf).await?;
+/// assert_eq!(buf, b"0123");
+/// assert_eq!(limited.limit(), 0);
+/// assert_eq!(limited.into_inner(), b"456789"); // the rest is still there
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 pub struct Take<R> {
     inner: R,
@@ -19,27 +34,86 @@ impl<R> Take<R> {
     }
 
     /// How many bytes may still be read before end of stream.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let mut t = (&b"abc"[..]).take(2);
+    /// assert_eq!(t.limit(), 2);
+    /// t.read_u8().await?;
+    /// assert_eq!(t.limit(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn limit(&self) -> u64 {
         self.limit
     }
 
-    /// Sets the number of bytes that may still be read.
+    /// Sets the number of bytes that may still be read, for example to
+    /// read the next length-prefixed frame with the same `Take`.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let mut t = (&b"aabbb"[..]).take(2);
+    /// let mut frame = Vec::new();
+    /// t.read_to_end(&mut frame).await?;
+    /// assert_eq!(frame, b"aa");
+    /// t.set_limit(3);
+    /// frame.clear();
+    /// t.read_to_end(&mut frame).await?;
+    /// assert_eq!(frame, b"bbb");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn set_limit(&mut self, limit: u64) {
         self.limit = limit;
     }
 
     /// The wrapped reader.
+    ///
+    /// ```
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let t = (&b"abc"[..]).take(2);
+    /// assert_eq!(*t.get_ref(), b"abc");
+    /// ```
     pub fn get_ref(&self) -> &R {
         &self.inner
     }
 
     /// The wrapped reader, mutably. Reading from it directly bypasses the
     /// limit.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let mut t = (&b"abc"[..]).take(1);
+    /// let mut all = Vec::new();
+    /// t.get_mut().read_to_end(&mut all).await?;
+    /// assert_eq!(all, b"abc");
+    /// assert_eq!(t.limit(), 1); // unchanged
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_mut(&mut self) -> &mut R {
         &mut self.inner
     }
 
-    /// Unwraps the reader.
+    /// Unwraps the reader, with whatever the limit held back still in it.
+    ///
+    /// ```
+    /// use runtime::io::AsyncReadExt;
+    ///
+    /// let t = (&b"abc"[..]).take(1);
+    /// assert_eq!(t.into_inner(), b"abc");
+    /// ```
     pub fn into_inner(self) -> R {
         self.inner
     }

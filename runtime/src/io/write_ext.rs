@@ -10,13 +10,50 @@ use std::task::{ready, Context, Poll};
 
 /// Writing helpers for every [`AsyncWrite`], as in Tokio's `AsyncWriteExt`.
 ///
-/// The async methods borrow the writer and return a named future, which is
-/// `Unpin`, and `Send` when the writer is.
+/// It is implemented for every `AsyncWrite` (sockets,
+/// [`DuplexStream`](super::DuplexStream), `Vec<u8>`,
+/// [`BufWriter`](super::BufWriter)...); bring it into scope with
+/// `use runtime::io::AsyncWriteExt`. The async methods borrow the writer and
+/// return a named future, which is `Unpin`, and `Send` when the writer is.
+/// Each method's documentation says whether its future is cancel-safe.
+///
+/// ```
+/// use runtime::io::AsyncWriteExt;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> std::io::Result<()> {
+///     let mut out: Vec<u8> = Vec::new();
+///     out.write_u16(5).await?;          // a big-endian length prefix
+///     out.write_all(b"hello").await?;   // then the frame
+///     out.flush().await?;
+///     assert_eq!(out, b"\x00\x05hello");
+///     Ok(())
+/// }
+/// ```
 pub trait AsyncWriteExt: AsyncWrite {
-    /// Writes some of `buf` and returns how many bytes were written.
+    /// Writes some of `buf` and returns how many bytes were written, which
+    /// may be fewer than `buf.len()` (a full socket buffer takes what fits).
+    /// `Ok(0)` with a non-empty `buf` means the writer accepts no more.
     ///
-    /// Cancel safety: cancel-safe. If the future is dropped before it
-    /// completes, nothing was written.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{self, AsyncReadExt, AsyncWriteExt};
+    ///
+    /// let (mut tx, mut rx) = io::duplex(4); // room for 4 bytes
+    /// assert_eq!(tx.write(b"hello").await?, 4);
+    /// let mut buf = [0; 4];
+    /// rx.read_exact(&mut buf).await?;
+    /// assert_eq!(&buf, b"hell");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: the future is one `poll_write` call per poll and holds no
+    /// data of its own; if it is dropped before it completes, nothing was
+    /// written.
     fn write<'a>(&'a mut self, buf: &'a [u8]) -> Write<'a, Self>
     where
         Self: Unpin,
@@ -25,9 +62,26 @@ pub trait AsyncWriteExt: AsyncWrite {
     }
 
     /// Writes some of the data in `bufs`, in order, and returns how many bytes
-    /// were written.
+    /// were written (as [`write`](Self::write), possibly fewer than all).
     ///
-    /// Cancel safety: cancel-safe, like [`write`](Self::write).
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncWriteExt;
+    /// use std::io::IoSlice;
+    ///
+    /// let mut out: Vec<u8> = Vec::new();
+    /// let bufs = [IoSlice::new(b"head "), IoSlice::new(b"tail")];
+    /// let n = out.write_vectored(&bufs).await?;
+    /// assert_eq!(&out[..], &b"head tail"[..n]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe, like [`write`](Self::write): if the future is dropped
+    /// before it completes, nothing was written.
     fn write_vectored<'a, 'b>(&'a mut self, bufs: &'a [IoSlice<'b>]) -> WriteVectored<'a, 'b, Self>
     where
         Self: Unpin,
@@ -35,11 +89,41 @@ pub trait AsyncWriteExt: AsyncWrite {
         WriteVectored { writer: self, bufs }
     }
 
-    /// Writes all of `buf`. A write that accepts 0 bytes fails with
+    /// Writes all of `buf`, waiting as long as it takes. A write that accepts
+    /// 0 bytes fails with
     /// [`ErrorKind::WriteZero`](std::io::ErrorKind::WriteZero).
     ///
-    /// Cancel safety: not cancel-safe. If the future is dropped, an unknown
-    /// prefix of `buf` has been written.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{self, AsyncReadExt, AsyncWriteExt};
+    ///
+    /// let (mut tx, mut rx) = io::duplex(8);
+    /// let data = vec![7u8; 100]; // more than the pipe holds at once
+    /// let (sent, got) = runtime::join!(
+    ///     async {
+    ///         tx.write_all(&data).await?;
+    ///         tx.shutdown().await
+    ///     },
+    ///     async {
+    ///         let mut got = Vec::new();
+    ///         rx.read_to_end(&mut got).await?;
+    ///         io::Result::Ok(got)
+    ///     },
+    /// );
+    /// sent?;
+    /// assert_eq!(got?, data);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel-safe. It may need several writes; if the future is dropped
+    /// between them, a prefix of `buf` has been written and its length is
+    /// lost with the future, so the caller cannot tell where to resume. In a
+    /// `select!` loop, keep the unwritten remainder outside the loop and call
+    /// [`write`](Self::write) on it.
     fn write_all<'a>(&'a mut self, buf: &'a [u8]) -> WriteAll<'a, Self>
     where
         Self: Unpin,
@@ -49,7 +133,22 @@ pub trait AsyncWriteExt: AsyncWrite {
 
     /// Writes one byte.
     ///
-    /// Cancel safety: cancel-safe (nothing is written unless it completes).
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncWriteExt;
+    ///
+    /// let mut out: Vec<u8> = Vec::new();
+    /// out.write_u8(0xAB).await?;
+    /// assert_eq!(out, [0xAB]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: one byte cannot be written in part, so a dropped future
+    /// wrote nothing.
     fn write_u8(&mut self, n: u8) -> WriteU8<'_, Self>
     where
         Self: Unpin,
@@ -59,7 +158,22 @@ pub trait AsyncWriteExt: AsyncWrite {
 
     /// Writes `n` as a big-endian `u16`.
     ///
-    /// Cancel safety: not cancel-safe (part of the number may be written).
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncWriteExt;
+    ///
+    /// let mut out: Vec<u8> = Vec::new();
+    /// out.write_u16(0x0102).await?;
+    /// assert_eq!(out, [1, 2]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel-safe: if the future is dropped, part of the number may have
+    /// been written.
     fn write_u16(&mut self, n: u16) -> WriteU16<'_, Self>
     where
         Self: Unpin,
@@ -69,7 +183,22 @@ pub trait AsyncWriteExt: AsyncWrite {
 
     /// Writes `n` as a big-endian `u32`.
     ///
-    /// Cancel safety: not cancel-safe (part of the number may be written).
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncWriteExt;
+    ///
+    /// let mut out: Vec<u8> = Vec::new();
+    /// out.write_u32(256).await?;
+    /// assert_eq!(out, [0, 0, 1, 0]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel-safe: if the future is dropped, part of the number may have
+    /// been written.
     fn write_u32(&mut self, n: u32) -> WriteU32<'_, Self>
     where
         Self: Unpin,
@@ -79,7 +208,22 @@ pub trait AsyncWriteExt: AsyncWrite {
 
     /// Writes `n` as a big-endian `u64`.
     ///
-    /// Cancel safety: not cancel-safe (part of the number may be written).
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncWriteExt;
+    ///
+    /// let mut out: Vec<u8> = Vec::new();
+    /// out.write_u64(42).await?;
+    /// assert_eq!(out, 42u64.to_be_bytes());
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Not cancel-safe: if the future is dropped, part of the number may have
+    /// been written.
     fn write_u64(&mut self, n: u64) -> WriteU64<'_, Self>
     where
         Self: Unpin,
@@ -87,10 +231,29 @@ pub trait AsyncWriteExt: AsyncWrite {
         WriteU64::new(self, n)
     }
 
-    /// Flushes buffered data to its destination.
+    /// Flushes buffered data to its destination. Sockets buffer nothing in
+    /// user space, so this matters for wrappers such as
+    /// [`BufWriter`](super::BufWriter).
     ///
-    /// Cancel safety: cancel-safe in that dropping it loses nothing; call it
-    /// again to finish flushing.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncWriteExt, BufWriter};
+    ///
+    /// let mut w = BufWriter::new(Vec::new());
+    /// w.write_all(b"buffered").await?;
+    /// assert!(w.get_ref().is_empty()); // still in the BufWriter
+    /// w.flush().await?;
+    /// assert_eq!(w.get_ref(), b"buffered");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: progress is kept by the writer, not the future (a
+    /// `BufWriter` remembers how much of its buffer went out), so dropping
+    /// it loses nothing; call it again to finish flushing.
     fn flush(&mut self) -> Flush<'_, Self>
     where
         Self: Unpin,
@@ -102,8 +265,31 @@ pub trait AsyncWriteExt: AsyncWrite {
     /// this shuts down the write side only: the peer reads end of stream, and
     /// this side can still read.
     ///
-    /// Cancel safety: cancel-safe in that dropping it loses nothing; call it
-    /// again to finish shutting down.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{self, AsyncReadExt, AsyncWriteExt};
+    ///
+    /// let (mut a, mut b) = io::duplex(64);
+    /// a.write_all(b"last words").await?;
+    /// a.shutdown().await?;
+    /// let mut got = String::new();
+    /// b.read_to_string(&mut got).await?; // ends: a shut down
+    /// assert_eq!(got, "last words");
+    /// // The other direction still works.
+    /// b.write_all(b"reply").await?;
+    /// let mut reply = [0; 5];
+    /// a.read_exact(&mut reply).await?;
+    /// assert_eq!(&reply, b"reply");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: as with [`flush`](Self::flush), progress is kept by the
+    /// writer, so dropping it loses nothing; call it again to finish
+    /// shutting down.
     fn shutdown(&mut self) -> Shutdown<'_, Self>
     where
         Self: Unpin,
@@ -114,7 +300,7 @@ pub trait AsyncWriteExt: AsyncWrite {
 
 impl<W: AsyncWrite + ?Sized> AsyncWriteExt for W {}
 
-/// Future for [`AsyncWriteExt::write`].
+/// Future for [`AsyncWriteExt::write`] (which has an example).
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Write<'a, W: ?Sized> {
@@ -131,7 +317,7 @@ impl<W: AsyncWrite + Unpin + ?Sized> Future for Write<'_, W> {
     }
 }
 
-/// Future for [`AsyncWriteExt::write_vectored`].
+/// Future for [`AsyncWriteExt::write_vectored`] (which has an example).
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct WriteVectored<'a, 'b, W: ?Sized> {
@@ -148,7 +334,7 @@ impl<W: AsyncWrite + Unpin + ?Sized> Future for WriteVectored<'_, '_, W> {
     }
 }
 
-/// Future for [`AsyncWriteExt::write_all`].
+/// Future for [`AsyncWriteExt::write_all`] (which has an example).
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct WriteAll<'a, W: ?Sized> {
@@ -181,7 +367,7 @@ fn poll_write_all<W: AsyncWrite + Unpin + ?Sized>(
     Poll::Ready(Ok(()))
 }
 
-/// Future for [`AsyncWriteExt::flush`].
+/// Future for [`AsyncWriteExt::flush`] (which has an example).
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Flush<'a, W: ?Sized> {
@@ -196,7 +382,7 @@ impl<W: AsyncWrite + Unpin + ?Sized> Future for Flush<'_, W> {
     }
 }
 
-/// Future for [`AsyncWriteExt::shutdown`].
+/// Future for [`AsyncWriteExt::shutdown`] (which has an example).
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Shutdown<'a, W: ?Sized> {
@@ -214,7 +400,7 @@ impl<W: AsyncWrite + Unpin + ?Sized> Future for Shutdown<'_, W> {
 /// Defines a future that writes a big-endian integer.
 macro_rules! write_be_int {
     ($($name:ident($ty:ty) = $method:literal;)*) => {$(
-        #[doc = concat!("Future for [`AsyncWriteExt::", $method, "`].")]
+        #[doc = concat!("Future for [`AsyncWriteExt::", $method, "`] (which has an example).")]
         #[derive(Debug)]
         #[must_use = "futures do nothing unless you `.await` or poll them"]
         pub struct $name<'a, W: ?Sized> {

@@ -87,6 +87,11 @@ fn lock(m: &Mutex<ReadyList>) -> std::sync::MutexGuard<'_, ReadyList> {
 
 impl<T> JoinSet<T> {
     /// An empty set.
+    ///
+    /// ```
+    /// let set = runtime::task::JoinSet::<u32>::new();
+    /// assert!(set.is_empty());
+    /// ```
     pub fn new() -> JoinSet<T> {
         JoinSet {
             slots: Vec::new(),
@@ -97,16 +102,52 @@ impl<T> JoinSet<T> {
     }
 
     /// Number of tasks in the set (finished ones count until joined).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut set = runtime::task::JoinSet::new();
+    /// set.spawn(async { 1 });
+    /// set.spawn(async { 2 });
+    /// assert_eq!(set.len(), 2);
+    /// set.join_next().await;
+    /// assert_eq!(set.len(), 1);
+    /// # }
+    /// ```
     pub fn len(&self) -> usize {
         self.len
     }
 
     /// True when the set holds no task.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut set = runtime::task::JoinSet::new();
+    /// set.spawn(async {});
+    /// assert!(!set.is_empty());
+    /// set.join_next().await;
+    /// assert!(set.is_empty());
+    /// # }
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
-    /// Aborts every task in the set; they stay in it until joined.
+    /// Aborts every task in the set; they stay in it until joined, and
+    /// [`join_next`](JoinSet::join_next) then returns a cancelled
+    /// [`JoinError`] for each (or its output, if it finished first).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut set = runtime::task::JoinSet::new();
+    /// set.spawn(std::future::pending::<()>());
+    /// set.abort_all();
+    /// let err = set.join_next().await.unwrap().unwrap_err();
+    /// assert!(err.is_cancelled());
+    /// # }
+    /// ```
     pub fn abort_all(&mut self) {
         for member in self.slots.iter().flatten() {
             member.handle.abort();
@@ -114,6 +155,21 @@ impl<T> JoinSet<T> {
     }
 
     /// Detaches every task: they keep running, and the set becomes empty.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use runtime::sync::oneshot;
+    ///
+    /// let (tx, rx) = oneshot::channel();
+    /// let mut set = runtime::task::JoinSet::new();
+    /// set.spawn(async move { tx.send("still ran").unwrap() });
+    /// set.detach_all();
+    /// assert!(set.is_empty());
+    /// drop(set); // would abort its tasks, but it has none now
+    /// assert_eq!(rx.await.unwrap(), "still ran");
+    /// # }
+    /// ```
     pub fn detach_all(&mut self) {
         self.slots.clear();
         self.free.clear();
@@ -142,15 +198,52 @@ impl<T> JoinSet<T> {
     }
 
     /// Waits for the next task to finish and returns its result; `None` when
-    /// the set is empty.
+    /// the set is empty. Results come in completion order, not spawn order.
     ///
-    /// Cancel safety: cancel-safe. If the future is dropped before completing,
-    /// no result is lost: every finished task stays in the set.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use runtime::time::{sleep, Duration};
+    ///
+    /// let mut set = runtime::task::JoinSet::new();
+    /// set.spawn(async {
+    ///     sleep(Duration::from_millis(20)).await;
+    ///     "slow"
+    /// });
+    /// set.spawn(async { "fast" });
+    /// assert_eq!(set.join_next().await.unwrap().unwrap(), "fast");
+    /// assert_eq!(set.join_next().await.unwrap().unwrap(), "slow");
+    /// assert!(set.join_next().await.is_none());
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe. A result is taken out of a task only in the poll that
+    /// returns it; if the future is dropped before it completes, every
+    /// finished task stays in the set with its output, and the next
+    /// `join_next` returns it. It is fine to call in a `select!` loop.
     pub async fn join_next(&mut self) -> Option<Result<T, JoinError>> {
         poll_fn(|cx| self.poll_join_next(cx)).await
     }
 
-    /// Polls for the next finished task; see [`JoinSet::join_next`].
+    /// Polls for the next finished task: the poll-based form of
+    /// [`join_next`](JoinSet::join_next), for hand-written futures. `Ready(None)`
+    /// when the set is empty; `Pending` otherwise until a task finishes, with
+    /// `cx`'s waker woken then.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use std::future::poll_fn;
+    ///
+    /// let mut set = runtime::task::JoinSet::new();
+    /// set.spawn(async { 5 });
+    /// let res = poll_fn(|cx| set.poll_join_next(cx)).await;
+    /// assert_eq!(res.unwrap().unwrap(), 5);
+    /// assert!(poll_fn(|cx| set.poll_join_next(cx)).await.is_none());
+    /// # }
+    /// ```
     pub fn poll_join_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
         if self.len == 0 {
             return Poll::Ready(None);
@@ -196,7 +289,27 @@ impl<T> JoinSet<T> {
         }
     }
 
-    /// Aborts every task and waits for all of them to finish.
+    /// Aborts every task and waits for all of them to finish; the set is then
+    /// empty. Their outputs are dropped.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut set = runtime::task::JoinSet::new();
+    /// for _ in 0..3 {
+    ///     set.spawn(std::future::pending::<()>());
+    /// }
+    /// set.shutdown().await;
+    /// assert!(set.is_empty());
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: the tasks are aborted in the first poll, and each one
+    /// leaves the set only when it is joined, so if the future is dropped
+    /// the rest stay in the set (aborted); calling `shutdown` again, or
+    /// `join_next`, finishes the job.
     pub async fn shutdown(&mut self) {
         self.abort_all();
         while self.join_next().await.is_some() {}
@@ -204,9 +317,27 @@ impl<T> JoinSet<T> {
 }
 
 impl<T: Send + 'static> JoinSet<T> {
-    /// Spawns a task onto the current runtime and adds it to the set.
+    /// Spawns a task onto the current runtime and adds it to the set. The
+    /// returned [`AbortHandle`] cancels that one task.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut set = runtime::task::JoinSet::new();
+    /// let forever = set.spawn(std::future::pending::<&str>());
+    /// set.spawn(async { "done" });
+    /// forever.abort();
+    /// let mut results = Vec::new();
+    /// while let Some(res) = set.join_next().await {
+    ///     results.push(res.map_err(|e| e.is_cancelled()));
+    /// }
+    /// results.sort();
+    /// assert_eq!(results, [Ok("done"), Err(true)]);
+    /// # }
+    /// ```
     ///
     /// # Panics
+    ///
     /// Outside a runtime.
     #[track_caller]
     pub fn spawn<F>(&mut self, future: F) -> AbortHandle
@@ -219,7 +350,18 @@ impl<T: Send + 'static> JoinSet<T> {
         abort
     }
 
-    /// Spawns a task onto the given runtime and adds it to the set.
+    /// Spawns a task onto the runtime of `handle` and adds it to the set.
+    ///
+    /// ```
+    /// let other = runtime::Runtime::new().unwrap();
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// rt.block_on(async {
+    ///     let mut set = runtime::task::JoinSet::new();
+    ///     set.spawn_on(async { std::thread::current().id() }, other.handle());
+    ///     let ran_on = set.join_next().await.unwrap().unwrap();
+    ///     assert_ne!(ran_on, std::thread::current().id()); // on `other`'s workers
+    /// });
+    /// ```
     pub fn spawn_on<F>(&mut self, future: F, handle: &crate::Handle) -> AbortHandle
     where
         F: Future<Output = T> + Send + 'static,
@@ -231,6 +373,27 @@ impl<T: Send + 'static> JoinSet<T> {
     }
 
     /// Runs a blocking closure on the blocking pool and adds it to the set.
+    /// Aborting it has no effect once the closure has started.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut set = runtime::task::JoinSet::new();
+    /// for i in 1..=3u64 {
+    ///     set.spawn_blocking(move || (1..=i * 1000).sum::<u64>());
+    /// }
+    /// let mut sums = Vec::new();
+    /// while let Some(res) = set.join_next().await {
+    ///     sums.push(res.unwrap());
+    /// }
+    /// sums.sort();
+    /// assert_eq!(sums, [500_500, 2_001_000, 4_501_500]);
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime.
     #[track_caller]
     pub fn spawn_blocking<F>(&mut self, f: F) -> AbortHandle
     where

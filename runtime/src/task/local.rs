@@ -8,6 +8,11 @@ use std::task::{Context, Poll};
 
 /// A set of `!Send` tasks run on the thread that drives the set.
 ///
+/// Tasks spawned with [`LocalSet::spawn_local`] (or [`spawn_local`] from
+/// inside the set) run only while the set is driven: by
+/// [`block_on`](LocalSet::block_on), [`run_until`](LocalSet::run_until), or
+/// by awaiting the set itself, which runs until all its tasks are done.
+///
 /// ```
 /// use std::rc::Rc;
 /// let rt = runtime::Builder::new_current_thread().build().unwrap();
@@ -26,11 +31,32 @@ pub struct LocalSet {
 
 impl LocalSet {
     /// An empty set.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let local = runtime::task::LocalSet::new();
+    /// assert_eq!(local.block_on(&rt, async { 3 }), 3);
+    /// ```
     pub fn new() -> LocalSet {
         LocalSet::default()
     }
 
     /// Spawns a `!Send` task onto the set; it runs while the set is driven.
+    /// Works outside the set (and outside any runtime), unlike
+    /// [`spawn_local`].
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    ///
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let local = runtime::task::LocalSet::new();
+    /// let shared = Rc::new(String::from("not Send"));
+    /// let s = shared.clone();
+    /// let handle = local.spawn_local(async move { s.len() });
+    /// // Nothing ran yet: the set is not driven. Awaiting it runs the task.
+    /// rt.block_on(local);
+    /// assert_eq!(rt.block_on(handle).unwrap(), 8);
+    /// ```
     pub fn spawn_local<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
@@ -39,18 +65,52 @@ impl LocalSet {
         self.inner.spawn_local(future)
     }
 
-    /// Drives `future` and the set's tasks on `rt` until `future` completes.
+    /// Drives `future` and the set's tasks on `rt` until `future` completes;
+    /// tasks still unfinished then stay in the set for the next drive.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let local = runtime::task::LocalSet::new();
+    /// let out = local.block_on(&rt, async {
+    ///     let h = runtime::task::spawn_local(async { "from a local task" });
+    ///     h.await.unwrap()
+    /// });
+    /// assert_eq!(out, "from a local task");
+    /// ```
     ///
     /// # Panics
+    ///
     /// Inside a runtime (as `Runtime::block_on`).
     #[track_caller]
     pub fn block_on<F: Future>(&self, rt: &crate::Runtime, future: F) -> F::Output {
         rt.block_on(self.inner.run_until(future))
     }
 
-    /// Drives `future` and the set's tasks until `future` completes.
+    /// Drives `future` and the set's tasks until `future` completes, from
+    /// inside an async context (where [`block_on`](LocalSet::block_on)
+    /// cannot be used).
     ///
-    /// Cancel safety: dropping it leaves the set's tasks queued for the next drive.
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use std::rc::Rc;
+    ///
+    /// let local = runtime::task::LocalSet::new();
+    /// let n = local
+    ///     .run_until(async {
+    ///         let rc = Rc::new(21);
+    ///         runtime::task::spawn_local(async move { *rc * 2 }).await.unwrap()
+    ///     })
+    ///     .await;
+    /// assert_eq!(n, 42);
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Dropping it drops `future` (as cancel-safe as that future is), but
+    /// loses none of the set's tasks: they stay queued in the set and run
+    /// at its next drive.
     pub async fn run_until<F: Future>(&self, future: F) -> F::Output {
         self.inner.run_until(future).await
     }
@@ -73,7 +133,24 @@ impl fmt::Debug for LocalSet {
 
 /// Spawns a `!Send` task onto the `LocalSet` currently being driven.
 ///
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+///
+/// let rt = runtime::Builder::new_current_thread().build().unwrap();
+/// let log = Rc::new(RefCell::new(Vec::new()));
+/// runtime::task::LocalSet::new().block_on(&rt, async {
+///     let l = log.clone();
+///     runtime::task::spawn_local(async move { l.borrow_mut().push("task") })
+///         .await
+///         .unwrap();
+///     log.borrow_mut().push("after");
+/// });
+/// assert_eq!(*log.borrow(), ["task", "after"]);
+/// ```
+///
 /// # Panics
+///
 /// Outside a `LocalSet`.
 #[track_caller]
 pub fn spawn_local<F>(future: F) -> JoinHandle<F::Output>

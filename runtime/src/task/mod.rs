@@ -1,4 +1,64 @@
 //! Tasks: spawning, joining, yielding.
+//!
+//! A task is a future the runtime runs on its own, concurrently with other
+//! tasks: [`spawn`] starts one and returns a [`JoinHandle`] to await its
+//! output; [`spawn_blocking`] runs a blocking closure on the blocking pool;
+//! [`JoinSet`] awaits many tasks as they finish; [`LocalSet`] runs tasks that
+//! are not `Send`. A panic in a task is caught and returned as a
+//! [`JoinError`] from its handle, and [`JoinHandle::abort`] (or an
+//! [`AbortHandle`]) cancels a task at its next await point.
+//!
+//! ```
+//! use runtime::task::{self, JoinSet};
+//!
+//! #[runtime::main(flavor = "current_thread")]
+//! async fn main() {
+//!     let one = task::spawn(async { 1 });
+//!     let two = task::spawn_blocking(|| 2); // on the blocking pool
+//!     let mut set = JoinSet::new();
+//!     set.spawn(async { 3 });
+//!     set.spawn(async { 4 });
+//!     let mut total = one.await.unwrap() + two.await.unwrap();
+//!     while let Some(res) = set.join_next().await {
+//!         total += res.unwrap();
+//!     }
+//!     assert_eq!(total, 10);
+//!
+//!     let boom = task::spawn(async { panic!("caught") });
+//!     assert!(boom.await.unwrap_err().is_panic());
+//! }
+//! ```
+//!
+//! # Cancel safety
+//!
+//! Awaiting a [`JoinHandle`] is cancel-safe: the output stays in the task
+//! until a poll of the handle returns it, so dropping the `.await` (for
+//! example `&mut handle` in a losing `select!` branch) loses nothing, and
+//! awaiting the handle again still yields the output. Dropping the handle
+//! itself detaches the task (it keeps running) rather than cancelling it.
+//! [`JoinSet::join_next`] is cancel-safe too. The other async functions here
+//! say so in their own documentation.
+//!
+//! ```
+//! use runtime::time::{sleep, Duration};
+//!
+//! #[runtime::main(flavor = "current_thread")]
+//! async fn main() {
+//!     let mut handle = runtime::spawn(async {
+//!         sleep(Duration::from_millis(30)).await;
+//!         "done"
+//!     });
+//!     let mut waited = 0;
+//!     let out = loop {
+//!         runtime::select! {
+//!             out = &mut handle => break out.unwrap(),
+//!             _ = sleep(Duration::from_millis(5)) => waited += 1,
+//!         }
+//!     };
+//!     assert_eq!(out, "done"); // not lost by the dropped polls
+//!     assert!(waited > 0);
+//! }
+//! ```
 
 mod join_set;
 mod local;
@@ -13,7 +73,8 @@ use std::task::{Context, Poll};
 
 /// Spawns a future onto the current runtime and returns a handle to await its
 /// output. The task starts running right away, whether or not the handle is
-/// awaited; dropping the handle detaches it.
+/// awaited; dropping the handle detaches it. On the multi-thread runtime it
+/// may run on any worker, hence `Send + 'static`.
 ///
 /// ```
 /// #[runtime::main(flavor = "current_thread")]
@@ -60,10 +121,23 @@ where
 /// polled again after them.
 ///
 /// ```
-/// # runtime::Runtime::new().unwrap().block_on(async {
-/// runtime::task::yield_now().await;
-/// # });
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use std::sync::Arc;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let ran = Arc::new(AtomicBool::new(false));
+///     let flag = ran.clone();
+///     runtime::spawn(async move { flag.store(true, Ordering::SeqCst) });
+///     // On one thread, the spawned task can only run if we step aside.
+///     runtime::task::yield_now().await;
+///     assert!(ran.load(Ordering::SeqCst));
+/// }
 /// ```
+///
+/// # Cancel safety
+///
+/// Cancel-safe: it holds nothing, so dropping it only skips the yield.
 pub async fn yield_now() {
     YieldNow { yielded: false }.await
 }
@@ -73,12 +147,31 @@ pub async fn yield_now() {
 /// the loop cannot starve other tasks.
 ///
 /// ```
-/// # runtime::Runtime::new().unwrap().block_on(async {
-/// for _ in 0..1000 {
-///     runtime::task::consume_budget().await;
+/// use std::sync::atomic::{AtomicBool, Ordering};
+/// use std::sync::Arc;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let ran = Arc::new(AtomicBool::new(false));
+///     let flag = ran.clone();
+///     runtime::spawn(async move { flag.store(true, Ordering::SeqCst) });
+///     // A busy loop with no other await: the budget still lets the
+///     // spawned task in before the loop ends.
+///     let mut saw_it_at = None;
+///     for i in 0..10_000 {
+///         runtime::task::consume_budget().await;
+///         if saw_it_at.is_none() && ran.load(Ordering::SeqCst) {
+///             saw_it_at = Some(i);
+///         }
+///     }
+///     assert!(saw_it_at.is_some());
 /// }
-/// # });
 /// ```
+///
+/// # Cancel safety
+///
+/// Cancel-safe: it holds nothing; dropping it only skips the yield (the
+/// unit of budget may or may not have been spent).
 pub async fn consume_budget() {
     std::future::poll_fn(|cx| {
         let restore = std::task::ready!(runtime_core::coop::poll_proceed(cx));
