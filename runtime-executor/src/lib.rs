@@ -39,6 +39,7 @@ mod blocking;
 mod context;
 mod current_thread;
 mod local;
+mod loom;
 mod multi_thread;
 mod park;
 

@@ -777,3 +777,33 @@ fn dropped_runtime_frees_its_state_even_with_tasks_queued_on_workers() {
     drop(rt);
     assert_eq!(Arc::strong_count(&marker), 1, "runtime state leaked");
 }
+
+/// Regression: a worker's look at I/O between tasks could consume the unpark
+/// of a shutdown that began just after the worker checked the flag, and then
+/// sleep for good, hanging `Runtime::drop` (found by the loom model in
+/// runtime-executor's `idle.rs`, which is the proof; a plain-parker build hung
+/// within ~1,500 rounds of this loop, the reactor's parker makes the window
+/// narrower). Building and dropping runtimes right away aims at that window:
+/// every worker takes its first look on its first tick.
+#[test]
+fn dropping_fresh_multi_thread_runtimes_never_hangs() {
+    const ROUNDS: usize = 1000;
+    let (done_tx, done_rx) = mpsc::channel();
+    let rounds = thread::spawn(move || {
+        for round in 0..ROUNDS {
+            let rt = multi(2);
+            if round % 2 == 0 {
+                rt.spawn(async {});
+            }
+            drop(rt);
+            done_tx.send(round).unwrap();
+        }
+    });
+    for round in 0..ROUNDS {
+        match done_rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(r) => assert_eq!(r, round),
+            Err(_) => panic!("Runtime::drop hung in round {round}"),
+        }
+    }
+    rounds.join().unwrap();
+}

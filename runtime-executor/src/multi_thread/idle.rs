@@ -11,8 +11,7 @@
 //! - the last searcher to park re-checks every queue after parking (it may have
 //!   raced with a push that saw it searching and relied on it).
 
-use parking_lot::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use crate::loom::{fence, AtomicUsize, Mutex, Ordering::SeqCst};
 
 /// `state` packs the unparked count above this shift, the searching count below.
 const UNPARKED_SHIFT: u32 = 16;
@@ -53,7 +52,7 @@ impl Idle {
     pub(crate) fn worker_to_notify(&self) -> Option<usize> {
         // Pairs with the fence in `transition_worker_to_parked`: either we see the
         // parker's state change, or the parker sees the work we pushed.
-        std::sync::atomic::fence(SeqCst);
+        fence(SeqCst);
         if !self.should_wake_someone() {
             return None;
         }
@@ -92,7 +91,7 @@ impl Idle {
         let prev = self.state.fetch_sub(dec, SeqCst);
         sleepers.push(index);
         drop(sleepers);
-        std::sync::atomic::fence(SeqCst);
+        fence(SeqCst);
         is_searching && searching(prev) == 1
     }
 
@@ -117,14 +116,15 @@ impl Idle {
         }
     }
 
-    #[cfg(test)]
+    #[cfg(all(test, not(loom)))]
     fn counts(&self) -> (usize, usize) {
         let s = self.state.load(SeqCst);
         (unparked(s), searching(s))
     }
 }
 
-#[cfg(test)]
+// Under loom these types only work inside a model: see `loom_model` below.
+#[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
 

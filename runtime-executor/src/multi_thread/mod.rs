@@ -8,6 +8,8 @@
 //! into a queue.
 
 pub(crate) mod idle;
+#[cfg(all(test, loom))]
+mod loom_model;
 pub(crate) mod worker;
 
 use crate::context::{self, Scheduler as Ctx};

@@ -95,6 +95,13 @@ impl Local {
         while !self.shared.shutdown.load(Relaxed) {
             if self.tick.get() % EVENT_INTERVAL == 0 {
                 self.poll_events();
+                // The look may have consumed the unpark of a shutdown that
+                // began after the loop's check: without this, the worker
+                // would park with nothing left to wake it (found by the loom
+                // model in `idle.rs`).
+                if self.shared.shutdown.load(Relaxed) {
+                    break;
+                }
             }
             if let Some(task) = self.next_task().or_else(|| self.steal_work()) {
                 self.run_task(task);
