@@ -17,6 +17,8 @@ pub const INITIAL_BUDGET: u8 = 128;
 
 thread_local! {
     static BUDGET: Cell<Option<u8>> = const { Cell::new(None) };
+    /// A task on this thread ran out of budget since the scheduler last asked.
+    static EXHAUSTED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Restores the budget a scope replaced, also when the scope unwinds.
@@ -44,6 +46,15 @@ pub fn unconstrained<R>(f: impl FnOnce() -> R) -> R {
     f()
 }
 
+/// True, once, if a task polled on this thread was forced to yield because
+/// its budget ran out, since the last call. Schedulers then look at I/O and
+/// timers at once: a task that spends whole budgets (an always-ready socket)
+/// would otherwise hold off that look for `budget × event interval`
+/// operations, several milliseconds, and make every timer that late.
+pub fn take_budget_exhausted() -> bool {
+    EXHAUSTED.try_with(|e| e.replace(false)).unwrap_or(false)
+}
+
 /// True when the current task may still make progress without yielding.
 pub fn has_budget_remaining() -> bool {
     BUDGET.try_with(|b| b.get() != Some(0)).unwrap_or(true)
@@ -58,6 +69,7 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
         .try_with(|b| match b.get() {
             None => Poll::Ready(RestoreOnPending(None)),
             Some(0) => {
+                EXHAUSTED.with(|e| e.set(true));
                 cx.waker().wake_by_ref();
                 Poll::Pending
             }

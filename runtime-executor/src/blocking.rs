@@ -19,6 +19,12 @@ use std::task::{Context, Poll};
 use std::thread;
 use std::time::{Duration, Instant};
 
+thread_local! {
+    /// The pool whose thread this is (its address), so a shutdown started on
+    /// one of the pool's own threads does not wait for itself.
+    static CURRENT_POOL: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 pub(crate) struct BlockingPool {
     pool: Arc<Pool>,
 }
@@ -145,8 +151,12 @@ impl BlockingPool {
         drop(handle);
 
         let deadline = timeout.map(|t| Instant::now() + t);
+        // A runtime dropped inside `spawn_blocking` shuts down on one of this
+        // pool's threads: wait for the others only, never for ourselves.
+        let on_own_thread = CURRENT_POOL.with(|p| p.get()) == pool as *const Pool as usize;
+        let myself = usize::from(on_own_thread);
         let mut state = pool.state.lock();
-        while state.num_threads > 0 {
+        while state.num_threads > myself {
             match deadline {
                 None => pool.exit_cv.wait(&mut state),
                 Some(deadline) => {
@@ -156,7 +166,8 @@ impl BlockingPool {
                 }
             }
         }
-        let all_exited = state.num_threads == 0;
+        // Our own thread is detached, not joined: it is busy running this.
+        let all_exited = state.num_threads == 0 && !on_own_thread;
         let threads = std::mem::take(&mut state.threads);
         drop(state);
         if all_exited {
@@ -216,6 +227,7 @@ impl Pool {
         }
         let handle = self.handle.lock().clone();
         let guard = handle.map(context::set_handle);
+        CURRENT_POOL.with(|p| p.set(self as *const Pool as usize));
         let mut state = self.state.lock();
         'work: loop {
             while let Some(task) = state.queue.pop_front() {
@@ -250,7 +262,8 @@ impl Pool {
             }
         }
         state.num_threads -= 1;
-        if state.shutdown && state.num_threads == 0 {
+        if state.shutdown {
+            // A shutdown on one of our threads waits for all but itself.
             self.exit_cv.notify_all();
         }
         drop(state);

@@ -9,8 +9,9 @@
 //! locked remote queue and unpark the driver.
 //!
 //! The loop (`CoreGuard::block_on`): poll the `block_on` future when it was
-//! woken; run up to `EVENT_INTERVAL` tasks; then let the parker poll for events
-//! without blocking, or, when there is nothing to run, park until woken.
+//! woken; run up to `EVENT_INTERVAL` tasks (fewer if one spends its whole
+//! cooperative budget); then let the parker poll for events without blocking,
+//! or, when there is nothing to run, park until woken.
 
 use crate::block_on::thread_parker;
 use crate::context::{self, Scheduler as Ctx};
@@ -257,6 +258,10 @@ fn run<F: Future>(
                     idle = true;
                     break;
                 }
+            }
+            if coop::take_budget_exhausted() {
+                // A task spent a whole budget: look at I/O and timers now.
+                break;
             }
         }
         if !idle {

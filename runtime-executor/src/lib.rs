@@ -407,18 +407,30 @@ impl Runtime {
         if std::mem::replace(&mut self.shut_down, true) {
             return;
         }
-        if context::is_entered() && !thread::panicking() {
-            panic!(
-                "Cannot drop a runtime in a context where blocking is not allowed. This happens \
-                 when a runtime is dropped from within an asynchronous context (a task or \
-                 `block_on`). Drop it outside, or move it into `spawn_blocking`."
-            );
+        if let Inner::Multi(shared) = &self.handle.inner {
+            // Told first, so that even a shutdown refused below stops the
+            // workers: each exits after its current task, and the last one
+            // cancels the remaining tasks (`worker::run`).
+            shared.begin_shutdown();
+        }
+        if context::is_entered() {
+            // Waiting for workers or blocking threads from here could deadlock
+            // (this thread may be one of them). Don't wait: release the
+            // blocking pool (it holds the scheduler) and refuse loudly.
+            self.handle.blocking().shutdown(Some(Duration::ZERO));
+            if !thread::panicking() {
+                panic!(
+                    "Cannot drop a runtime in a context where blocking is not allowed. This \
+                     happens when a runtime is dropped from within an asynchronous context (a \
+                     task or `block_on`). Drop it outside, or move it into `spawn_blocking`."
+                );
+            }
+            return;
         }
         // Destructors of cancelled tasks see this runtime as current.
         let _enter = context::set_handle(self.handle.clone());
         match &self.handle.inner {
             Inner::Multi(shared) => {
-                shared.begin_shutdown();
                 for worker in self.workers.drain(..) {
                     // A worker only panics on a bug in the scheduler itself (task
                     // panics are caught); don't turn that into a double panic.

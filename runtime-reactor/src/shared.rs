@@ -140,7 +140,12 @@ impl SharedDriver {
         // The backstop runs no user code; a panic there is a bug we must not
         // turn into a double panic during runtime drop.
         let _ = backstop.join();
-        self.slot.driver.lock().shutdown();
+        // Through the handle, not the driver: a worker may still sleep in the
+        // poller holding it (after a refused, panicking runtime shutdown), and
+        // waiting for it here would hang. It wakes and fails its resources;
+        // the poller closes when the last worker lets go of the slot.
+        self.slot.reactor.shutdown();
+        self.slot.reactor.unpark();
     }
 }
 

@@ -17,7 +17,7 @@ use crate::{blocking::BlockingPool, Config};
 use crossbeam_deque::{Injector, Stealer};
 use runtime_core::{JoinHandle, Notified, OwnedTasks, Park, Schedule, Task, Unpark};
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
 
 /// The scheduler handle every task of this pool carries.
@@ -36,6 +36,8 @@ pub(crate) struct Shared {
     pub(crate) idle: idle::Idle,
     pub(crate) owned: OwnedTasks<Scheduler>,
     pub(crate) shutdown: AtomicBool,
+    /// Workers not yet exited; the last one out runs `shutdown_tasks`.
+    pub(crate) workers_running: AtomicUsize,
     pub(crate) blocking: BlockingPool,
 }
 
@@ -57,6 +59,7 @@ impl Shared {
             idle: idle::Idle::new(n),
             owned: OwnedTasks::new(n),
             shutdown: AtomicBool::new(false),
+            workers_running: AtomicUsize::new(n),
             blocking: BlockingPool::new(config),
         });
         (shared, queues.into_iter().zip(parkers).collect())
@@ -128,6 +131,8 @@ impl Shared {
     }
 
     /// Cancels every task still owned and drops anything left queued.
+    /// Idempotent: the last worker to exit and the runtime's shutdown both
+    /// call it.
     pub(crate) fn shutdown_tasks(&self) {
         self.owned.close_and_shutdown_all();
         self.drain_injector();

@@ -9,9 +9,10 @@
 //! 4. a batch from the injector;
 //! 5. stealing half of a random victim's queue (when allowed to search);
 //!
-//! and parks when all of that comes up empty. Every `EVENT_INTERVAL` ticks it
-//! also asks its parker for a non-blocking look at I/O and timers, so a busy
-//! pool still notices them between tasks.
+//! and parks when all of that comes up empty. Every `EVENT_INTERVAL` ticks, and
+//! right after a task was forced to yield by its cooperative budget, it also
+//! asks its parker for a non-blocking look at I/O and timers, so a busy pool
+//! still notices them between tasks.
 //!
 //! The parker is whatever the facade gave (`Config::worker_park`): with the
 //! reactor's, a worker that parks while the I/O driver is free turns the driver
@@ -21,9 +22,9 @@ use super::{Scheduler, Shared};
 use crate::context::{self, Scheduler as Ctx};
 use crate::Handle;
 use crossbeam_deque::{Steal, Worker};
-use runtime_core::{Notified, Park};
+use runtime_core::{coop, Notified, Park};
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::Ordering::{AcqRel, Relaxed};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -87,13 +88,19 @@ pub(crate) fn run(
     local.run();
     // Leave the context before `local` (and the tasks still queued in it) drop.
     drop(scheduler);
+    if local.shared.workers_running.fetch_sub(1, AcqRel) == 1 {
+        // The last worker out cancels what is left, so tasks are dropped even
+        // when the runtime's own shutdown could not wait for the workers (it
+        // was dropped from inside a task: a refused, panicking shutdown).
+        local.shared.shutdown_tasks();
+    }
     drop(entered);
 }
 
 impl Local {
     fn run(&self) {
         while !self.shared.shutdown.load(Relaxed) {
-            if self.tick.get() % EVENT_INTERVAL == 0 {
+            if self.tick.get() % EVENT_INTERVAL == 0 || coop::take_budget_exhausted() {
                 self.poll_events();
                 // The look may have consumed the unpark of a shutdown that
                 // began after the loop's check: without this, the worker
