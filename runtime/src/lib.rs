@@ -27,6 +27,15 @@
 //! Differences from Tokio are listed in the README; the main one so far: the
 //! drivers are always on, so `enable_io`/`enable_time`/`enable_all` are
 //! accepted and do nothing.
+//!
+//! # Features
+//!
+//! Tokio's feature names, so a `Cargo.toml` moves with the rename. All are on
+//! by default (`full`). With `default-features = false`: `macros` brings
+//! `#[main]`/`#[test]`, `net` the sockets, `sync` the channels and locks,
+//! `signal` `ctrl_c` and Unix signals, `hyper` (off by default) the hyper 1.x
+//! adapters; `rt`, `rt-multi-thread`, `time` and `io-util` are accepted and
+//! always on. A hello world needs `rt-multi-thread` and `macros` only.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -38,10 +47,12 @@ mod handle;
 pub mod hyper;
 pub mod io;
 mod macros;
+#[cfg(feature = "net")]
 pub mod net;
 mod rt;
-#[cfg(unix)]
+#[cfg(all(unix, feature = "signal"))]
 pub mod signal;
+#[cfg(feature = "sync")]
 pub mod sync;
 pub mod task;
 pub mod time;
@@ -57,13 +68,15 @@ pub use macros::support as __private;
 /// Marks `async fn main` to run on a runtime. Options: `flavor =
 /// "multi_thread" | "current_thread"` (default multi-thread) and
 /// `worker_threads = N` (multi-thread only).
+#[cfg(feature = "macros")]
 pub use runtime_macros::main;
 
 /// Marks an `async fn` test to run on a runtime. Defaults to `current_thread`;
 /// accepts the same options as [`main`].
+#[cfg(feature = "macros")]
 pub use runtime_macros::test;
 
 /// The code snippets of `MIGRATING.md`, compiled and run as doctests.
-#[cfg(doctest)]
+#[cfg(all(doctest, feature = "full"))]
 #[doc = include_str!("../../MIGRATING.md")]
 pub struct MigratingDoctests;
