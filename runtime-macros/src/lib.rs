@@ -62,16 +62,33 @@
 //! (for `#[test]`) a second `#[test]` attribute. Alongside the error the macro
 //! still emits a function with the original name, so rustc does not add
 //! follow-up errors such as "`main` function not found".
+//!
+//! # Why no `syn`
+//!
+//! The crate uses only the compiler's `proc_macro` API. The input it needs
+//! to understand is small (a list of `key = literal` options, and where an
+//! `fn` item's name, arguments, return type and body are), and everything
+//! else is passed through to rustc untouched. Without `syn`, `quote` and
+//! `proc-macro2` a hello world builds four crates fewer, and the macro is no
+//! longer the critical path of a clean build (see BENCHMARKS.md, footprint).
+//!
+//! `proc_macro` cannot be used outside a macro invocation, so this crate
+//! has no unit tests: `runtime/tests/macros.rs` runs expanded functions and
+//! `runtime/tests/macros_ui.rs` (trybuild) checks every error message and
+//! the span it points at.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
-use proc_macro::TokenStream;
-use proc_macro2::{Ident, Literal, Span, TokenStream as TokenStream2};
-use quote::{quote, ToTokens};
-use syn::parse::Parser;
-use syn::punctuated::Punctuated;
-use syn::{AttrStyle, Expr, ItemFn, Lit, Meta, MetaNameValue, Path, ReturnType, Token};
+mod args;
+mod item;
+mod tokens;
+
+use proc_macro::{Delimiter, Ident, Literal, Span, TokenStream, TokenTree};
+
+use args::{Config, Flavor};
+use item::Func;
+use tokens::{Errors, Out};
 
 /// Marks an `async fn` as the program's entry point, run on a new runtime.
 ///
@@ -89,14 +106,15 @@ use syn::{AttrStyle, Expr, ItemFn, Lit, Meta, MetaNameValue, Path, ReturnType, T
 /// ```
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand(Kind::Main, args.into(), item.into()).into()
+    expand(Kind::Main, args, item)
 }
 
 /// Marks an `async fn` as a test, run on a new runtime.
 ///
 /// By default a current-thread runtime is built. Accepts the same options as
-/// [`macro@main`]. Other attributes on the function (`#[should_panic]`,
-/// `#[ignore]`, ...) are kept, and the test may return `Result<(), E>`.
+/// [`macro@main`], plus `start_paused = true` (current-thread only). Other
+/// attributes on the function (`#[should_panic]`, `#[ignore]`, ...) are kept,
+/// and the test may return `Result<(), E>`.
 ///
 /// ```ignore
 /// #[runtime::test(flavor = "multi_thread", worker_threads = 2)]
@@ -107,7 +125,7 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
-    expand(Kind::Test, args.into(), item.into()).into()
+    expand(Kind::Test, args, item)
 }
 
 /// Which macro is being expanded.
@@ -126,276 +144,58 @@ impl Kind {
     }
 }
 
-/// The scheduler flavor to build.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Flavor {
-    MultiThread,
-    CurrentThread,
-}
-
-/// The option keys accepted by both macros, in the order they are listed in
-/// error messages.
-const KEYS: &[&str] = &["flavor", "worker_threads", "start_paused", "crate"];
-const FLAVORS: &[&str] = &["multi_thread", "current_thread"];
-
-/// Settings gathered from the attribute arguments. Invalid options are
-/// reported and replaced by their defaults, so the function can still be
-/// expanded alongside the error.
-struct Config {
-    flavor: Flavor,
-    worker_threads: Option<usize>,
-    start_paused: bool,
-    crate_path: Path,
-}
-
-/// Accumulates errors so that all of them are reported at once.
-#[derive(Default)]
-struct Errors(Option<syn::Error>);
-
-impl Errors {
-    fn push(&mut self, error: syn::Error) {
-        match &mut self.0 {
-            Some(existing) => existing.combine(error),
-            None => self.0 = Some(error),
-        }
-    }
-
-    fn spanned(&mut self, tokens: impl ToTokens, message: impl std::fmt::Display) {
-        self.push(syn::Error::new_spanned(tokens, message));
-    }
-}
-
-fn expand(kind: Kind, args: TokenStream2, item: TokenStream2) -> TokenStream2 {
-    let mut func: ItemFn = match syn::parse2(item.clone()) {
+fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = Errors::default();
+    let mut func = match item::parse(item.clone()) {
         Ok(func) => func,
-        Err(error) => {
+        Err(span) => {
             let message = format!(
                 "`#[runtime::{}]` can only be applied to an `async fn`",
                 kind.name()
             );
-            let mut tokens = syn::Error::new(error.span(), message).to_compile_error();
-            tokens.extend(item);
-            return tokens;
+            errors.between(span, span, message);
+            return errors.then(item);
         }
     };
-
-    let mut errors = Errors::default();
-    let config = parse_config(kind, args, &mut errors);
+    let config = args::parse(kind, args, &mut errors);
     check_signature(kind, &func, &mut errors);
     if kind == Kind::Test {
         // Reported above; dropped so that only one `#[test]` is emitted.
-        func.attrs.retain(|attr| !is_test_attr(attr));
+        func.attrs.retain(|attr| !Func::is_test_attr(attr));
     }
 
-    let expanded = if func.sig.asyncness.is_some() && func.sig.inputs.is_empty() {
+    let valid = func.async_span.is_some() && func.args.stream().is_empty();
+    let expanded = if valid {
         expand_fn(kind, func, &config)
     } else {
         fallback_fn(kind, func)
     };
-    match errors.0 {
-        Some(error) => {
-            let mut tokens = error.to_compile_error();
-            tokens.extend(expanded);
-            tokens
-        }
-        None => expanded,
+    if errors.is_empty() {
+        expanded
+    } else {
+        errors.then(expanded)
     }
 }
 
-fn parse_config(kind: Kind, args: TokenStream2, errors: &mut Errors) -> Config {
-    let mut config = Config {
-        flavor: match kind {
-            Kind::Main => Flavor::MultiThread,
-            Kind::Test => Flavor::CurrentThread,
-        },
-        worker_threads: None,
-        start_paused: false,
-        crate_path: syn::parse_quote!(::runtime),
-    };
-    let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args) {
-        Ok(metas) => metas,
-        Err(error) => {
-            errors.push(error);
-            return config;
-        }
-    };
-
-    let mut seen: Vec<String> = Vec::new();
-    let mut worker_threads_arg = None;
-    let mut start_paused_arg = None;
-    let mut flavor_given = false;
-    for meta in metas {
-        let MetaNameValue { path, value, .. } = match meta {
-            Meta::NameValue(name_value) => name_value,
-            other => {
-                errors.spanned(
-                    &other,
-                    "expected an option of the form `key = value`, e.g. `flavor = \"current_thread\"`",
-                );
-                continue;
-            }
-        };
-        let key = match path.get_ident() {
-            Some(ident) if KEYS.iter().any(|known| ident == known) => ident.to_string(),
-            _ => {
-                let shown = path.to_token_stream().to_string().replace(' ', "");
-                errors.spanned(
-                    &path,
-                    format!("unknown option `{shown}`; expected one of: {}", list(KEYS)),
-                );
-                continue;
-            }
-        };
-        if seen.contains(&key) {
-            errors.spanned(&path, format!("the `{key}` option is given more than once"));
-            continue;
-        }
-        seen.push(key.clone());
-
-        let value = strip_groups(value);
-        match key.as_str() {
-            "flavor" => {
-                // Even an invalid flavor counts as given, for the hint below.
-                flavor_given = true;
-                if let Some(lit) = string_literal(&value, "flavor", "current_thread", errors) {
-                    match lit.value().as_str() {
-                        "multi_thread" => config.flavor = Flavor::MultiThread,
-                        "current_thread" => config.flavor = Flavor::CurrentThread,
-                        other => errors.spanned(
-                            &lit,
-                            format!(
-                                "unknown runtime flavor `{other}`; expected one of: {}",
-                                list(FLAVORS)
-                            ),
-                        ),
-                    }
-                }
-            }
-            "worker_threads" => {
-                worker_threads_arg = Some(quote!(#path = #value));
-                match &value {
-                    Expr::Lit(syn::ExprLit {
-                        lit: Lit::Int(int), ..
-                    }) => match int.base10_parse::<usize>() {
-                        Ok(0) => errors.spanned(int, "`worker_threads` must be at least 1"),
-                        Ok(n) => config.worker_threads = Some(n),
-                        Err(error) => errors.push(error),
-                    },
-                    _ => errors.spanned(
-                        &value,
-                        "expected a positive integer literal, e.g. `worker_threads = 4`",
-                    ),
-                }
-            }
-            "start_paused" => {
-                start_paused_arg = Some(quote!(#path = #value));
-                match &value {
-                    Expr::Lit(syn::ExprLit {
-                        lit: Lit::Bool(b), ..
-                    }) => config.start_paused = b.value,
-                    _ => errors.spanned(
-                        &value,
-                        "expected `true` or `false`, e.g. `start_paused = true`",
-                    ),
-                }
-            }
-            "crate" => {
-                if let Some(lit) = string_literal(&value, "crate", "my_runtime", errors) {
-                    match lit.parse::<Path>() {
-                        Ok(parsed) => config.crate_path = parsed,
-                        Err(_) => errors.spanned(
-                            &lit,
-                            "expected a path to the runtime crate, e.g. `crate = \"::my_runtime\"`",
-                        ),
-                    }
-                }
-            }
-            _ => unreachable!("key was checked against KEYS"),
-        }
-    }
-
-    // Checked after the loop so the order of the options does not matter.
-    if let Some(arg) = worker_threads_arg {
-        if config.flavor == Flavor::CurrentThread {
-            let hint = if flavor_given {
-                String::new()
-            } else {
-                format!(
-                    "; the default flavor of `#[{}]` is `current_thread`, add `flavor = \"multi_thread\"`",
-                    kind.name()
-                )
-            };
-            errors.spanned(
-                arg,
-                format!("`worker_threads` is only valid with the `multi_thread` flavor{hint}"),
-            );
-            config.worker_threads = None;
-        }
-    }
-    if let Some(arg) = start_paused_arg {
-        if config.flavor == Flavor::MultiThread && config.start_paused {
-            errors.spanned(
-                arg,
-                "`start_paused` is only valid with the `current_thread` flavor: a paused clock \
-                 advances automatically only when every task is idle, which one thread can know",
-            );
-            config.start_paused = false;
-        }
-    }
-    config
-}
-
-/// Unwraps the invisible groups that `macro_rules!` puts around `$x:literal`
-/// or `$x:expr` fragments.
-fn strip_groups(mut value: Expr) -> Expr {
-    while let Expr::Group(group) = value {
-        value = *group.expr;
-    }
-    value
-}
-
-fn string_literal(
-    value: &Expr,
-    key: &str,
-    example: &str,
-    errors: &mut Errors,
-) -> Option<syn::LitStr> {
-    if let Expr::Lit(syn::ExprLit {
-        lit: Lit::Str(lit), ..
-    }) = value
-    {
-        return Some(lit.clone());
-    }
-    errors.spanned(
-        value,
-        format!("expected a string literal, e.g. `{key} = \"{example}\"`"),
-    );
-    None
-}
-
-fn list(items: &[&str]) -> String {
-    let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
-    quoted.join(", ")
-}
-
-fn check_signature(kind: Kind, func: &ItemFn, errors: &mut Errors) {
-    let sig = &func.sig;
-    if sig.asyncness.is_none() {
-        errors.spanned(
-            sig.fn_token,
+fn check_signature(kind: Kind, func: &Func, errors: &mut Errors) {
+    if func.async_span.is_none() {
+        let fn_token = TokenTree::Ident(func.fn_token.clone());
+        errors.on(
+            &[fn_token],
             "the `async` keyword is missing from the function declaration",
         );
     }
-    if !sig.inputs.is_empty() {
+    let args: Vec<TokenTree> = func.args.stream().into_iter().collect();
+    if !args.is_empty() {
         let what = match kind {
             Kind::Main => "the main function",
             Kind::Test => "the test function",
         };
-        errors.spanned(&sig.inputs, format!("{what} cannot accept arguments"));
+        errors.on(&args, format!("{what} cannot accept arguments"));
     }
     if kind == Kind::Test {
-        if let Some(attr) = func.attrs.iter().find(|attr| is_test_attr(attr)) {
-            errors.spanned(
+        if let Some(attr) = func.attrs.iter().find(|attr| Func::is_test_attr(attr)) {
+            errors.on(
                 attr,
                 "a second test attribute is present; `#[runtime::test]` already adds `#[test]`, remove this one",
             );
@@ -403,163 +203,116 @@ fn check_signature(kind: Kind, func: &ItemFn, errors: &mut Errors) {
     }
 }
 
-/// Whether `attr` looks like another test attribute (`#[test]`,
-/// `#[core::prelude::v1::test]`, `#[runtime::test]`, ...).
-fn is_test_attr(attr: &syn::Attribute) -> bool {
-    attr.path()
-        .segments
-        .last()
-        .is_some_and(|segment| segment.ident == "test")
-}
-
-/// Splits attributes into the outer ones (placed before the generated `fn`)
-/// and the inner `#![...]` ones (placed at the top of its body).
-fn split_attrs(attrs: Vec<syn::Attribute>) -> (Vec<syn::Attribute>, Vec<syn::Attribute>) {
-    attrs
-        .into_iter()
-        .partition(|attr| matches!(attr.style, AttrStyle::Outer))
-}
-
-fn test_attr(kind: Kind) -> Option<TokenStream2> {
-    (kind == Kind::Test).then(|| quote!(#[::core::prelude::v1::test]))
+/// Everything of the generated `fn` before its body: `#[test]` for tests,
+/// the outer attributes, the signature without `async` and with `()` for
+/// arguments (the same when valid; emptied on the error path).
+fn signature(kind: Kind, func: &mut Func) -> Out {
+    let mut out = Out::default();
+    if kind == Kind::Test {
+        out.src("#[::core::prelude::v1::test]");
+    }
+    for attr in std::mem::take(&mut func.attrs) {
+        out.tokens(attr);
+    }
+    out.tokens(std::mem::take(&mut func.head))
+        .tree(func.fn_token.clone())
+        .tokens(std::mem::take(&mut func.name))
+        .tree(Out::default().group(Delimiter::Parenthesis, func.args.span()));
+    if !func.ret.is_empty() {
+        out.src("->").tokens(func.ret.clone());
+    }
+    out.tokens(std::mem::take(&mut func.where_clause));
+    out
 }
 
 /// The successful expansion: a synchronous `fn` that runs the body on a
 /// freshly built runtime.
-fn expand_fn(kind: Kind, func: ItemFn, config: &Config) -> TokenStream2 {
-    let ItemFn {
-        attrs,
-        vis,
-        mut sig,
-        block,
-    } = func;
-    sig.asyncness = None;
-    let (outer, inner) = split_attrs(attrs);
-    let ret_ty = match &sig.output {
-        ReturnType::Default => quote!(()),
-        ReturnType::Type(_, ty) => ty.to_token_stream(),
-    };
+///
+/// Binding the body block to a local of the declared return type makes rustc
+/// check the user's tail expression (and `return`s) against that type, so
+/// mismatches are reported inside the user's code.
+fn expand_fn(kind: Kind, mut func: Func, config: &Config) -> TokenStream {
+    let mut out = signature(kind, &mut func);
     // Mixed-site hygiene keeps these locals invisible to the user's body.
     let body = Ident::new("body", Span::mixed_site());
     let ret = Ident::new("ret", Span::mixed_site());
 
-    let crate_path = &config.crate_path;
-    let builder = match config.flavor {
+    let mut user_block = Out::default();
+    user_block.tokens(func.body);
+    let mut async_block = Out::default();
+    // Clippy sees the body as a sub-expression of this `let`; a body ending
+    // in `panic!` or `return` is fine, as in any fn.
+    async_block
+        .src("#[allow(clippy::diverging_sub_expression)] let")
+        .tree(ret.clone())
+        .src(":");
+    if func.ret.is_empty() {
+        async_block.src("()");
+    } else {
+        async_block.tokens(func.ret);
+    }
+    async_block
+        .src("=")
+        .tree(user_block.group(Delimiter::Brace, func.body_span))
+        // Unreachable when the user's body diverges (`loop {}`, `panic!`).
+        .src("; #[allow(unreachable_code)] return")
+        .tree(ret)
+        .src(";");
+
+    let mut fn_body = Out::default();
+    fn_body
+        .tokens(func.inner_attrs)
+        .src("let")
+        .tree(body.clone())
+        .src("= async")
+        .tree(async_block.group(Delimiter::Brace, Span::call_site()))
+        .src(";")
+        .tokens(config.crate_path.clone());
+    match config.flavor {
         Flavor::MultiThread => {
-            let workers = config.worker_threads.map(|n| {
+            fn_body.src("::Builder::new_multi_thread()");
+            if let Some(n) = config.worker_threads {
                 let n = Literal::usize_unsuffixed(n);
-                quote!(.worker_threads(#n))
-            });
-            quote!(#crate_path::Builder::new_multi_thread() #workers)
+                fn_body.src(".worker_threads").tree(
+                    Out::default()
+                        .tree(n)
+                        .group(Delimiter::Parenthesis, Span::call_site()),
+                );
+            }
         }
         Flavor::CurrentThread => {
-            let paused = config.start_paused.then(|| quote!(.start_paused(true)));
-            quote!(#crate_path::Builder::new_current_thread() #paused)
-        }
-    };
-    let test_attr = test_attr(kind);
-
-    // Binding the block to a local of the declared return type makes rustc
-    // check the user's tail expression (and `return`s) against that type, so
-    // mismatches are reported inside the user's code.
-    quote! {
-        #test_attr
-        #(#outer)*
-        #vis #sig {
-            #(#inner)*
-            let #body = async {
-                // Clippy sees the body as a sub-expression of this `let`; a
-                // body ending in `panic!` or `return` is fine, as in any fn.
-                #[allow(clippy::diverging_sub_expression)]
-                let #ret: #ret_ty = #block;
-                // Unreachable when the user's body diverges (`loop {}`, `panic!`).
-                #[allow(unreachable_code)]
-                return #ret;
-            };
-            #builder
-                .enable_all()
-                .build()
-                .expect("Failed building the Runtime")
-                .block_on(#body)
+            fn_body.src("::Builder::new_current_thread()");
+            if config.start_paused {
+                fn_body.src(".start_paused(true)");
+            }
         }
     }
+    fn_body
+        .src(".enable_all().build().expect(\"Failed building the Runtime\").block_on")
+        .tree(
+            Out::default()
+                .tree(body)
+                .group(Delimiter::Parenthesis, Span::call_site()),
+        );
+
+    out.tree(fn_body.group(Delimiter::Brace, func.body_span));
+    out.into_stream()
 }
 
 /// What is emitted next to an error when the function cannot be expanded
 /// (not `async`, or it takes arguments): a function with the same name and
 /// return type, so rustc reports nothing beyond our error.
-fn fallback_fn(kind: Kind, func: ItemFn) -> TokenStream2 {
-    let ItemFn {
-        attrs,
-        vis,
-        mut sig,
-        block,
-    } = func;
-    let (outer, inner) = split_attrs(attrs);
-    let body = if sig.inputs.is_empty() && sig.asyncness.is_none() {
+fn fallback_fn(kind: Kind, mut func: Func) -> TokenStream {
+    let mut out = signature(kind, &mut func);
+    let mut fn_body = Out::default();
+    fn_body.tokens(func.inner_attrs);
+    if func.args.stream().is_empty() && func.async_span.is_none() {
         // A plain `fn` without arguments: its body is valid as it stands.
-        let stmts = &block.stmts;
-        quote!(#(#stmts)*)
+        fn_body.tokens(func.body);
     } else {
         // The body may use the arguments or `.await`; do not check it.
-        quote!(::core::panic!(
-            "this function has a compile error, reported above"
-        ))
-    };
-    sig.asyncness = None;
-    sig.inputs = Punctuated::new();
-    let test_attr = test_attr(kind);
-    quote! {
-        #test_attr
-        #(#outer)*
-        #vis #sig {
-            #(#inner)*
-            #body
-        }
+        fn_body.src("::core::panic!(\"this function has a compile error, reported above\")");
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{expand, Kind};
-
-    /// Expands `item` with `args` and returns the output with all whitespace
-    /// removed, to make substring checks independent of token spacing.
-    fn expanded(kind: Kind, args: &str, item: &str) -> String {
-        let output = expand(kind, args.parse().unwrap(), item.parse().unwrap());
-        output.to_string().replace(char::is_whitespace, "")
-    }
-
-    #[test]
-    fn main_defaults_to_multi_thread() {
-        let out = expanded(Kind::Main, "", "async fn main() {}");
-        assert!(out.contains("::runtime::Builder::new_multi_thread().enable_all()"));
-        assert!(!out.contains("async fn") && !out.contains("compile_error"));
-    }
-
-    #[test]
-    fn test_defaults_to_current_thread_and_adds_test_attr() {
-        let out = expanded(
-            Kind::Test,
-            "",
-            "#[ignore] async fn t() -> Result<(), ()> { Ok(()) }",
-        );
-        assert!(out.starts_with("#[::core::prelude::v1::test]#[ignore]fnt()->Result<(),()>"));
-        assert!(out.contains("::runtime::Builder::new_current_thread().enable_all()"));
-    }
-
-    #[test]
-    fn options_reach_the_builder() {
-        let args = r#"flavor = "multi_thread", worker_threads = 3, crate = "crate""#;
-        let out = expanded(Kind::Test, args, "async fn t() {}");
-        assert!(out.contains("crate::Builder::new_multi_thread().worker_threads(3).enable_all()"));
-    }
-
-    #[test]
-    fn errors_keep_a_function_item() {
-        let out = expanded(Kind::Main, "flavor = 1", "async fn main() {}");
-        assert!(out.contains("compile_error") && out.contains("fnmain()"));
-        let out = expanded(Kind::Main, "", "fn main() { let x = 1; }");
-        assert!(out.contains("compile_error") && out.contains("fnmain(){letx=1;}"));
-    }
+    out.tree(fn_body.group(Delimiter::Brace, func.body_span));
+    out.into_stream()
 }

@@ -1,0 +1,242 @@
+//! The attribute's options: `flavor = "..."`, `worker_threads = N`,
+//! `start_paused = true`, `crate = "path"`, separated by commas.
+//!
+//! Each option is checked on its own and invalid ones are reported and
+//! replaced by their defaults, so the function can still be expanded next to
+//! the errors (rustc then reports nothing beyond them).
+
+use proc_macro::{Span, TokenStream, TokenTree};
+
+use crate::tokens::{flatten_invisible, integer_value, is_ident, is_path, is_punct};
+use crate::tokens::{shown, string_value, Errors};
+use crate::Kind;
+
+/// The option keys, in the order error messages list them.
+const KEYS: &[&str] = &["flavor", "worker_threads", "start_paused", "crate"];
+const FLAVORS: &[&str] = &["multi_thread", "current_thread"];
+
+/// The scheduler flavor to build.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Flavor {
+    MultiThread,
+    CurrentThread,
+}
+
+/// Settings gathered from the attribute's options.
+pub(crate) struct Config {
+    pub(crate) flavor: Flavor,
+    pub(crate) worker_threads: Option<usize>,
+    pub(crate) start_paused: bool,
+    /// Where the facade is reachable: `::runtime` unless `crate = "..."`.
+    pub(crate) crate_path: Vec<TokenTree>,
+}
+
+impl Config {
+    fn new(kind: Kind) -> Config {
+        Config {
+            flavor: match kind {
+                Kind::Main => Flavor::MultiThread,
+                Kind::Test => Flavor::CurrentThread,
+            },
+            worker_threads: None,
+            start_paused: false,
+            crate_path: "::runtime"
+                .parse::<TokenStream>()
+                .unwrap()
+                .into_iter()
+                .collect(),
+        }
+    }
+}
+
+/// Parses the options of `#[runtime::main(...)]` or `#[runtime::test(...)]`.
+pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Config {
+    let mut config = Config::new(kind);
+    let mut seen: Vec<String> = Vec::new();
+    // The whole `key = value` of these two, for errors found after the loop.
+    let mut worker_threads_option = None;
+    let mut start_paused_option = None;
+    let mut flavor_given = false;
+
+    for option in split_commas(args, errors) {
+        let Some(eq) = option.iter().position(|t| is_punct(t, '=')) else {
+            errors.on(
+                &option,
+                "expected an option of the form `key = value`, e.g. `flavor = \"current_thread\"`",
+            );
+            continue;
+        };
+        let (key_tokens, whole_value) = (&option[..eq], &option[eq + 1..]);
+        let key = match key_tokens {
+            [key] if KEYS.iter().any(|known| is_ident(key, known)) => key.to_string(),
+            [] => {
+                errors.on(&option[..1], "expected an option name before `=`");
+                continue;
+            }
+            _ => {
+                let message = format!(
+                    "unknown option `{}`; expected one of: {}",
+                    shown(key_tokens),
+                    list(KEYS)
+                );
+                errors.on(key_tokens, message);
+                continue;
+            }
+        };
+        if seen.contains(&key) {
+            errors.on(
+                key_tokens,
+                format!("the `{key}` option is given more than once"),
+            );
+            continue;
+        }
+        seen.push(key.clone());
+        if key == "flavor" {
+            // Even an invalid flavor counts as given, for the hint below.
+            flavor_given = true;
+        }
+        let value = match whole_value {
+            [] => {
+                errors.on(&option[eq..=eq], "expected a value after `=`");
+                continue;
+            }
+            [single] => single.clone(),
+            [first, second, ..] if is_literal(first) => {
+                // `flavor = "current_thread" worker_threads = 2`: a comma is
+                // missing; the rest of the options are not read.
+                errors.on(std::slice::from_ref(second), "expected `,`");
+                return config;
+            }
+            // Several tokens (`flavor = a::b`): not a literal, reported below.
+            [first, ..] => first.clone(),
+        };
+
+        match key.as_str() {
+            "flavor" => match string_value(&value).filter(|_| whole_value.len() == 1) {
+                Some(name) if name == "multi_thread" => config.flavor = Flavor::MultiThread,
+                Some(name) if name == "current_thread" => config.flavor = Flavor::CurrentThread,
+                Some(name) => errors.on(
+                    whole_value,
+                    format!(
+                        "unknown runtime flavor `{name}`; expected one of: {}",
+                        list(FLAVORS)
+                    ),
+                ),
+                None => errors.on(
+                    whole_value,
+                    "expected a string literal, e.g. `flavor = \"current_thread\"`",
+                ),
+            },
+            "worker_threads" => {
+                worker_threads_option = Some(option.clone());
+                match integer_value(&value).filter(|_| whole_value.len() == 1) {
+                    Some(0) => errors.on(whole_value, "`worker_threads` must be at least 1"),
+                    Some(n) => config.worker_threads = Some(n),
+                    None => errors.on(
+                        whole_value,
+                        "expected a positive integer literal, e.g. `worker_threads = 4`",
+                    ),
+                }
+            }
+            "start_paused" => {
+                start_paused_option = Some(option.clone());
+                if is_ident(&value, "true") && whole_value.len() == 1 {
+                    config.start_paused = true;
+                } else if !(is_ident(&value, "false") && whole_value.len() == 1) {
+                    errors.on(
+                        whole_value,
+                        "expected `true` or `false`, e.g. `start_paused = true`",
+                    );
+                }
+            }
+            "crate" => match string_value(&value).filter(|_| whole_value.len() == 1) {
+                Some(path) => match crate_path(&path, value.span()) {
+                    Some(tokens) => config.crate_path = tokens,
+                    None => errors.on(
+                        whole_value,
+                        "expected a path to the runtime crate, e.g. `crate = \"::my_runtime\"`",
+                    ),
+                },
+                None => errors.on(
+                    whole_value,
+                    "expected a string literal, e.g. `crate = \"my_runtime\"`",
+                ),
+            },
+            _ => unreachable!("the key was checked against KEYS"),
+        }
+    }
+
+    // Checked after the loop so that the order of the options does not matter.
+    if let Some(option) = worker_threads_option {
+        if config.flavor == Flavor::CurrentThread {
+            let hint = if flavor_given {
+                String::new()
+            } else {
+                format!(
+                    "; the default flavor of `#[{}]` is `current_thread`, add `flavor = \"multi_thread\"`",
+                    kind.name()
+                )
+            };
+            errors.on(
+                &option,
+                format!("`worker_threads` is only valid with the `multi_thread` flavor{hint}"),
+            );
+            config.worker_threads = None;
+        }
+    }
+    if let Some(option) = start_paused_option {
+        if config.flavor == Flavor::MultiThread && config.start_paused {
+            errors.on(
+                &option,
+                "`start_paused` is only valid with the `current_thread` flavor: a paused clock \
+                 advances automatically only when every task is idle, which one thread can know",
+            );
+            config.start_paused = false;
+        }
+    }
+    config
+}
+
+/// Splits the options at top-level commas. Invisible groups from
+/// `macro_rules!` are looked through; a trailing comma is fine, an empty
+/// option (`a = 1,, b = 2`) is an error.
+fn split_commas(args: TokenStream, errors: &mut Errors) -> Vec<Vec<TokenTree>> {
+    let mut options = vec![Vec::new()];
+    for tree in flatten_invisible(args) {
+        if is_punct(&tree, ',') {
+            if options.last().is_some_and(Vec::is_empty) {
+                errors.on(&[tree], "expected an option before `,`");
+                continue;
+            }
+            options.push(Vec::new());
+        } else {
+            options.last_mut().expect("never empty").push(tree);
+        }
+    }
+    options.retain(|option| !option.is_empty());
+    options
+}
+
+fn is_literal(tree: &TokenTree) -> bool {
+    matches!(tree, TokenTree::Literal(_)) || is_ident(tree, "true") || is_ident(tree, "false")
+}
+
+/// Parses the text of `crate = "..."` as a path, its tokens spanned at the
+/// string literal so that a wrong path is reported there.
+fn crate_path(text: &str, span: Span) -> Option<Vec<TokenTree>> {
+    let tokens: Vec<TokenTree> = text.parse::<TokenStream>().ok()?.into_iter().collect();
+    is_path(&tokens).then(|| {
+        tokens
+            .into_iter()
+            .map(|mut tree| {
+                tree.set_span(span);
+                tree
+            })
+            .collect()
+    })
+}
+
+fn list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
+    quoted.join(", ")
+}

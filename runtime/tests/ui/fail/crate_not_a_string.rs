@@ -1,0 +1,2 @@
+#[runtime::main(crate = runtime)]
+async fn main() {}

@@ -1,0 +1,4 @@
+#[runtime::test(start_paused = 1)]
+async fn paused() {}
+
+fn main() {}
