@@ -66,7 +66,9 @@ impl<E: RawStream> Evented<E> {
         cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
-        self.io.poll_read_io(cx, || self.io.get_ref().read(buf))
+        let len = buf.len();
+        self.io
+            .poll_read_stream(cx, len, || self.io.get_ref().read(buf))
     }
 
     pub(crate) fn poll_read_vectored(
@@ -74,8 +76,9 @@ impl<E: RawStream> Evented<E> {
         cx: &mut Context<'_>,
         bufs: &mut [IoSliceMut<'_>],
     ) -> Poll<io::Result<usize>> {
+        let len = bufs.iter().map(|buf| buf.len()).sum();
         self.io
-            .poll_read_io(cx, || self.io.get_ref().read_vectored(bufs))
+            .poll_read_stream(cx, len, || self.io.get_ref().read_vectored(bufs))
     }
 
     pub(crate) fn poll_write(&self, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {

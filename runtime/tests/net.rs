@@ -116,6 +116,56 @@ fn half_close_lets_the_closer_read_the_reply() {
     }
 }
 
+/// A read shorter than its buffer clears the socket's read readiness (the
+/// receive buffer is empty), so the next read waits for an event instead of
+/// calling `recv`. That must lose nothing: data sent later wakes the reader,
+/// and end of stream seen in the same event as the last data is still seen
+/// (the closed flag is never cleared).
+#[test]
+fn short_reads_then_more_data_then_eof_are_all_seen() {
+    use std::time::Duration;
+    for rt in runtimes() {
+        rt.block_on(async {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            let (go_tx, go_rx) = runtime::sync::oneshot::channel::<()>();
+            let writer = runtime::spawn(async move {
+                let mut c = TcpStream::connect(addr).await.unwrap();
+                c.write_all(b"first").await.unwrap();
+                // Only after the reader made its short read of "first".
+                go_rx.await.unwrap();
+                c.write_all(b"second").await.unwrap();
+                // Data and end of stream in one go: one event for both.
+                runtime::time::sleep(Duration::from_millis(20)).await;
+                c.write_all(b"third").await.unwrap();
+                c.shutdown().await.unwrap();
+            });
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 1024];
+            let watchdog = Duration::from_secs(10);
+            let n = runtime::time::timeout(watchdog, s.read(&mut buf))
+                .await
+                .expect("first read hung")
+                .unwrap();
+            assert_eq!(&buf[..n], b"first");
+            go_tx.send(()).unwrap();
+            let mut rest = Vec::new();
+            loop {
+                let n = runtime::time::timeout(watchdog, s.read(&mut buf))
+                    .await
+                    .expect("a read after a short read hung: readiness lost")
+                    .unwrap();
+                if n == 0 {
+                    break;
+                }
+                rest.extend_from_slice(&buf[..n]);
+            }
+            assert_eq!(rest, b"secondthird");
+            writer.await.unwrap();
+        });
+    }
+}
+
 #[test]
 fn connect_to_closed_port_is_refused() {
     for rt in runtimes() {

@@ -134,7 +134,29 @@ impl<E: Source> PollEvented<E> {
         cx: &mut Context<'_>,
         f: impl FnMut() -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        self.poll_io(cx, Direction::Read, f)
+        self.poll_io(cx, Direction::Read, f, |_| false)
+    }
+
+    /// As [`PollEvented::poll_read_io`], for a read of at most `len` bytes
+    /// from a stream socket (TCP, Unix stream).
+    ///
+    /// A stream read that returns fewer bytes than asked for, but not 0 (end
+    /// of stream), has emptied the socket's receive buffer, so the readiness
+    /// it used is cleared as a `WouldBlock` would clear it: the next read
+    /// waits for the next event instead of making a `recv` that can only
+    /// fail. That is one system call fewer per request of a
+    /// request/response protocol (measured: hyper under wrk made 2 `recvfrom`
+    /// per request before, 1 after; Tokio does the same). Data that arrives
+    /// between the read and the clear is a newer event, which the clear
+    /// leaves alone. Not for datagram sockets, where a short read is just a
+    /// small datagram.
+    pub fn poll_read_stream(
+        &self,
+        cx: &mut Context<'_>,
+        len: usize,
+        f: impl FnMut() -> io::Result<usize>,
+    ) -> Poll<io::Result<usize>> {
+        self.poll_io(cx, Direction::Read, f, |&n| n > 0 && n < len)
     }
 
     /// As [`PollEvented::poll_read_io`], for writes.
@@ -143,14 +165,18 @@ impl<E: Source> PollEvented<E> {
         cx: &mut Context<'_>,
         f: impl FnMut() -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        self.poll_io(cx, Direction::Write, f)
+        self.poll_io(cx, Direction::Write, f, |_| false)
     }
 
+    /// The readiness loop: wait for `direction`, run `f`, and on `WouldBlock`
+    /// (or a result `drained` says emptied the source) clear the readiness
+    /// that was used.
     fn poll_io<R>(
         &self,
         cx: &mut Context<'_>,
         direction: Direction,
         mut f: impl FnMut() -> io::Result<R>,
+        drained: impl Fn(&R) -> bool,
     ) -> Poll<io::Result<R>> {
         let coop = ready!(coop::poll_proceed(cx));
         loop {
@@ -158,6 +184,9 @@ impl<E: Source> PollEvented<E> {
             match f() {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_readiness(event),
                 result => {
+                    if matches!(&result, Ok(value) if drained(value)) {
+                        self.clear_readiness(event);
+                    }
                     coop.made_progress();
                     return Poll::Ready(result);
                 }
