@@ -127,8 +127,14 @@ const READ_HINT_MAX: usize = 512 * 1024;
 /// the last read needed, doubling while reads fill the offer and halving when
 /// they use under a quarter of it, keeps bulk reads large and small ones cheap.
 fn next_read_hint(hint: usize, offered: usize, n: usize) -> usize {
-    if n == offered && offered == hint {
-        (hint * 2).min(READ_HINT_MAX)
+    if n == offered {
+        // A full read: grow, unless the offer was cut short by the space left
+        // in hyper's buffer, which says nothing about the next read.
+        if offered == hint {
+            (hint * 2).min(READ_HINT_MAX)
+        } else {
+            hint
+        }
     } else if n < hint / 4 {
         (hint / 2).max(READ_HINT_MIN)
     } else {
