@@ -23,7 +23,9 @@
 //! future's `Drop` is caught and delivered as [`JoinError`].
 //!
 //! [`coop`] is the cooperative budget and [`Park`]/[`Unpark`] the sleeping
-//! interface the executor uses and the reactor implements.
+//! interface the executor uses and the reactor implements. [`lock`] holds the
+//! blocking `Mutex`/`Condvar` the executor and reactor use: `parking_lot`'s
+//! with the `parking_lot` feature (the default), `std`'s otherwise.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
@@ -34,6 +36,7 @@ mod error;
 mod harness;
 mod join;
 mod list;
+pub mod lock;
 mod park;
 mod raw;
 mod state;

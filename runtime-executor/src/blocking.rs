@@ -9,7 +9,7 @@
 
 use crate::context;
 use crate::{Config, Handle};
-use parking_lot::{Condvar, Mutex};
+use runtime_core::lock::{Condvar, Mutex};
 use runtime_core::{coop, JoinHandle, Notified, Schedule, Task};
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;

@@ -16,7 +16,7 @@
 use crate::block_on::thread_parker;
 use crate::context::{self, Scheduler as Ctx};
 use crate::{blocking::BlockingPool, Config, Handle};
-use parking_lot::Mutex;
+use runtime_core::lock::Mutex;
 use runtime_core::{coop, JoinHandle, Notified, OwnedTasks, Park, Schedule, Task, Unpark};
 use std::cell::RefCell;
 use std::collections::VecDeque;

@@ -4,7 +4,7 @@
 //! before the park is remembered (`NOTIFIED`) and the park returns at once;
 //! the mutex is taken only to sleep and to wake a sleeper.
 
-use parking_lot::{Condvar, Mutex};
+use runtime_core::lock::{Condvar, Mutex};
 use runtime_core::{Park, Unpark};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;

@@ -2,7 +2,7 @@
 
 use crate::io::ScheduledIo;
 use crate::time::{Clock, Timers};
-use parking_lot::Mutex;
+use runtime_core::lock::Mutex;
 use slab::Slab;
 use std::cell::RefCell;
 use std::fmt;

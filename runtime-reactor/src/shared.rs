@@ -37,7 +37,7 @@
 
 use crate::driver::Driver;
 use crate::handle::Handle;
-use parking_lot::{Condvar, Mutex, MutexGuard};
+use runtime_core::lock::{Condvar, Mutex, MutexGuard};
 use runtime_core::{Park, Unpark};
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering::*};
@@ -280,7 +280,12 @@ impl WorkerParker {
             // A look between tasks: only if nobody else is turning it.
             if let Some(mut driver) = self.slot.driver.try_lock() {
                 driver.turn(Some(Duration::ZERO));
-                self.slot.turns.fetch_add(1, Relaxed);
+                self.slot.turns.fetch_add(1, SeqCst);
+                drop(driver);
+                // The backstop may have found the slot taken by this look and
+                // gone to sleep until a worker leaves the poller: say so, or
+                // it sleeps until the next full park.
+                self.slot.worker_left_poller();
             }
             return;
         }

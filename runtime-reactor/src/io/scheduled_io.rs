@@ -14,7 +14,7 @@
 //! (one spurious wake-up of its task) rather than paying for removal on every
 //! drop; the set never holds two wakers of the same task.
 
-use parking_lot::Mutex;
+use runtime_core::lock::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering::*};
 use std::task::{Context, Poll, Waker};
 

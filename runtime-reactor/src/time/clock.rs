@@ -1,6 +1,6 @@
 //! The reactor's clock: real time, or frozen and moved by hand in tests.
 
-use parking_lot::Mutex;
+use runtime_core::lock::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering::*};
 use std::time::{Duration, Instant};
 

@@ -1,7 +1,7 @@
 //! The shared state of one registered timer.
 
 use super::Key;
-use parking_lot::Mutex;
+use runtime_core::lock::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::*};
 use std::task::Waker;
 
