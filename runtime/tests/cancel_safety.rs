@@ -14,6 +14,7 @@
 //! paused clock and `LocalSet` are current-thread only), inside a runtime
 //! timeout and under a watchdog thread that aborts the process if the test
 //! hangs.
+#![cfg(feature = "full")]
 
 use runtime::io::{
     self, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader, BufWriter,

@@ -1,4 +1,5 @@
 //! Runs the examples' self-contained modes, so they are tested, not only compiled.
+#![cfg(feature = "full")]
 
 #[allow(dead_code)]
 #[path = "../examples/chat.rs"]

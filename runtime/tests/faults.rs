@@ -10,6 +10,7 @@
 //! (`rt.rs: waker_used_after_runtime_drop_is_harmless`), an idle peer reset
 //! (`net.rs: reset_by_peer_is_reported`), and accept under EMFILE
 //! (`net.rs: accept_recovers_after_emfile`).
+#![cfg(feature = "full")]
 
 use runtime::io::{AsyncReadExt, AsyncWriteExt};
 use runtime::net::{TcpListener, TcpStream, UdpSocket, UnixStream};

@@ -9,6 +9,7 @@
 //!
 //! Every wait is bounded (a `timeout` in async code, `recv_timeout` on plain
 //! threads), so a lost wake-up fails the test instead of hanging it.
+#![cfg(feature = "full")]
 
 use futures::executor::block_on;
 use futures::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};

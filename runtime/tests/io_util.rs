@@ -1,5 +1,6 @@
 //! `runtime::io`: the extension traits, buffering, copying, split and duplex,
 //! all over in-memory streams.
+#![cfg(feature = "full")]
 
 use runtime::io::{
     self, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader, BufWriter, ErrorKind,

@@ -1,4 +1,5 @@
 //! Runtime behaviour of functions expanded by `#[runtime::test]`.
+#![cfg(feature = "full")]
 
 use std::error::Error;
 

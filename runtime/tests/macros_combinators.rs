@@ -3,6 +3,7 @@
 //! Every test is deterministic: where a broken macro would otherwise hang
 //! (a future that waits for a partner that is never polled), the waiting loop
 //! is bounded and panics instead.
+#![cfg(feature = "full")]
 
 use std::cell::{Cell, RefCell};
 use std::future::Future;

@@ -15,6 +15,7 @@
 //! (`time.rs: pause_on_multi_thread_panics_with_clear_message`), `spawn_local`
 //! outside a `LocalSet` (`rt.rs`), and `TcpListener::bind` on an address in use
 //! (`net.rs: bind_address_in_use_is_an_error`).
+#![cfg(feature = "full")]
 
 use runtime::net::{TcpListener, TcpSocket, TcpStream, UdpSocket, UnixListener};
 use runtime::time::{self, Duration};

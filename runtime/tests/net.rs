@@ -1,4 +1,5 @@
 //! Networking on both runtime flavours: TCP, UDP, Unix sockets, errors.
+#![cfg(feature = "full")]
 
 use runtime::io::{AsyncReadExt, AsyncWriteExt};
 use runtime::net::{

@@ -1,5 +1,6 @@
 //! Integration tests of the runtime: spawning, joining, cancellation, panics,
 //! blocking pool, shutdown and misuse, on both flavours.
+#![cfg(feature = "full")]
 
 use runtime::task::{self, JoinSet};
 use runtime::{Builder, Handle, Runtime};

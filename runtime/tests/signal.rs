@@ -6,6 +6,7 @@
 //! the handler (by creating a listener) before raising, so a raise can never
 //! take the default action (for SIGINT/SIGTERM: killing the test harness).
 //! Each test runs under a watchdog timeout.
+#![cfg(feature = "full")]
 #![cfg(unix)]
 
 use runtime::signal::unix::{signal, Signal, SignalKind};

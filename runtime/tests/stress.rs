@@ -8,6 +8,7 @@
 //! a watchdog that aborts the process if the round hangs. After each round the
 //! open descriptor count must be back where it started; after the second
 //! round the resident set must not have grown materially beyond the first.
+#![cfg(feature = "full")]
 #![cfg(target_os = "linux")]
 // Release only: in debug the same cases take ~43 s, and CI runs them in release.
 #![cfg(not(debug_assertions))]

@@ -3,6 +3,7 @@
 //!
 //! Waits are bounded (`timeout` of seconds) so a broken channel fails the test
 //! instead of hanging it; no assertion depends on timing otherwise.
+#![cfg(feature = "full")]
 
 use std::future::{poll_fn, Future};
 use std::pin::pin;

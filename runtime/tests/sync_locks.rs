@@ -4,6 +4,7 @@
 //! Waits are bounded generously (`timeout` of seconds) so that a broken
 //! primitive fails the test instead of hanging it; no assertion depends on
 //! timing otherwise.
+#![cfg(feature = "full")]
 
 use std::future::Future;
 use std::pin::{pin, Pin};

@@ -1,4 +1,5 @@
 //! Timers on both flavours: sleep, timeout, interval, paused time, shutdown.
+#![cfg(feature = "full")]
 
 use runtime::time::{self, Duration, Instant, MissedTickBehavior};
 use runtime::{Builder, Runtime};
