@@ -5,6 +5,17 @@ use std::fmt;
 
 /// A task failed to produce its output: it was cancelled (aborted, or its runtime
 /// shut down) or it panicked.
+///
+/// # Examples
+///
+/// ```
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let err = runtime::spawn(async { panic!("boom") }).await.unwrap_err();
+///     assert!(err.is_panic());
+///     assert_eq!(err.to_string(), r#"task panicked with message "boom""#);
+/// }
+/// ```
 pub struct JoinError {
     repr: Repr,
 }
@@ -45,11 +56,36 @@ impl JoinError {
     }
 
     /// True if the task was cancelled (by `abort` or runtime shutdown).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let handle = runtime::spawn(std::future::pending::<()>());
+    ///     handle.abort();
+    ///     let err = handle.await.unwrap_err();
+    ///     assert!(err.is_cancelled());
+    ///     assert!(!err.is_panic());
+    /// }
+    /// ```
     pub fn is_cancelled(&self) -> bool {
         matches!(self.repr, Repr::Cancelled)
     }
 
     /// True if the task panicked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let handle = runtime::spawn(async { "4x2".parse::<u32>().unwrap() });
+    ///     let err = handle.await.unwrap_err();
+    ///     assert!(err.is_panic());
+    ///     assert!(!err.is_cancelled());
+    /// }
+    /// ```
     pub fn is_panic(&self) -> bool {
         matches!(self.repr, Repr::Panic(_))
     }
@@ -58,6 +94,18 @@ impl JoinError {
     ///
     /// # Panics
     /// If the error is not a panic; see [`JoinError::try_into_panic`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let err = runtime::spawn(async { panic!("boom") }).await.unwrap_err();
+    ///     let payload = err.into_panic();
+    ///     // `std::panic::resume_unwind(payload)` would carry the panic on.
+    ///     assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
+    /// }
+    /// ```
     #[track_caller]
     pub fn into_panic(self) -> Box<dyn Any + Send + 'static> {
         self.try_into_panic()
@@ -65,6 +113,21 @@ impl JoinError {
     }
 
     /// The panic payload, or the error back if the task was cancelled.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let handle = runtime::spawn(std::future::pending::<()>());
+    ///     handle.abort();
+    ///     match handle.await.unwrap_err().try_into_panic() {
+    ///         // Propagate a task's panic to the awaiting task.
+    ///         Ok(payload) => std::panic::resume_unwind(payload),
+    ///         Err(err) => assert!(err.is_cancelled()),
+    ///     }
+    /// }
+    /// ```
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
         match self.repr {
             Repr::Panic(p) => Ok(p.0),

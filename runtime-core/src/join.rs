@@ -17,6 +17,24 @@ use std::task::{Context, Poll};
 ///
 /// Cancel safety: awaiting is cancel-safe; dropping the `.await` loses nothing,
 /// the output stays in the task until the handle is polled again or dropped.
+///
+/// # Examples
+///
+/// ```
+/// use runtime::task::JoinHandle;
+///
+/// #[runtime::main]
+/// async fn main() {
+///     let handles: Vec<JoinHandle<u64>> = (0..4u64)
+///         .map(|i| runtime::spawn(async move { i * i }))
+///         .collect();
+///     let mut squares = Vec::new();
+///     for handle in handles {
+///         squares.push(handle.await.unwrap());
+///     }
+///     assert_eq!(squares, [0, 1, 4, 9]);
+/// }
+/// ```
 pub struct JoinHandle<T> {
     raw: RawTask,
     _output: PhantomData<T>,
@@ -43,16 +61,62 @@ impl<T> JoinHandle<T> {
     /// is being polled it is dropped right after that poll. Awaiting the handle
     /// then gives `JoinError::is_cancelled()`, unless the task completed first.
     /// A task that already finished is unaffected.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::time::{sleep, Duration};
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let handle = runtime::spawn(async {
+    ///         sleep(Duration::from_secs(60)).await;
+    ///         "too late"
+    ///     });
+    ///     handle.abort();
+    ///     assert!(handle.await.unwrap_err().is_cancelled());
+    /// }
+    /// ```
     pub fn abort(&self) {
         self.raw.remote_abort();
     }
 
     /// True once the task has completed, been cancelled, or panicked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let handle = runtime::spawn(async { "done" });
+    ///     // One thread, and it is busy here: the task has not run yet.
+    ///     assert!(!handle.is_finished());
+    ///     while !handle.is_finished() {
+    ///         runtime::task::yield_now().await;
+    ///     }
+    ///     assert_eq!(handle.await.unwrap(), "done");
+    /// }
+    /// ```
     pub fn is_finished(&self) -> bool {
         self.raw.state().load().is_complete()
     }
 
     /// A handle that can abort the task but not await it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::time::{sleep, Duration};
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let handle = runtime::spawn(sleep(Duration::from_secs(60)));
+    ///     let abort = handle.abort_handle();
+    ///     // The abort handle can go to another task, a watchdog say.
+    ///     runtime::spawn(async move { abort.abort() });
+    ///     assert!(handle.await.unwrap_err().is_cancelled());
+    /// }
+    /// ```
     pub fn abort_handle(&self) -> AbortHandle {
         self.raw.state().ref_inc();
         AbortHandle { raw: self.raw }
@@ -60,6 +124,29 @@ impl<T> JoinHandle<T> {
 }
 
 /// Aborts a task without owning its output; dropping it does nothing to the task.
+///
+/// # Examples
+///
+/// ```
+/// use runtime::task::AbortHandle;
+/// use runtime::time::{sleep, Duration};
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     let ticker = runtime::spawn(async {
+///         loop {
+///             sleep(Duration::from_millis(10)).await;
+///         }
+///     });
+///     // Hand out the right to cancel, keep the right to await.
+///     let stop: AbortHandle = ticker.abort_handle();
+///     runtime::spawn(async move {
+///         sleep(Duration::from_millis(30)).await;
+///         stop.abort();
+///     });
+///     assert!(ticker.await.unwrap_err().is_cancelled());
+/// }
+/// ```
 pub struct AbortHandle {
     raw: RawTask,
 }
@@ -72,11 +159,37 @@ unsafe impl Sync for AbortHandle {}
 
 impl AbortHandle {
     /// Cancels the task; see [`JoinHandle::abort`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let handle = runtime::spawn(std::future::pending::<()>());
+    ///     let abort = handle.abort_handle();
+    ///     abort.abort();
+    ///     assert!(handle.await.unwrap_err().is_cancelled());
+    /// }
+    /// ```
     pub fn abort(&self) {
         self.raw.remote_abort();
     }
 
     /// True once the task has completed, been cancelled, or panicked.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let handle = runtime::spawn(async { 1 + 1 });
+    ///     let abort = handle.abort_handle();
+    ///     assert!(!abort.is_finished());
+    ///     assert_eq!(handle.await.unwrap(), 2);
+    ///     // It outlives the `JoinHandle` and still sees the task's state.
+    ///     assert!(abort.is_finished());
+    /// }
+    /// ```
     pub fn is_finished(&self) -> bool {
         self.raw.state().load().is_complete()
     }

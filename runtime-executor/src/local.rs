@@ -23,6 +23,24 @@ use std::task::{Context, Poll, Waker};
 const MAX_TASKS_PER_POLL: usize = 61;
 
 /// A set of `!Send` tasks executed on the current thread.
+///
+/// The facade wraps it as `runtime::task::LocalSet`, adding `block_on`.
+///
+/// # Examples
+///
+/// ```
+/// use std::rc::Rc;
+/// use runtime_executor::LocalSet;
+///
+/// let rt = runtime::Builder::new_current_thread().build().unwrap();
+/// let local = LocalSet::new();
+/// let name = Rc::new("not Send"); // `runtime::spawn` would refuse it
+/// let n = name.clone();
+/// let len = rt.block_on(local.run_until(async move {
+///     runtime_executor::spawn_local(async move { n.len() }).await.unwrap()
+/// }));
+/// assert_eq!(len, 8);
+/// ```
 pub struct LocalSet {
     shared: Arc<Shared>,
     /// `LocalSet` must stay on its thread.
@@ -78,6 +96,16 @@ thread_local! {
 
 impl LocalSet {
     /// An empty set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let local = runtime_executor::LocalSet::new();
+    /// assert_eq!(format!("{local:?}"), "LocalSet { tasks: 0 }");
+    /// // No tasks to wait for: awaiting the set returns at once.
+    /// rt.block_on(local);
+    /// ```
     pub fn new() -> LocalSet {
         LocalSet {
             shared: Arc::new(Shared {
@@ -89,6 +117,24 @@ impl LocalSet {
     }
 
     /// Spawns a `!Send` task onto this set; it runs when the set is driven.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::cell::Cell;
+    /// use std::rc::Rc;
+    ///
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let local = runtime_executor::LocalSet::new();
+    /// let hits = Rc::new(Cell::new(0));
+    /// for _ in 0..3 {
+    ///     let hits = hits.clone();
+    ///     local.spawn_local(async move { hits.set(hits.get() + 1) });
+    /// }
+    /// assert_eq!(hits.get(), 0); // the set is not driven yet
+    /// rt.block_on(local); // runs until all its tasks are done
+    /// assert_eq!(hits.get(), 3);
+    /// ```
     pub fn spawn_local<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
@@ -101,6 +147,24 @@ impl LocalSet {
     ///
     /// Cancel safety: dropping it stops driving the set; its tasks stay queued
     /// and run the next time the set is driven.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let local = runtime_executor::LocalSet::new();
+    ///     let out = local
+    ///         .run_until(async {
+    ///             let rc = Rc::new(21);
+    ///             runtime_executor::spawn_local(async move { *rc * 2 }).await.unwrap()
+    ///         })
+    ///         .await;
+    ///     assert_eq!(out, 42);
+    /// }
+    /// ```
     pub async fn run_until<F: Future>(&self, future: F) -> F::Output {
         let mut future = std::pin::pin!(future);
         std::future::poll_fn(|cx| {
@@ -159,6 +223,31 @@ where
 ///
 /// # Panics
 /// Outside a `LocalSet` (`run_until`, awaiting the set, or its `block_on`).
+///
+/// # Examples
+///
+/// ```
+/// use std::cell::RefCell;
+/// use std::rc::Rc;
+///
+/// let rt = runtime::Builder::new_current_thread().build().unwrap();
+/// let local = runtime_executor::LocalSet::new();
+/// let log = rt.block_on(local.run_until(async {
+///     let log = Rc::new(RefCell::new(Vec::new()));
+///     let tasks: Vec<_> = ["a", "b"]
+///         .into_iter()
+///         .map(|name| {
+///             let log = log.clone();
+///             runtime_executor::spawn_local(async move { log.borrow_mut().push(name) })
+///         })
+///         .collect();
+///     for task in tasks {
+///         task.await.unwrap();
+///     }
+///     log.take()
+/// }));
+/// assert_eq!(log, ["a", "b"]);
+/// ```
 #[track_caller]
 pub fn spawn_local<F>(future: F) -> JoinHandle<F::Output>
 where

@@ -35,6 +35,33 @@ impl<T: sealed::Sealed> SplitStream for T {}
 ///
 /// Named [`tcp::ReadHalf`](crate::tcp::ReadHalf) and `unix::ReadHalf`.
 /// `as_ref()` gives the stream, for its address and option getters.
+///
+/// # Examples
+///
+/// An echo server: read one half, write the other.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+/// use runtime::net::{TcpListener, TcpStream};
+///
+/// let listener = TcpListener::bind("127.0.0.1:0").await?;
+/// let mut client = TcpStream::connect(listener.local_addr()?).await?;
+/// let (mut server, _) = listener.accept().await?;
+/// runtime::spawn(async move {
+///     let (mut rd, mut wr) = server.split();
+///     runtime::io::copy(&mut rd, &mut wr).await
+/// });
+///
+/// client.write_all(b"ping").await?;
+/// client.shutdown().await?; // ends the server's copy
+/// let mut echoed = String::new();
+/// client.read_to_string(&mut echoed).await?;
+/// assert_eq!(echoed, "ping");
+/// # Ok(())
+/// # }
+/// ```
 pub struct ReadHalf<'a, S>(pub(crate) &'a S);
 
 /// The write half of a stream borrowed by `split`
@@ -44,6 +71,41 @@ pub struct ReadHalf<'a, S>(pub(crate) &'a S);
 ///
 /// Named [`tcp::WriteHalf`](crate::tcp::WriteHalf) and `unix::WriteHalf`.
 /// `as_ref()` gives the stream.
+///
+/// # Examples
+///
+/// Writing and reading at once, in one task, with `join!`:
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+/// use runtime::net::{TcpListener, TcpStream};
+///
+/// let listener = TcpListener::bind("127.0.0.1:0").await?;
+/// let mut stream = TcpStream::connect(listener.local_addr()?).await?;
+/// # runtime::spawn(async move {
+/// #     let (mut peer, _) = listener.accept().await?;
+/// #     let (mut rd, mut wr) = peer.split();
+/// #     runtime::io::copy(&mut rd, &mut wr).await
+/// # });
+/// // The peer echoes what it receives.
+/// let (mut rd, mut wr) = stream.split();
+/// let (sent, echoed) = runtime::join!(
+///     async {
+///         wr.write_all(b"hello").await?;
+///         wr.shutdown().await // the write side only: `rd` keeps reading
+///     },
+///     async {
+///         let mut echoed = String::new();
+///         rd.read_to_string(&mut echoed).await.map(|_| echoed)
+///     },
+/// );
+/// sent?;
+/// assert_eq!(echoed?, "hello");
+/// # Ok(())
+/// # }
+/// ```
 pub struct WriteHalf<'a, S>(pub(crate) &'a S);
 
 /// The read half of a stream owned after `into_split`
@@ -53,6 +115,36 @@ pub struct WriteHalf<'a, S>(pub(crate) &'a S);
 ///
 /// Named [`tcp::OwnedReadHalf`](crate::tcp::OwnedReadHalf) and
 /// `unix::OwnedReadHalf`. `as_ref()` gives the stream.
+///
+/// # Examples
+///
+/// A reader task owns the read half while this task writes:
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+/// use runtime::net::{TcpListener, TcpStream};
+///
+/// let listener = TcpListener::bind("127.0.0.1:0").await?;
+/// let stream = TcpStream::connect(listener.local_addr()?).await?;
+/// # runtime::spawn(async move {
+/// #     let (mut peer, _) = listener.accept().await?;
+/// #     let (mut rd, mut wr) = peer.split();
+/// #     runtime::io::copy(&mut rd, &mut wr).await
+/// # });
+/// // The peer echoes what it receives.
+/// let (mut rd, mut wr) = stream.into_split();
+/// let reader = runtime::spawn(async move {
+///     let mut echoed = String::new();
+///     rd.read_to_string(&mut echoed).await.map(|_| echoed)
+/// });
+/// wr.write_all(b"echo me").await?;
+/// wr.shutdown().await?;
+/// assert_eq!(reader.await.unwrap()?, "echo me");
+/// # Ok(())
+/// # }
+/// ```
 pub struct OwnedReadHalf<S: SplitStream> {
     inner: Arc<S>,
 }
@@ -66,6 +158,36 @@ pub struct OwnedReadHalf<S: SplitStream> {
 /// stream, as Tokio's does; [`forget`](OwnedWriteHalf::forget) drops it
 /// without that. Named [`tcp::OwnedWriteHalf`](crate::tcp::OwnedWriteHalf)
 /// and `unix::OwnedWriteHalf`. `as_ref()` gives the stream.
+///
+/// # Examples
+///
+/// A writer task owns the write half; when it ends, dropping the half shuts
+/// the write side down and the peer reads end of stream:
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+/// use runtime::net::{TcpListener, TcpStream};
+///
+/// let listener = TcpListener::bind("127.0.0.1:0").await?;
+/// let stream = TcpStream::connect(listener.local_addr()?).await?;
+/// let (mut peer, _) = listener.accept().await?;
+///
+/// let (_rd, mut wr) = stream.into_split();
+/// let writer = runtime::spawn(async move {
+///     for i in 0..3 {
+///         wr.write_all(format!("line {i}\n").as_bytes()).await?;
+///     }
+///     std::io::Result::Ok(())
+/// });
+/// let mut got = String::new();
+/// peer.read_to_string(&mut got).await?;
+/// assert_eq!(got, "line 0\nline 1\nline 2\n");
+/// writer.await.unwrap()?;
+/// # Ok(())
+/// # }
+/// ```
 pub struct OwnedWriteHalf<S: SplitStream> {
     inner: Arc<S>,
     shutdown_on_drop: bool,
@@ -76,6 +198,28 @@ pub struct OwnedWriteHalf<S: SplitStream> {
 ///
 /// Named [`tcp::ReuniteError`](crate::tcp::ReuniteError) and
 /// `unix::ReuniteError` (which has an example).
+///
+/// # Examples
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::net::{TcpListener, TcpStream};
+///
+/// let listener = TcpListener::bind("127.0.0.1:0").await?;
+/// let addr = listener.local_addr()?;
+/// let (rd, _) = TcpStream::connect(addr).await?.into_split();
+/// let (_, wr) = TcpStream::connect(addr).await?.into_split();
+///
+/// let err = rd.reunite(wr).unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "tried to reunite halves that are not from the same stream"
+/// );
+/// let (_rd, _wr) = (err.0, err.1); // nothing is lost
+/// # Ok(())
+/// # }
+/// ```
 pub struct ReuniteError<S: SplitStream>(pub OwnedReadHalf<S>, pub OwnedWriteHalf<S>);
 
 pub(crate) fn into_split<S: SplitStream>(stream: S) -> (OwnedReadHalf<S>, OwnedWriteHalf<S>) {

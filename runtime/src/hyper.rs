@@ -103,6 +103,39 @@ use crate::Handle;
 /// For a stream with a real vectored write, such as `TcpStream`, whose
 /// responses carry large bodies, [`HyperIo::with_vectored_writes`] saves that
 /// copy.
+///
+/// # Examples
+///
+/// An HTTP/1.1 exchange over an in-memory pipe; a
+/// [`TcpStream`](crate::net::TcpStream) is wrapped the same way.
+///
+/// ```
+/// use std::convert::Infallible;
+///
+/// use bytes::Bytes;
+/// use http_body_util::{BodyExt, Empty};
+/// use hyper::service::service_fn;
+/// use hyper::{Request, Response};
+/// use runtime::hyper::HyperIo;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+///     let (client, server) = runtime::io::duplex(4096);
+///     let hello = service_fn(|req: Request<hyper::body::Incoming>| async move {
+///         Ok::<_, Infallible>(Response::new(format!("you asked for {}", req.uri())))
+///     });
+///     let serving = hyper::server::conn::http1::Builder::new()
+///         .serve_connection(HyperIo::new(server), hello);
+///     runtime::spawn(serving);
+///
+///     let (mut sender, conn) = hyper::client::conn::http1::handshake(HyperIo::new(client)).await?;
+///     runtime::spawn(conn);
+///     let res = sender.send_request(Request::get("/hello").body(Empty::<Bytes>::new())?).await?;
+///     let body = res.into_body().collect().await?.to_bytes();
+///     assert_eq!(&body[..], b"you asked for /hello");
+///     Ok(())
+/// }
+/// ```
 pub struct HyperIo<T> {
     inner: T,
     vectored: bool,
@@ -144,6 +177,23 @@ fn next_read_hint(hint: usize, offered: usize, n: usize) -> usize {
 
 impl<T> HyperIo<T> {
     /// Wraps `inner`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::hyper::HyperIo;
+    /// use runtime::net::{TcpListener, TcpStream};
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = TcpStream::connect(listener.local_addr()?).await?;
+    /// // Ready for `hyper::client::conn::http1::handshake(io)`.
+    /// let io = HyperIo::new(stream);
+    /// assert!(!hyper::rt::Write::is_write_vectored(&io)); // the default
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn new(inner: T) -> HyperIo<T> {
         HyperIo {
             inner,
@@ -154,22 +204,98 @@ impl<T> HyperIo<T> {
 
     /// Tells hyper whether `inner`'s `poll_write_vectored` writes several
     /// buffers at once (see the type's docs); `false` unless set.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use hyper::rt::Write as _;
+    /// use runtime::hyper::HyperIo;
+    /// use runtime::net::{TcpListener, TcpStream};
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let stream = TcpStream::connect(listener.local_addr()?).await?;
+    /// // A socket's `writev` is real: let hyper hand over its buffers as they are.
+    /// let io = HyperIo::new(stream).with_vectored_writes(true);
+    /// assert!(io.is_write_vectored());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn with_vectored_writes(mut self, vectored: bool) -> HyperIo<T> {
         self.vectored = vectored;
         self
     }
 
     /// The wrapped I/O object.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::hyper::HyperIo;
+    /// use runtime::net::{TcpListener, TcpStream};
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let io = HyperIo::new(TcpStream::connect(listener.local_addr()?).await?);
+    /// // The stream's getters stay at hand, for logging say.
+    /// assert_eq!(io.inner().peer_addr()?, listener.local_addr()?);
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn inner(&self) -> &T {
         &self.inner
     }
 
     /// The wrapped I/O object, mutably.
+    ///
+    /// # Examples
+    ///
+    /// Writing past hyper, here a PROXY protocol line before the first
+    /// request:
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::hyper::HyperIo;
+    /// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// let (client, mut server) = runtime::io::duplex(64);
+    /// let mut io = HyperIo::new(client);
+    /// io.inner_mut().write_all(b"PROXY UNKNOWN\r\n").await?;
+    /// let mut line = [0; 15];
+    /// server.read_exact(&mut line).await?;
+    /// assert_eq!(&line, b"PROXY UNKNOWN\r\n");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn inner_mut(&mut self) -> &mut T {
         &mut self.inner
     }
 
     /// Unwraps the I/O object.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::hyper::HyperIo;
+    /// use runtime::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
+    ///
+    /// let (client, mut server) = runtime::io::duplex(64);
+    /// let io = HyperIo::new(client);
+    /// // ...once hyper is done with it, the plain stream comes back:
+    /// let mut client: DuplexStream = io.into_inner();
+    /// client.write_all(b"bye").await?;
+    /// client.shutdown().await?;
+    /// let mut got = String::new();
+    /// server.read_to_string(&mut got).await?;
+    /// assert_eq!(got, "bye");
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn into_inner(self) -> T {
         self.inner
     }
@@ -311,6 +437,21 @@ where
 /// the caller of `execute` runs in (hyper calls it from inside its connection
 /// futures, which run on a runtime); [`HyperExecutor::with_handle`] always
 /// spawns on the given runtime, from any thread.
+///
+/// # Examples
+///
+/// ```
+/// use hyper::rt::Executor;
+/// use runtime::hyper::HyperExecutor;
+///
+/// #[runtime::main]
+/// async fn main() {
+///     let (tx, rx) = runtime::sync::oneshot::channel();
+///     // What hyper does with a background task (an HTTP/2 stream, say):
+///     HyperExecutor::new().execute(async move { tx.send("ran").unwrap() });
+///     assert_eq!(rx.await.unwrap(), "ran");
+/// }
+/// ```
 #[derive(Clone, Debug, Default)]
 pub struct HyperExecutor {
     handle: Option<Handle>,
@@ -318,11 +459,51 @@ pub struct HyperExecutor {
 
 impl HyperExecutor {
     /// An executor that spawns on the current runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use hyper::rt::Executor;
+    /// use runtime::hyper::HyperExecutor;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let exec = HyperExecutor::new();
+    ///     let (tx, mut rx) = runtime::sync::mpsc::unbounded_channel();
+    ///     for i in 0..3 {
+    ///         let tx = tx.clone();
+    ///         exec.execute(async move { tx.send(i).unwrap() });
+    ///     }
+    ///     drop(tx);
+    ///     let mut got = Vec::new();
+    ///     while let Some(i) = rx.recv().await {
+    ///         got.push(i);
+    ///     }
+    ///     got.sort();
+    ///     assert_eq!(got, [0, 1, 2]);
+    /// }
+    /// ```
     pub fn new() -> HyperExecutor {
         HyperExecutor { handle: None }
     }
 
     /// An executor that spawns on `handle`'s runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use hyper::rt::Executor;
+    /// use runtime::hyper::HyperExecutor;
+    ///
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap();
+    /// let exec = HyperExecutor::with_handle(rt.handle().clone());
+    /// let (tx, rx) = std::sync::mpsc::channel();
+    /// // No runtime on this thread, where `HyperExecutor::new()` would panic.
+    /// std::thread::spawn(move || exec.execute(async move { tx.send(7).unwrap() }))
+    ///     .join()
+    ///     .unwrap();
+    /// assert_eq!(rx.recv().unwrap(), 7);
+    /// ```
     pub fn with_handle(handle: Handle) -> HyperExecutor {
         HyperExecutor {
             handle: Some(handle),
@@ -356,6 +537,34 @@ where
 /// Its clock is the runtime's: under a paused clock
 /// ([`crate::time::pause`]) hyper's timeouts advance with it. Its sleeps must
 /// be created and polled inside a runtime, which is where hyper uses them.
+///
+/// # Examples
+///
+/// hyper's header read timeout closes a connection that never sends a
+/// request; under a paused clock it fires without a real wait.
+///
+/// ```
+/// use std::convert::Infallible;
+///
+/// use hyper::server::conn::http1;
+/// use hyper::service::service_fn;
+/// use hyper::{Request, Response};
+/// use runtime::hyper::{HyperIo, HyperTimer};
+/// use runtime::time::Duration;
+///
+/// #[runtime::main(flavor = "current_thread", start_paused = true)]
+/// async fn main() {
+///     let (_silent_client, server) = runtime::io::duplex(1024);
+///     let service = service_fn(|_req: Request<hyper::body::Incoming>| async {
+///         Ok::<_, Infallible>(Response::new(String::from("hello")))
+///     });
+///     let conn = http1::Builder::new()
+///         .timer(HyperTimer::new())
+///         .header_read_timeout(Duration::from_secs(30))
+///         .serve_connection(HyperIo::new(server), service);
+///     assert!(conn.await.unwrap_err().is_timeout());
+/// }
+/// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct HyperTimer {
     _priv: (),
@@ -363,6 +572,22 @@ pub struct HyperTimer {
 
 impl HyperTimer {
     /// A timer on the current runtime.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use hyper::rt::Timer;
+    /// use runtime::hyper::HyperTimer;
+    /// use runtime::time::Duration;
+    ///
+    /// #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// async fn main() {
+    ///     let timer = HyperTimer::new();
+    ///     let start = timer.now();
+    ///     timer.sleep(Duration::from_secs(5)).await; // paused clock: no real wait
+    ///     assert!(timer.now() - start >= Duration::from_secs(5));
+    /// }
+    /// ```
     pub fn new() -> HyperTimer {
         HyperTimer { _priv: () }
     }

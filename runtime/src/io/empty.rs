@@ -7,6 +7,31 @@ use std::task::{Context, Poll};
 
 /// A reader that is always at end of stream; created by [`empty`] (which
 /// has an example).
+///
+/// # Examples
+///
+/// An `Empty` stands in wherever a reader is wanted but there is no data:
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{AsyncBufRead, AsyncBufReadExt, Empty};
+///
+/// async fn count_lines<R: AsyncBufRead + Unpin>(input: R) -> std::io::Result<usize> {
+///     let mut lines = input.lines();
+///     let mut n = 0;
+///     while lines.next_line().await?.is_some() {
+///         n += 1;
+///     }
+///     Ok(n)
+/// }
+///
+/// assert_eq!(count_lines(&b"one\ntwo\n"[..]).await?, 2);
+/// let nothing: Empty = runtime::io::empty();
+/// assert_eq!(count_lines(nothing).await?, 0);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Empty {
     _private: (),

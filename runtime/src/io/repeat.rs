@@ -7,6 +7,21 @@ use std::task::{Context, Poll};
 
 /// A reader that yields one byte over and over; created by [`repeat`]
 /// (which has an example).
+///
+/// # Examples
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{AsyncReadExt, Repeat};
+///
+/// let mut dashes: Repeat = runtime::io::repeat(b'-');
+/// let mut rule = [0u8; 8];
+/// dashes.read_exact(&mut rule).await?; // it never runs dry
+/// assert_eq!(&rule, b"--------");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Repeat {
     byte: u8,

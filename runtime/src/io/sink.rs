@@ -7,6 +7,31 @@ use std::task::{Context, Poll};
 
 /// A writer that accepts and discards all data; created by [`sink`] (which
 /// has an example).
+///
+/// # Examples
+///
+/// A dry run of code that writes: the same code, the output thrown away.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{AsyncWrite, AsyncWriteExt, Sink};
+///
+/// async fn report<W: AsyncWrite + Unpin>(out: &mut W, rows: &[&str]) -> std::io::Result<usize> {
+///     let mut written = 0;
+///     for row in rows {
+///         out.write_all(row.as_bytes()).await?;
+///         written += row.len();
+///     }
+///     out.flush().await?;
+///     Ok(written)
+/// }
+///
+/// let mut out: Sink = runtime::io::sink();
+/// assert_eq!(report(&mut out, &["id,name\n", "1,ada\n"]).await?, 14);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Sink {
     _private: (),
