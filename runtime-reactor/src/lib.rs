@@ -41,6 +41,8 @@
 mod driver;
 mod handle;
 pub mod io;
+#[cfg(all(test, loom))]
+mod loom_model;
 mod shared;
 pub mod time;
 

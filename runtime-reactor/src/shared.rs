@@ -280,8 +280,10 @@ impl WorkerParker {
             // A look between tasks: only if nobody else is turning it.
             if let Some(mut driver) = self.slot.driver.try_lock() {
                 driver.turn(Some(Duration::ZERO));
-                self.slot.turns.fetch_add(1, SeqCst);
                 drop(driver);
+                // Bumped after the unlock, so a backstop that sees the bump
+                // also sees the slot free (see `park_in_driver`).
+                self.slot.turns.fetch_add(1, SeqCst);
                 // The backstop may have found the slot taken by this look and
                 // gone to sleep until a worker leaves the poller: say so, or
                 // it sleeps until the next full park.
@@ -319,8 +321,15 @@ impl WorkerParker {
         driver.turn(timeout);
         // PARKED_DRIVER, or NOTIFIED if an unpark interrupted the poll.
         me.state.store(EMPTY, SeqCst);
-        self.slot.turns.fetch_add(1, SeqCst);
+        // `turns` is bumped after the unlock: a backstop that reads the bump
+        // (SeqCst, so it synchronizes with it) then cannot read the slot as
+        // still locked in `sleep_while_worker_in_poller`. Bumped before the
+        // unlock, it could (the unlock is only `Release`), and if this
+        // worker's `worker_left_poller` then missed `backstop_asleep`, the
+        // backstop would sleep with the slot free: allowed by Rust's memory
+        // model though not by x86-64 or AArch64; found by `loom_model.rs`.
         drop(driver);
+        self.slot.turns.fetch_add(1, SeqCst);
         self.slot.worker_left_poller();
     }
 
