@@ -498,7 +498,13 @@ impl WorkerUnparker {
     }
 }
 
-/// Property 1, the bug fixed today: the test's thread, a worker, takes a
+/// Starts `slot`'s backstop thread, as `SharedDriver::new` does.
+fn spawn_backstop(slot: &Arc<Slot>) -> thread::JoinHandle<()> {
+    let slot = slot.clone();
+    thread::spawn(move || slot.run_backstop())
+}
+
+/// Property 1, RELIABILITY.md bug 8: the test's thread, a worker, takes a
 /// quick look (`park_timeout(Duration::ZERO)`) while the backstop makes its
 /// interval check, so the backstop may find the slot taken by the look and go
 /// to sleep until a worker leaves the poller. No worker touches the driver
@@ -510,10 +516,7 @@ fn loom_quick_look_wakes_sleeping_backstop() {
     model(|| {
         let slot = Slot::new();
         let worker = worker_parker(&slot);
-        let backstop = {
-            let slot = slot.clone();
-            thread::spawn(move || slot.run_backstop())
-        };
+        let backstop = spawn_backstop(&slot);
         worker.park_inner(Timeout::Zero);
         slot.wait_until_backstop_took_slot();
         shutdown(&slot, backstop);
@@ -532,10 +535,7 @@ fn loom_full_park_wakes_sleeping_backstop() {
         let slot = Slot::new();
         let worker = worker_parker(&slot);
         let unparker = worker.me.clone();
-        let backstop = {
-            let slot = slot.clone();
-            thread::spawn(move || slot.run_backstop())
-        };
+        let backstop = spawn_backstop(&slot);
         let worker = thread::spawn(move || worker.park_inner(Timeout::Forever));
         unparker.unpark();
         worker.join().unwrap();
@@ -553,10 +553,7 @@ fn loom_handoff_unparks_waiting_worker() {
     model(|| {
         let slot = Slot::new();
         let worker = worker_parker(&slot);
-        let backstop = {
-            let slot = slot.clone();
-            thread::spawn(move || slot.run_backstop())
-        };
+        let backstop = spawn_backstop(&slot);
         slot.wait_until_backstop_took_slot();
         worker.park_inner(Timeout::Forever);
         assert_eq!(worker.me.state.load(SeqCst), EMPTY);
@@ -576,10 +573,7 @@ fn loom_shutdown_ends_backstop() {
         let slot = Slot::new();
         let worker = worker_parker(&slot);
         let unparker = worker.me.clone();
-        let backstop = {
-            let slot = slot.clone();
-            thread::spawn(move || slot.run_backstop())
-        };
+        let backstop = spawn_backstop(&slot);
         let worker = thread::spawn(move || worker.park_inner(Timeout::Forever));
         shutdown(&slot, backstop);
         unparker.unpark();
