@@ -95,24 +95,25 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
             // Even an invalid flavor counts as given, for the hint below.
             flavor_given = true;
         }
+        // The value when it is one token; several tokens (`flavor = a::b`)
+        // are not a literal, reported per key below.
         let value = match whole_value {
             [] => {
                 errors.on(&option[eq..=eq], "expected a value after `=`");
                 continue;
             }
-            [single] => single.clone(),
+            [single] => Some(single),
             [first, second, ..] if is_literal(first) => {
                 // `flavor = "current_thread" worker_threads = 2`: a comma is
                 // missing; the rest of the options are not read.
                 errors.on(std::slice::from_ref(second), "expected `,`");
                 return config;
             }
-            // Several tokens (`flavor = a::b`): not a literal, reported below.
-            [first, ..] => first.clone(),
+            _ => None,
         };
 
         match key.as_str() {
-            "flavor" => match string_value(&value).filter(|_| whole_value.len() == 1) {
+            "flavor" => match value.and_then(string_value) {
                 Some(name) if name == "multi_thread" => config.flavor = Flavor::MultiThread,
                 Some(name) if name == "current_thread" => config.flavor = Flavor::CurrentThread,
                 Some(name) => errors.on(
@@ -129,7 +130,7 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
             },
             "worker_threads" => {
                 worker_threads_option = Some(option.clone());
-                match integer_value(&value).filter(|_| whole_value.len() == 1) {
+                match value.and_then(integer_value) {
                     Some(0) => errors.on(whole_value, "`worker_threads` must be at least 1"),
                     Some(n) => config.worker_threads = Some(n),
                     None => errors.on(
@@ -140,17 +141,17 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
             }
             "start_paused" => {
                 start_paused_option = Some(option.clone());
-                if is_ident(&value, "true") && whole_value.len() == 1 {
+                if value.is_some_and(|v| is_ident(v, "true")) {
                     config.start_paused = true;
-                } else if !(is_ident(&value, "false") && whole_value.len() == 1) {
+                } else if !value.is_some_and(|v| is_ident(v, "false")) {
                     errors.on(
                         whole_value,
                         "expected `true` or `false`, e.g. `start_paused = true`",
                     );
                 }
             }
-            "crate" => match string_value(&value).filter(|_| whole_value.len() == 1) {
-                Some(path) => match crate_path(&path, value.span()) {
+            "crate" => match value.and_then(|v| Some((string_value(v)?, v.span()))) {
+                Some((path, span)) => match crate_path(&path, span) {
                     Some(tokens) => config.crate_path = tokens,
                     None => errors.on(
                         whole_value,
