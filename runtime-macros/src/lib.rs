@@ -206,22 +206,22 @@ fn check_signature(kind: Kind, func: &Func, errors: &mut Errors) {
 /// Everything of the generated `fn` before its body: `#[test]` for tests,
 /// the outer attributes, the signature without `async` and with `()` for
 /// arguments (the same when valid; emptied on the error path).
-fn signature(kind: Kind, func: &mut Func) -> Out {
+fn signature(kind: Kind, func: &Func) -> Out {
     let mut out = Out::default();
     if kind == Kind::Test {
         out.src("#[::core::prelude::v1::test]");
     }
-    for attr in std::mem::take(&mut func.attrs) {
-        out.tokens(attr);
+    for attr in &func.attrs {
+        out.tokens(attr.iter().cloned());
     }
-    out.tokens(std::mem::take(&mut func.head))
+    out.tokens(func.head.iter().cloned())
         .tree(func.fn_token.clone())
-        .tokens(std::mem::take(&mut func.name))
+        .tokens(func.name.iter().cloned())
         .tree(Out::default().group(Delimiter::Parenthesis, func.args.span()));
     if !func.ret.is_empty() {
-        out.src("->").tokens(func.ret.clone());
+        out.src("->").tokens(func.ret.iter().cloned());
     }
-    out.tokens(std::mem::take(&mut func.where_clause));
+    out.tokens(func.where_clause.iter().cloned());
     out
 }
 
@@ -231,8 +231,8 @@ fn signature(kind: Kind, func: &mut Func) -> Out {
 /// Binding the body block to a local of the declared return type makes rustc
 /// check the user's tail expression (and `return`s) against that type, so
 /// mismatches are reported inside the user's code.
-fn expand_fn(kind: Kind, mut func: Func, config: &Config) -> TokenStream {
-    let mut out = signature(kind, &mut func);
+fn expand_fn(kind: Kind, func: Func, config: &Config) -> TokenStream {
+    let mut out = signature(kind, &func);
     // Mixed-site hygiene keeps these locals invisible to the user's body.
     let body = Ident::new("body", Span::mixed_site());
     let ret = Ident::new("ret", Span::mixed_site());
@@ -302,8 +302,8 @@ fn expand_fn(kind: Kind, mut func: Func, config: &Config) -> TokenStream {
 /// What is emitted next to an error when the function cannot be expanded
 /// (not `async`, or it takes arguments): a function with the same name and
 /// return type, so rustc reports nothing beyond our error.
-fn fallback_fn(kind: Kind, mut func: Func) -> TokenStream {
-    let mut out = signature(kind, &mut func);
+fn fallback_fn(kind: Kind, func: Func) -> TokenStream {
+    let mut out = signature(kind, &func);
     let mut fn_body = Out::default();
     fn_body.tokens(func.inner_attrs);
     if func.args.stream().is_empty() && func.async_span.is_none() {
