@@ -1,5 +1,6 @@
 //! `Builder`: configures and builds a [`Runtime`].
 
+use crate::driver;
 use crate::Runtime;
 use runtime_executor::{Config, Flavor};
 use std::fmt;
@@ -20,6 +21,7 @@ use std::time::Duration;
 pub struct Builder {
     flavor: Flavor,
     config: Config,
+    #[cfg(feature = "time")]
     start_paused: bool,
 }
 
@@ -55,6 +57,7 @@ impl Builder {
         Builder {
             flavor,
             config: Config::default(),
+            #[cfg(feature = "time")]
             start_paused: false,
         }
     }
@@ -239,7 +242,8 @@ impl Builder {
         self
     }
 
-    /// Accepted for Tokio compatibility: the drivers are always enabled.
+    /// Accepted for Tokio compatibility: the drivers that the enabled
+    /// features build (`time`, `net`, `signal`) are always on.
     ///
     /// ```
     /// let rt = runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -249,23 +253,27 @@ impl Builder {
         self
     }
 
-    /// Accepted for Tokio compatibility: the I/O driver is always enabled.
+    /// Accepted for Tokio compatibility: with the `net` or `signal` feature
+    /// the I/O driver is always on. As in Tokio, only built with one of them.
     ///
     /// ```
     /// let rt = runtime::Builder::new_current_thread().enable_io().build().unwrap();
     /// let listener = rt.block_on(runtime::net::TcpListener::bind("127.0.0.1:0")).unwrap();
     /// assert_ne!(listener.local_addr().unwrap().port(), 0);
     /// ```
+    #[cfg(any(feature = "net", feature = "signal"))]
     pub fn enable_io(&mut self) -> &mut Builder {
         self
     }
 
-    /// Accepted for Tokio compatibility: the timer driver is always enabled.
+    /// Accepted for Tokio compatibility: with the `time` feature the timer
+    /// driver is always on. As in Tokio, only built with that feature.
     ///
     /// ```
     /// let rt = runtime::Builder::new_current_thread().enable_time().build().unwrap();
     /// rt.block_on(async { runtime::time::sleep(std::time::Duration::from_millis(1)).await });
     /// ```
+    #[cfg(feature = "time")]
     pub fn enable_time(&mut self) -> &mut Builder {
         self
     }
@@ -286,13 +294,14 @@ impl Builder {
     /// let err = runtime::Builder::new_multi_thread().start_paused(true).build().unwrap_err();
     /// assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
     /// ```
+    #[cfg(feature = "time")]
     pub fn start_paused(&mut self, paused: bool) -> &mut Builder {
         self.start_paused = paused;
         self
     }
 
-    /// Builds the runtime: its reactor (I/O and timers), its scheduler and
-    /// their threads.
+    /// Builds the runtime: its scheduler and their threads, and its reactor
+    /// (I/O and timers) when a feature needs one (`time`, `net`, `signal`).
     ///
     /// The builder can build again: each `build` makes a new runtime.
     ///
@@ -308,57 +317,28 @@ impl Builder {
     /// If the OS refuses a thread or a poller, or `start_paused` was set on a
     /// multi-thread runtime.
     pub fn build(&mut self) -> io::Result<Runtime> {
+        #[cfg(feature = "time")]
         if self.start_paused && self.flavor == Flavor::MultiThread {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "start_paused needs the current_thread flavour: use Builder::new_current_thread()",
             ));
         }
-        let driver = runtime_reactor::Driver::new()?;
-        let reactor = driver.handle().clone();
-        // Every runtime thread (workers, blocking threads) uses this reactor.
-        let user_start = self.config.on_thread_start.clone();
-        let entering = reactor.clone();
-        let on_thread_start: Arc<dyn Fn() + Send + Sync> = Arc::new(move || {
-            entering.enter_for_thread();
-            if let Some(f) = &user_start {
-                f();
-            }
-        });
         let mut config = Config {
             worker_threads: self.config.worker_threads,
             thread_name: self.config.thread_name.clone(),
             thread_stack_size: self.config.thread_stack_size,
             max_blocking_threads: self.config.max_blocking_threads,
             blocking_keep_alive: self.config.blocking_keep_alive,
-            on_thread_start: Some(on_thread_start),
+            on_thread_start: self.config.on_thread_start.clone(),
             on_thread_stop: self.config.on_thread_stop.clone(),
             park: None,
             worker_park: None,
         };
-        let shared_driver = match self.flavor {
-            Flavor::CurrentThread => {
-                // The scheduler thread turns the driver whenever it parks.
-                driver.set_pausable(true);
-                config.park = Some(Box::new(driver));
-                None
-            }
-            Flavor::MultiThread => {
-                // A worker about to sleep turns the driver; a backstop thread
-                // turns it when none does.
-                let shared = runtime_reactor::SharedDriver::new(driver, "runtime-driver".into())?;
-                let mut parkers: Vec<_> = (0..config.worker_threads)
-                    .map(|_| shared.worker_parker())
-                    .collect();
-                config.worker_park = Some(Box::new(move || {
-                    let parker = parkers.pop().expect("one parker per worker");
-                    Box::new(parker) as Box<dyn runtime_executor::Park>
-                }));
-                Some(shared)
-            }
-        };
+        let (reactor, driver) = driver::build(self.flavor, &mut config)?;
         let executor = runtime_executor::Runtime::new(self.flavor, config)?;
-        let rt = Runtime::from_parts(executor, reactor, shared_driver);
+        let rt = Runtime::from_parts(executor, reactor, driver);
+        #[cfg(feature = "time")]
         if self.start_paused {
             let _enter = rt.enter();
             crate::time::pause();

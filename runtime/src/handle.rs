@@ -1,5 +1,6 @@
 //! `Handle`: a reference to a runtime, for spawning from anywhere.
 
+use crate::driver::{DriverEnter, DriverHandle};
 use crate::task::JoinHandle;
 use std::fmt;
 use std::future::Future;
@@ -15,7 +16,7 @@ use std::future::Future;
 #[derive(Clone)]
 pub struct Handle {
     pub(crate) inner: runtime_executor::Handle,
-    pub(crate) reactor: runtime_reactor::Handle,
+    pub(crate) reactor: DriverHandle,
 }
 
 /// `Handle::try_current` was called outside a runtime.
@@ -55,7 +56,7 @@ impl Handle {
     pub fn current() -> Handle {
         Handle {
             inner: runtime_executor::Handle::current(),
-            reactor: runtime_reactor::Handle::current(),
+            reactor: DriverHandle::current(),
         }
     }
 
@@ -67,7 +68,7 @@ impl Handle {
     pub fn try_current() -> Result<Handle, TryCurrentError> {
         match (
             runtime_executor::Handle::try_current(),
-            runtime_reactor::Handle::try_current(),
+            DriverHandle::try_current(),
         ) {
             (Some(inner), Some(reactor)) => Ok(Handle { inner, reactor }),
             _ => Err(TryCurrentError(())),
@@ -213,5 +214,5 @@ impl fmt::Debug for Handle {
 #[must_use = "the runtime is only entered while the guard lives"]
 pub struct EnterGuard {
     _inner: runtime_executor::EnterGuard,
-    _reactor: runtime_reactor::EnterGuard,
+    _reactor: DriverEnter,
 }

@@ -20,22 +20,26 @@
 //! with one worker per core, or everything on the current thread) and owns the
 //! blocking pool; `runtime-macros` provides `#[main]` and `#[test]`.
 //!
-//! `runtime-reactor` is the I/O driver and timer wheel; in the multi-thread
-//! runtime a dedicated `runtime-driver` thread turns it, in the current-thread
+//! `runtime-reactor` is the I/O driver and timer wheel, built when `time`,
+//! `net` or `signal` needs it (`src/driver.rs` wires it in); in the
+//! multi-thread runtime a worker about to sleep turns it, and a backstop
+//! `runtime-driver` thread when none has for a while; in the current-thread
 //! runtime the scheduler thread turns it whenever it has nothing to run.
 //!
 //! Differences from Tokio are listed in the README; the main one so far: the
-//! drivers are always on, so `enable_io`/`enable_time`/`enable_all` are
-//! accepted and do nothing.
+//! drivers that are built are always on, so `enable_io`/`enable_time`/
+//! `enable_all` are accepted and do nothing.
 //!
 //! # Features
 //!
 //! Tokio's feature names, so a `Cargo.toml` moves with the rename. All are on
 //! by default (`full`). With `default-features = false`: `macros` brings
 //! `#[main]`/`#[test]`, `net` the sockets, `sync` the channels and locks,
-//! `signal` `ctrl_c` and Unix signals, `hyper` (off by default) the hyper 1.x
-//! adapters; `rt`, `rt-multi-thread`, `time` and `io-util` are accepted and
-//! always on. A hello world needs `rt-multi-thread` and `macros` only.
+//! `signal` `ctrl_c` and Unix signals, `time` the timers, `hyper` (off by
+//! default) the hyper 1.x adapters; `rt`, `rt-multi-thread` and `io-util` are
+//! accepted and always on. As in Tokio, the reactor is built only for `time`,
+//! `net` and `signal`. A hello world needs `rt-multi-thread` and `macros`
+//! only.
 //!
 //! `parking_lot` (in `full`) picks the runtime's internal locks, as in Tokio:
 //! with it they are `parking_lot`'s (faster under contention, no poisoning);
@@ -47,6 +51,7 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 mod builder;
+mod driver;
 mod handle;
 #[cfg(feature = "hyper")]
 pub mod hyper;
@@ -60,6 +65,7 @@ pub mod signal;
 #[cfg(feature = "sync")]
 pub mod sync;
 pub mod task;
+#[cfg(feature = "time")]
 pub mod time;
 
 pub use builder::Builder;

@@ -1,5 +1,6 @@
 //! `Runtime`: owns the schedulers and their threads.
 
+use crate::driver::{Driver, DriverHandle};
 use crate::handle::{EnterGuard, Handle};
 use crate::task::JoinHandle;
 use std::fmt;
@@ -24,7 +25,7 @@ pub struct Runtime {
     // their timers and I/O registrations) before the reactor stops.
     inner: runtime_executor::Runtime,
     handle: Handle,
-    driver: Option<runtime_reactor::SharedDriver>,
+    driver: Driver,
 }
 
 impl Runtime {
@@ -43,20 +44,17 @@ impl Runtime {
 
     pub(crate) fn from_parts(
         inner: runtime_executor::Runtime,
-        reactor: runtime_reactor::Handle,
-        driver: Option<runtime_reactor::SharedDriver>,
+        reactor: DriverHandle,
+        driver: Driver,
     ) -> Runtime {
         let handle = Handle {
             inner: inner.handle().clone(),
             reactor,
         };
         // Host-name lookups of the net types run on this runtime's blocking pool.
-        let blocking = inner.handle().clone();
         handle
             .reactor
-            .set_blocking_spawner(Some(std::sync::Arc::new(move |job| {
-                drop(blocking.spawn_blocking(job));
-            })));
+            .set_blocking_pool(Some(inner.handle().clone()));
         Runtime {
             inner,
             handle,
@@ -172,14 +170,9 @@ impl Runtime {
     /// the reactor), then the reactor. Idempotent.
     fn shutdown(&mut self, blocking_timeout: Option<Duration>) {
         // The reactor's blocking spawner holds the scheduler: drop the cycle.
-        self.handle.reactor.set_blocking_spawner(None);
+        self.handle.reactor.set_blocking_pool(None);
         self.inner.shutdown(blocking_timeout);
-        if let Some(mut driver) = self.driver.take() {
-            driver.shutdown();
-        }
-        // The current-thread driver lives in the scheduler's parker, which
-        // never shuts it down: fail whatever still waits on it (resources and
-        // timers that outlive the runtime) instead of leaving it hanging.
+        self.driver.shutdown();
         self.handle.reactor.shutdown();
     }
 
