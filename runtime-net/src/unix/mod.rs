@@ -35,6 +35,24 @@ pub use stream::UnixStream;
 
 /// The address of a Unix-domain socket: a filesystem path, or unnamed
 /// (std's `SocketAddr`).
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+/// # std::fs::create_dir_all(&dir)?;
+/// use runtime::net::unix::SocketAddr;
+/// use runtime::net::{UnixListener, UnixStream};
+///
+/// let path = dir.join("server.sock");
+/// let named: SocketAddr = UnixListener::bind(&path)?.local_addr()?;
+/// assert_eq!(named.as_pathname(), Some(path.as_path()));
+/// let (a, _b) = UnixStream::pair()?;
+/// assert!(a.local_addr()?.is_unnamed()); // no path: an unnamed address
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok(())
+/// # }
+/// ```
 pub type SocketAddr = std::os::unix::net::SocketAddr;
 
 /// The read half of a [`UnixStream`] borrowed by [`UnixStream::split`];

@@ -168,7 +168,22 @@ pub trait AsyncBufReadExt: AsyncBufRead {
 
 impl<R: AsyncBufRead + ?Sized> AsyncBufReadExt for R {}
 
-/// Future for [`AsyncBufReadExt::read_until`] (which has an example).
+/// Future for [`AsyncBufReadExt::read_until`]: awaiting it gives the number
+/// of bytes appended.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{self, AsyncBufReadExt};
+///
+/// let mut reader: &[u8] = b"key=value;next";
+/// let mut field = Vec::new();
+/// let fut: io::ReadUntil<'_, _> = reader.read_until(b';', &mut field);
+/// assert_eq!(fut.await?, 10);
+/// assert_eq!(field, b"key=value;");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct ReadUntil<'a, R: ?Sized> {
@@ -187,7 +202,22 @@ impl<R: AsyncBufRead + Unpin + ?Sized> Future for ReadUntil<'_, R> {
     }
 }
 
-/// Future for [`AsyncBufReadExt::read_line`] (which has an example).
+/// Future for [`AsyncBufReadExt::read_line`]: awaiting it gives the number of
+/// bytes appended.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{self, AsyncBufReadExt};
+///
+/// let mut reader: &[u8] = b"first\nsecond";
+/// let mut line = String::new();
+/// let fut: io::ReadLine<'_, _> = reader.read_line(&mut line);
+/// assert_eq!(fut.await?, 6);
+/// assert_eq!(line, "first\n"); // the newline is kept
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct ReadLine<'a, R: ?Sized> {

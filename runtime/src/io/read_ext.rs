@@ -345,7 +345,22 @@ pub trait AsyncReadExt: AsyncRead {
 
 impl<R: AsyncRead + ?Sized> AsyncReadExt for R {}
 
-/// Future for [`AsyncReadExt::read`] (which has an example).
+/// Future for [`AsyncReadExt::read`]: awaiting it gives the number of bytes
+/// read.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{self, AsyncReadExt};
+///
+/// let mut reader: &[u8] = b"abc";
+/// let mut buf = [0; 8];
+/// let fut: io::Read<'_, _> = reader.read(&mut buf);
+/// assert_eq!(fut.await?, 3);
+/// assert_eq!(&buf[..3], b"abc");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Read<'a, R: ?Sized> {
@@ -362,7 +377,22 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for Read<'_, R> {
     }
 }
 
-/// Future for [`AsyncReadExt::read_exact`] (which has an example).
+/// Future for [`AsyncReadExt::read_exact`]: awaiting it fills the buffer and
+/// gives its length.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{self, AsyncReadExt};
+///
+/// let mut reader: &[u8] = b"0123456789";
+/// let mut buf = [0; 4];
+/// let fut: io::ReadExact<'_, _> = reader.read_exact(&mut buf);
+/// assert_eq!(fut.await?, 4);
+/// assert_eq!(&buf, b"0123");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct ReadExact<'a, R: ?Sized> {
@@ -398,7 +428,22 @@ fn poll_fill<R: AsyncRead + Unpin + ?Sized>(
     Poll::Ready(Ok(()))
 }
 
-/// Future for [`AsyncReadExt::read_to_end`] (which has an example).
+/// Future for [`AsyncReadExt::read_to_end`]: awaiting it appends the rest of
+/// the stream to the buffer and gives how many bytes it appended.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{self, AsyncReadExt};
+///
+/// let mut reader: &[u8] = b" world";
+/// let mut buf = b"hello".to_vec();
+/// let fut: io::ReadToEnd<'_, _> = reader.read_to_end(&mut buf);
+/// assert_eq!(fut.await?, 6);
+/// assert_eq!(buf, b"hello world");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct ReadToEnd<'a, R: ?Sized> {
@@ -453,7 +498,22 @@ fn poll_read_to_end<R: AsyncRead + Unpin + ?Sized>(
     }
 }
 
-/// Future for [`AsyncReadExt::read_to_string`] (which has an example).
+/// Future for [`AsyncReadExt::read_to_string`]: awaiting it appends the rest
+/// of the stream to the string and gives how many bytes it appended.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{self, AsyncReadExt};
+///
+/// let mut reader: &[u8] = b" world";
+/// let mut text = String::from("hello");
+/// let fut: io::ReadToString<'_, _> = reader.read_to_string(&mut text);
+/// assert_eq!(fut.await?, 6);
+/// assert_eq!(text, "hello world");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct ReadToString<'a, R: ?Sized> {
@@ -492,7 +552,20 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadToString<'_, R> {
 /// Defines a future that reads a big-endian integer.
 macro_rules! read_be_int {
     ($($name:ident($ty:ty) = $method:literal;)*) => {$(
-        #[doc = concat!("Future for [`AsyncReadExt::", $method, "`] (which has an example).")]
+        #[doc = concat!("Future for [`AsyncReadExt::", $method, "`]: awaiting it gives the \
+            big-endian `", stringify!($ty), "` read.")]
+        #[doc = ""]
+        #[doc = "```"]
+        #[doc = "# #[runtime::main(flavor = \"current_thread\")]"]
+        #[doc = "# async fn main() -> std::io::Result<()> {"]
+        #[doc = "use runtime::io::{self, AsyncReadExt};"]
+        #[doc = ""]
+        #[doc = "let mut reader: &[u8] = &[0xFF; 8];"]
+        #[doc = concat!("let fut: io::", stringify!($name), "<'_, _> = reader.", $method, "();")]
+        #[doc = concat!("assert_eq!(fut.await?, ", stringify!($ty), "::MAX);")]
+        #[doc = "# Ok(())"]
+        #[doc = "# }"]
+        #[doc = "```"]
         #[derive(Debug)]
         #[must_use = "futures do nothing unless you `.await` or poll them"]
         pub struct $name<'a, R: ?Sized> {

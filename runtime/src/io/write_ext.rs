@@ -300,7 +300,21 @@ pub trait AsyncWriteExt: AsyncWrite {
 
 impl<W: AsyncWrite + ?Sized> AsyncWriteExt for W {}
 
-/// Future for [`AsyncWriteExt::write`] (which has an example).
+/// Future for [`AsyncWriteExt::write`]: awaiting it gives the number of bytes
+/// written.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{self, AsyncWriteExt};
+///
+/// let mut out: Vec<u8> = Vec::new();
+/// let fut: io::Write<'_, _> = out.write(b"hello");
+/// assert_eq!(fut.await?, 5); // a `Vec` takes it all
+/// assert_eq!(out, b"hello");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Write<'a, W: ?Sized> {
@@ -317,7 +331,22 @@ impl<W: AsyncWrite + Unpin + ?Sized> Future for Write<'_, W> {
     }
 }
 
-/// Future for [`AsyncWriteExt::write_vectored`] (which has an example).
+/// Future for [`AsyncWriteExt::write_vectored`]: awaiting it gives the number
+/// of bytes written.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{self, AsyncWriteExt, IoSlice};
+///
+/// let mut out: Vec<u8> = Vec::new();
+/// let bufs = [IoSlice::new(b"head "), IoSlice::new(b"tail")];
+/// let fut: io::WriteVectored<'_, '_, _> = out.write_vectored(&bufs);
+/// let n = fut.await?;
+/// assert_eq!(&out[..], &b"head tail"[..n]);
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct WriteVectored<'a, 'b, W: ?Sized> {
@@ -334,7 +363,21 @@ impl<W: AsyncWrite + Unpin + ?Sized> Future for WriteVectored<'_, '_, W> {
     }
 }
 
-/// Future for [`AsyncWriteExt::write_all`] (which has an example).
+/// Future for [`AsyncWriteExt::write_all`]: awaiting it writes the whole
+/// buffer.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{self, AsyncWriteExt};
+///
+/// let mut out: Vec<u8> = Vec::new();
+/// let fut: io::WriteAll<'_, _> = out.write_all(b"all of it");
+/// fut.await?;
+/// assert_eq!(out, b"all of it");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct WriteAll<'a, W: ?Sized> {
@@ -367,7 +410,21 @@ fn poll_write_all<W: AsyncWrite + Unpin + ?Sized>(
     Poll::Ready(Ok(()))
 }
 
-/// Future for [`AsyncWriteExt::flush`] (which has an example).
+/// Future for [`AsyncWriteExt::flush`]: awaiting it flushes the writer.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{self, AsyncWriteExt, BufWriter};
+///
+/// let mut w = BufWriter::new(Vec::new());
+/// w.write_all(b"buffered").await?;
+/// let fut: io::Flush<'_, _> = w.flush();
+/// fut.await?;
+/// assert_eq!(w.get_ref(), b"buffered");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Flush<'a, W: ?Sized> {
@@ -382,7 +439,24 @@ impl<W: AsyncWrite + Unpin + ?Sized> Future for Flush<'_, W> {
     }
 }
 
-/// Future for [`AsyncWriteExt::shutdown`] (which has an example).
+/// Future for [`AsyncWriteExt::shutdown`]: awaiting it flushes and closes the
+/// writer.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{self, AsyncReadExt, AsyncWriteExt};
+///
+/// let (mut a, mut b) = io::duplex(64);
+/// a.write_all(b"bye").await?;
+/// let fut: io::Shutdown<'_, _> = a.shutdown();
+/// fut.await?;
+/// let mut got = Vec::new();
+/// b.read_to_end(&mut got).await?; // ends: `a` shut down
+/// assert_eq!(got, b"bye");
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug)]
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Shutdown<'a, W: ?Sized> {
@@ -400,7 +474,21 @@ impl<W: AsyncWrite + Unpin + ?Sized> Future for Shutdown<'_, W> {
 /// Defines a future that writes a big-endian integer.
 macro_rules! write_be_int {
     ($($name:ident($ty:ty) = $method:literal;)*) => {$(
-        #[doc = concat!("Future for [`AsyncWriteExt::", $method, "`] (which has an example).")]
+        #[doc = concat!("Future for [`AsyncWriteExt::", $method, "`]: awaiting it writes the \
+            `", stringify!($ty), "` in big-endian order.")]
+        #[doc = ""]
+        #[doc = "```"]
+        #[doc = "# #[runtime::main(flavor = \"current_thread\")]"]
+        #[doc = "# async fn main() -> std::io::Result<()> {"]
+        #[doc = "use runtime::io::{self, AsyncWriteExt};"]
+        #[doc = ""]
+        #[doc = "let mut out: Vec<u8> = Vec::new();"]
+        #[doc = concat!("let fut: io::", stringify!($name), "<'_, _> = out.", $method, "(", stringify!($ty), "::MAX);")]
+        #[doc = "fut.await?;"]
+        #[doc = concat!("assert_eq!(out, ", stringify!($ty), "::MAX.to_be_bytes());")]
+        #[doc = "# Ok(())"]
+        #[doc = "# }"]
+        #[doc = "```"]
         #[derive(Debug)]
         #[must_use = "futures do nothing unless you `.await` or poll them"]
         pub struct $name<'a, W: ?Sized> {
