@@ -54,16 +54,10 @@
 //! bench checks that the process holds no more file descriptors than before
 //! it, and warns if it does.
 //!
-//! Paired mode, for a noisy machine: `NET_PAIRED=tcp_echo_64 cargo bench -p
-//! benches --bench net` (any workload name above but `net_memory`) skips
-//! criterion and sets both runtimes up side by side, then alternates them:
-//! `PAIRED_ROUNDS` rounds (`NET_PAIRED_ROUNDS` overrides), each timing one
-//! batch of iterations (about `PAIRED_BATCH` long) on each runtime, in
-//! alternating order. A slow spell of the machine then hits both sides of a
-//! pair alike, and the median of the per-pair ratios, with its 95%
-//! confidence interval, is printed. Criterion measures one side for seconds
-//! and then the other, so there drift between the two shows up as a
-//! difference; see BENCHMARKS.md for how far that goes.
+//! `PAIRED=<workload> cargo bench -p benches --bench net` (any workload
+//! above but `net_memory`) skips criterion and runs the alternating
+//! comparison of `benches::paired` instead, both runtimes set up side by
+//! side.
 //!
 //! Every loop is bounded: client loops by their round counts, server loops
 //! by their connection closing (or, for UDP, a stop datagram and the
@@ -75,10 +69,10 @@ use std::fs;
 use std::io::Read;
 use std::process::{Command, ExitCode, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use benches::{
-    find_criterion_dir, soft_nofile_limit, vm_rss_kib, ConnMemory, MemoryReport, MemoryRun,
+    find_criterion_dir, paired, soft_nofile_limit, vm_rss_kib, ConnMemory, MemoryReport, MemoryRun,
     NetMemory, NET_MEMORY_FILE, NET_MEMORY_GROUP,
 };
 use criterion::measurement::WallTime;
@@ -127,22 +121,6 @@ const UDP_REPLY_LIMIT: Duration = Duration::from_secs(1);
 const WATCHDOG: Duration = Duration::from_secs(30);
 /// Worker threads for the multi-thread runtimes.
 const WORKERS: usize = 2;
-
-/// Set to a workload's name: run the paired comparison instead of criterion.
-const PAIRED_ENV: &str = "NET_PAIRED";
-/// Overrides `PAIRED_ROUNDS`.
-const PAIRED_ROUNDS_ENV: &str = "NET_PAIRED_ROUNDS";
-/// Pairs in a paired run: 200 gives a 95% interval for the median ratio of
-/// about +-7% of the samples around it (ranks 86-114), and takes under a
-/// minute for every workload here.
-const PAIRED_ROUNDS: usize = 200;
-/// Target length of one side's batch in a pair: long enough that the
-/// timer's resolution and a single scheduler hiccup do not dominate, short
-/// enough that both sides of a pair see the same machine.
-const PAIRED_BATCH: Duration = Duration::from_millis(50);
-/// Untimed iterations per side before a paired run, to open connections,
-/// warm caches and calibrate the batch size.
-const PAIRED_WARM_UP: usize = 5;
 
 /// Set, to `runtime` or `tokio`, in the environment of a `net_memory` child.
 const CHILD_ENV: &str = "NET_MEMORY_CHILD";
@@ -1063,79 +1041,19 @@ mod entry {
     }
 }
 
-/// Times `batch` calls of `f`.
-fn time_batch(batch: usize, f: &mut dyn FnMut()) -> Duration {
-    let start = Instant::now();
-    for _ in 0..batch {
-        f();
-    }
-    start.elapsed()
-}
-
-/// The paired comparison of one workload (see the module docs): `ours` and
-/// `theirs` each run one iteration of it, on already set-up state.
-fn paired(name: &str, rounds: usize, ours: &mut dyn FnMut(), theirs: &mut dyn FnMut()) {
-    // Warm up, and size the batch from the slower side's iteration time.
-    let warm = time_batch(PAIRED_WARM_UP, ours).max(time_batch(PAIRED_WARM_UP, theirs));
-    let per_iter = warm / PAIRED_WARM_UP as u32;
-    let batch = (PAIRED_BATCH.as_nanos() / per_iter.as_nanos().max(1)).max(1) as usize;
-    let mut ratios = Vec::with_capacity(rounds);
-    let (mut ours_total, mut theirs_total) = (Duration::ZERO, Duration::ZERO);
-    for round in 0..rounds {
-        // Alternate which side goes first, so neither always follows the
-        // other's leftovers (socket buffers, a just-woken core).
-        let (a, b) = if round % 2 == 0 {
-            let a = time_batch(batch, ours);
-            (a, time_batch(batch, theirs))
-        } else {
-            let b = time_batch(batch, theirs);
-            (time_batch(batch, ours), b)
-        };
-        ours_total += a;
-        theirs_total += b;
-        ratios.push(a.as_secs_f64() / b.as_secs_f64());
-    }
-    ratios.sort_by(f64::total_cmp);
-    let n = ratios.len();
-    // Distribution-free 95% interval of the median: the ranks n/2 -+ 0.98 sqrt(n).
-    let half = (0.98 * (n as f64).sqrt()).ceil() as usize;
-    let low = ratios[(n / 2).saturating_sub(half)];
-    let high = ratios[(n / 2 + half).min(n - 1)];
-    let per = |total: Duration| total / (rounds * batch) as u32;
-    println!(
-        "{name}: median ratio (runtime / tokio time) {:.3}, 95% CI {low:.3}-{high:.3}; \
-         quartiles {:.3} / {:.3}; {rounds} pairs of {batch} iterations; \
-         mean per iteration: runtime {:?}, tokio {:?}",
-        ratios[n / 2],
-        ratios[n / 4],
-        ratios[3 * n / 4],
-        per(ours_total),
-        per(theirs_total),
-    );
-}
-
-/// Runs the paired comparison of workload `name`.
-fn paired_run(name: &str) -> ExitCode {
-    let rounds = match env::var(PAIRED_ROUNDS_ENV) {
-        Err(_) => PAIRED_ROUNDS,
-        Ok(value) => match value.parse() {
-            Ok(rounds @ 1..) => rounds,
-            _ => {
-                eprintln!("error: {PAIRED_ROUNDS_ENV}={value:?}: expected a positive integer");
-                return ExitCode::FAILURE;
-            }
-        },
-    };
+/// The paired comparison of workload `name` (see `benches::paired`).
+fn paired_run(name: &str, rounds: usize) -> ExitCode {
     macro_rules! pair {
         ($setup:ident($($arg:expr),*), $workload:ident) => {{
             let mut a = on_runtime::$setup($($arg),*);
             let mut b = on_tokio::$setup($($arg),*);
-            paired(
+            let summary = paired::run(
                 name,
                 rounds,
                 &mut || on_runtime::$workload(&mut a),
                 &mut || on_tokio::$workload(&mut b),
             );
+            println!("{summary}");
         }};
     }
     match name {
@@ -1145,10 +1063,14 @@ fn paired_run(name: &str) -> ExitCode {
         "tcp_bulk" => pair!(tcp_bulk_setup(), tcp_bulk),
         "udp_echo_64" => pair!(udp_echo_setup(), udp_echo),
         other => {
-            eprintln!(
-                "error: {PAIRED_ENV}={other:?}: expected tcp_echo_1, tcp_echo_64, \
-                 tcp_echo_1000, tcp_bulk or udp_echo_64"
-            );
+            let known = [
+                "tcp_echo_1",
+                "tcp_echo_64",
+                "tcp_echo_1000",
+                "tcp_bulk",
+                "udp_echo_64",
+            ];
+            eprintln!("error: {}", paired::unknown(other, &known));
             return ExitCode::FAILURE;
         }
     }
@@ -1161,8 +1083,13 @@ fn main() -> ExitCode {
     if let Ok(side) = env::var(CHILD_ENV) {
         return memory_child(&side);
     }
-    if let Ok(name) = env::var(PAIRED_ENV) {
-        return paired_run(&name);
+    match paired::requested() {
+        Ok(Some((name, rounds))) => return paired_run(&name, rounds),
+        Ok(None) => {}
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
     }
     entry::net();
     Criterion::default().configure_from_args().final_summary();

@@ -28,10 +28,16 @@
 //! built once per group, outside the measured loop, and dropped before the
 //! other one is built, so that idle worker threads of one runtime never share
 //! the (small) machine with the other's measurement.
+//!
+//! `PAIRED=<workload> cargo bench -p benches --bench sync` skips criterion
+//! and runs the alternating comparison of `benches::paired` instead, with
+//! both runtimes built side by side.
 
+use std::process::ExitCode;
 use std::time::Duration;
 
-use criterion::{criterion_main, Criterion, SamplingMode};
+use benches::paired;
+use criterion::{Criterion, SamplingMode};
 
 /// Task pairs per `ping_pong` iteration.
 const PING_PONG_PAIRS: usize = 1_000;
@@ -340,4 +346,52 @@ mod entry {
     }
 }
 
-criterion_main!(entry::sync);
+/// The paired comparison of workload `name` (see `benches::paired`).
+fn paired_run(name: &str, rounds: usize) -> ExitCode {
+    let (ours, theirs) = (on_runtime::multi_thread(), on_tokio::multi_thread());
+    macro_rules! pair {
+        ($workload:ident) => {
+            paired::run(
+                name,
+                rounds,
+                &mut || on_runtime::$workload(&ours),
+                &mut || on_tokio::$workload(&theirs),
+            )
+        };
+    }
+    let summary = match name {
+        "ping_pong" => pair!(ping_pong),
+        "mpsc_bounded" => pair!(mpsc_bounded),
+        "mpsc_unbounded" => pair!(mpsc_unbounded),
+        "mutex_contended" => pair!(mutex_contended),
+        "semaphore" => pair!(semaphore),
+        other => {
+            let known = [
+                "ping_pong",
+                "mpsc_bounded",
+                "mpsc_unbounded",
+                "mutex_contended",
+                "semaphore",
+            ];
+            eprintln!("error: {}", paired::unknown(other, &known));
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{summary}");
+    ExitCode::SUCCESS
+}
+
+/// What `criterion_main!` generates, plus the paired mode.
+fn main() -> ExitCode {
+    match paired::requested() {
+        Ok(Some((name, rounds))) => return paired_run(&name, rounds),
+        Ok(None) => {}
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    }
+    entry::sync();
+    Criterion::default().configure_from_args().final_summary();
+    ExitCode::SUCCESS
+}

@@ -26,16 +26,22 @@
 //! The runtime under test is built once per group, outside the measured loop,
 //! and dropped before the other one is built, so that idle worker threads of
 //! one runtime never share the (small) machine with the other's measurement.
+//!
+//! `PAIRED=<workload> cargo bench -p benches --bench time` skips criterion
+//! and runs the alternating comparison of `benches::paired` instead, with
+//! both runtimes built side by side (`timers_100k`'s lateness is not
+//! measured then).
 
 use std::cell::Cell;
 use std::fs;
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
+use std::process::ExitCode;
 use std::task::Poll;
 use std::time::Duration;
 
-use benches::{find_criterion_dir, format_ns, Lateness, LATENESS_FILE, LATENESS_GROUP};
-use criterion::{criterion_main, Criterion, SamplingMode};
+use benches::{find_criterion_dir, format_ns, paired, Lateness, LATENESS_FILE, LATENESS_GROUP};
+use criterion::{Criterion, SamplingMode};
 
 /// `timeout(..).await` calls per `timeout_ready` iteration.
 const TIMEOUT_COUNT: u64 = 1_000_000;
@@ -337,4 +343,49 @@ mod entry {
     }
 }
 
-criterion_main!(entry::time);
+/// The paired comparison of workload `name` (see `benches::paired`), on the
+/// flavour its criterion group uses.
+fn paired_run(name: &str, rounds: usize) -> ExitCode {
+    macro_rules! pair {
+        ($build:ident, $workload:ident) => {{
+            let (ours, theirs) = (on_runtime::$build(), on_tokio::$build());
+            paired::run(
+                name,
+                rounds,
+                &mut || {
+                    on_runtime::$workload(&ours);
+                },
+                &mut || {
+                    on_tokio::$workload(&theirs);
+                },
+            )
+        }};
+    }
+    let summary = match name {
+        "timeout_ready" => pair!(current_thread, timeout_ready),
+        "sleep_cancel" => pair!(current_thread, sleep_cancel),
+        "timers_100k" => pair!(multi_thread, timers_100k),
+        other => {
+            let known = ["timeout_ready", "sleep_cancel", "timers_100k"];
+            eprintln!("error: {}", paired::unknown(other, &known));
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("{summary}");
+    ExitCode::SUCCESS
+}
+
+/// What `criterion_main!` generates, plus the paired mode.
+fn main() -> ExitCode {
+    match paired::requested() {
+        Ok(Some((name, rounds))) => return paired_run(&name, rounds),
+        Ok(None) => {}
+        Err(err) => {
+            eprintln!("error: {err}");
+            return ExitCode::FAILURE;
+        }
+    }
+    entry::time();
+    Criterion::default().configure_from_args().final_summary();
+    ExitCode::SUCCESS
+}

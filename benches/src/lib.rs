@@ -26,10 +26,14 @@
 //! duration formatting, the table rendering, the lateness file format
 //! (written by `benches/time.rs`, read by `summary`) and the memory file
 //! format (written by `benches/net.rs`, read by `summary`), plus the small
-//! `/proc` readers and the child-report line that `benches/net.rs` uses.
+//! `/proc` readers and the child-report line that `benches/net.rs` uses,
+//! and [`paired`], the alternating comparison the `net`, `sync` and `time`
+//! benches switch to when `PAIRED` names a workload.
 
 use std::fmt;
 use std::path::PathBuf;
+
+pub mod paired;
 
 /// A parsed JSON value.
 #[derive(Debug, Clone, PartialEq)]
