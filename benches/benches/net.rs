@@ -1041,19 +1041,28 @@ mod entry {
     }
 }
 
-/// The paired comparison of workload `name` (see `benches::paired`).
-fn paired_run(name: &str, rounds: usize) -> ExitCode {
+/// The workloads `paired_run` knows.
+const PAIRED_WORKLOADS: [&str; 5] = [
+    "tcp_echo_1",
+    "tcp_echo_64",
+    "tcp_echo_1000",
+    "tcp_bulk",
+    "udp_echo_64",
+];
+
+/// The paired comparison of workload `name`, one of `PAIRED_WORKLOADS`
+/// (see `benches::paired`).
+fn paired_run(name: &str, rounds: usize) -> paired::Summary {
     macro_rules! pair {
         ($setup:ident($($arg:expr),*), $workload:ident) => {{
             let mut a = on_runtime::$setup($($arg),*);
             let mut b = on_tokio::$setup($($arg),*);
-            let summary = paired::run(
+            paired::run(
                 name,
                 rounds,
                 &mut || on_runtime::$workload(&mut a),
                 &mut || on_tokio::$workload(&mut b),
-            );
-            println!("{summary}");
+            )
         }};
     }
     match name {
@@ -1062,19 +1071,8 @@ fn paired_run(name: &str, rounds: usize) -> ExitCode {
         "tcp_echo_1000" => pair!(tcp_echo_setup(echo_1000_shape()), tcp_echo),
         "tcp_bulk" => pair!(tcp_bulk_setup(), tcp_bulk),
         "udp_echo_64" => pair!(udp_echo_setup(), udp_echo),
-        other => {
-            let known = [
-                "tcp_echo_1",
-                "tcp_echo_64",
-                "tcp_echo_1000",
-                "tcp_bulk",
-                "udp_echo_64",
-            ];
-            eprintln!("error: {}", paired::unknown(other, &known));
-            return ExitCode::FAILURE;
-        }
+        other => unreachable!("{other} is not in PAIRED_WORKLOADS"),
     }
-    ExitCode::SUCCESS
 }
 
 /// What `criterion_main!` generates, plus the `net_memory` child mode, the
@@ -1083,13 +1081,8 @@ fn main() -> ExitCode {
     if let Ok(side) = env::var(CHILD_ENV) {
         return memory_child(&side);
     }
-    match paired::requested() {
-        Ok(Some((name, rounds))) => return paired_run(&name, rounds),
-        Ok(None) => {}
-        Err(err) => {
-            eprintln!("error: {err}");
-            return ExitCode::FAILURE;
-        }
+    if let Some(exit) = paired::dispatch(&PAIRED_WORKLOADS, paired_run) {
+        return exit;
     }
     entry::net();
     Criterion::default().configure_from_args().final_summary();

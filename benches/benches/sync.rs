@@ -346,8 +346,17 @@ mod entry {
     }
 }
 
+/// The workloads `paired_run` knows.
+const PAIRED_WORKLOADS: [&str; 5] = [
+    "ping_pong",
+    "mpsc_bounded",
+    "mpsc_unbounded",
+    "mutex_contended",
+    "semaphore",
+];
+
 /// The paired comparison of workload `name` (see `benches::paired`).
-fn paired_run(name: &str, rounds: usize) -> ExitCode {
+fn paired_run(name: &str, rounds: usize) -> paired::Summary {
     let (ours, theirs) = (on_runtime::multi_thread(), on_tokio::multi_thread());
     macro_rules! pair {
         ($workload:ident) => {
@@ -359,37 +368,20 @@ fn paired_run(name: &str, rounds: usize) -> ExitCode {
             )
         };
     }
-    let summary = match name {
+    match name {
         "ping_pong" => pair!(ping_pong),
         "mpsc_bounded" => pair!(mpsc_bounded),
         "mpsc_unbounded" => pair!(mpsc_unbounded),
         "mutex_contended" => pair!(mutex_contended),
         "semaphore" => pair!(semaphore),
-        other => {
-            let known = [
-                "ping_pong",
-                "mpsc_bounded",
-                "mpsc_unbounded",
-                "mutex_contended",
-                "semaphore",
-            ];
-            eprintln!("error: {}", paired::unknown(other, &known));
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("{summary}");
-    ExitCode::SUCCESS
+        other => unreachable!("{other} is not in PAIRED_WORKLOADS"),
+    }
 }
 
 /// What `criterion_main!` generates, plus the paired mode.
 fn main() -> ExitCode {
-    match paired::requested() {
-        Ok(Some((name, rounds))) => return paired_run(&name, rounds),
-        Ok(None) => {}
-        Err(err) => {
-            eprintln!("error: {err}");
-            return ExitCode::FAILURE;
-        }
+    if let Some(exit) = paired::dispatch(&PAIRED_WORKLOADS, paired_run) {
+        return exit;
     }
     entry::sync();
     Criterion::default().configure_from_args().final_summary();

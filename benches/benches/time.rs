@@ -343,9 +343,12 @@ mod entry {
     }
 }
 
+/// The workloads `paired_run` knows.
+const PAIRED_WORKLOADS: [&str; 3] = ["timeout_ready", "sleep_cancel", "timers_100k"];
+
 /// The paired comparison of workload `name` (see `benches::paired`), on the
 /// flavour its criterion group uses.
-fn paired_run(name: &str, rounds: usize) -> ExitCode {
+fn paired_run(name: &str, rounds: usize) -> paired::Summary {
     macro_rules! pair {
         ($build:ident, $workload:ident) => {{
             let (ours, theirs) = (on_runtime::$build(), on_tokio::$build());
@@ -361,29 +364,18 @@ fn paired_run(name: &str, rounds: usize) -> ExitCode {
             )
         }};
     }
-    let summary = match name {
+    match name {
         "timeout_ready" => pair!(current_thread, timeout_ready),
         "sleep_cancel" => pair!(current_thread, sleep_cancel),
         "timers_100k" => pair!(multi_thread, timers_100k),
-        other => {
-            let known = ["timeout_ready", "sleep_cancel", "timers_100k"];
-            eprintln!("error: {}", paired::unknown(other, &known));
-            return ExitCode::FAILURE;
-        }
-    };
-    println!("{summary}");
-    ExitCode::SUCCESS
+        other => unreachable!("{other} is not in PAIRED_WORKLOADS"),
+    }
 }
 
 /// What `criterion_main!` generates, plus the paired mode.
 fn main() -> ExitCode {
-    match paired::requested() {
-        Ok(Some((name, rounds))) => return paired_run(&name, rounds),
-        Ok(None) => {}
-        Err(err) => {
-            eprintln!("error: {err}");
-            return ExitCode::FAILURE;
-        }
+    if let Some(exit) = paired::dispatch(&PAIRED_WORKLOADS, paired_run) {
+        return exit;
     }
     entry::time();
     Criterion::default().configure_from_args().final_summary();

@@ -19,6 +19,7 @@
 //! ```
 
 use std::fmt;
+use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 /// Set to a workload's name: run the paired comparison instead of criterion.
@@ -37,9 +38,32 @@ pub const BATCH: Duration = Duration::from_millis(50);
 /// what is opened lazily and size the batch.
 pub const WARM_UP: usize = 5;
 
+/// A bench's `main` calls this first: when [`ENV`] is set it runs the
+/// paired comparison of the workload it names, which must be one of
+/// `known`, through `run(name, rounds)`, prints the summary and returns the
+/// exit code; without [`ENV`] it returns `None` and the bench goes on with
+/// criterion.
+pub fn dispatch(known: &[&str], run: impl FnOnce(&str, usize) -> Summary) -> Option<ExitCode> {
+    let request = requested().and_then(|request| match request {
+        Some((name, _)) if !known.contains(&name.as_str()) => Err(unknown(&name, known)),
+        request => Ok(request),
+    });
+    match request {
+        Ok(None) => None,
+        Ok(Some((name, rounds))) => {
+            println!("{}", run(&name, rounds));
+            Some(ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            eprintln!("error: {err}");
+            Some(ExitCode::FAILURE)
+        }
+    }
+}
+
 /// The workload and round count that the environment asks for: `None`
 /// without [`ENV`], `Err` with the message to print for a bad round count.
-pub fn requested() -> Result<Option<(String, usize)>, String> {
+fn requested() -> Result<Option<(String, usize)>, String> {
     let Ok(name) = std::env::var(ENV) else {
         return Ok(None);
     };
@@ -61,7 +85,7 @@ fn parse_rounds(value: &str) -> Result<usize, String> {
 }
 
 /// The error message for a workload name a bench does not have.
-pub fn unknown(name: &str, known: &[&str]) -> String {
+fn unknown(name: &str, known: &[&str]) -> String {
     format!("{ENV}={name:?}: expected one of {}", known.join(", "))
 }
 
