@@ -22,10 +22,16 @@
 //! and dropped before the next runtime is built so that idle worker threads
 //! of one runtime never share the (small) machine with the other's
 //! measurement.
+//!
+//! `PAIRED=<workload> cargo bench -p benches --bench scheduler` skips
+//! criterion and runs the alternating comparison of `benches::paired`
+//! instead, with both runtimes built side by side.
 
+use std::process::ExitCode;
 use std::time::Duration;
 
-use criterion::{criterion_main, Criterion};
+use benches::paired;
+use criterion::Criterion;
 
 /// Number of tasks spawned per iteration by the `spawn_many_*` workloads.
 const SPAWN_COUNT: usize = 10_000;
@@ -244,4 +250,45 @@ mod entry {
     }
 }
 
-criterion_main!(entry::scheduler);
+/// The workloads `paired_run` knows.
+const PAIRED_WORKLOADS: [&str; 5] = [
+    "spawn_many_local",
+    "spawn_many_remote",
+    "yield_many",
+    "chained_spawn",
+    "block_on_overhead",
+];
+
+/// The paired comparison of workload `name` (see `benches::paired`), on the
+/// flavour its criterion group uses.
+fn paired_run(name: &str, rounds: usize) -> paired::Summary {
+    macro_rules! pair {
+        ($build:ident, $workload:ident) => {{
+            let (ours, theirs) = (on_runtime::$build(), on_tokio::$build());
+            paired::run(
+                name,
+                rounds,
+                &mut || on_runtime::$workload(&ours),
+                &mut || on_tokio::$workload(&theirs),
+            )
+        }};
+    }
+    match name {
+        "spawn_many_local" => pair!(multi_thread, spawn_many_local),
+        "spawn_many_remote" => pair!(multi_thread, spawn_many_remote),
+        "yield_many" => pair!(multi_thread, yield_many),
+        "chained_spawn" => pair!(multi_thread, chained_spawn),
+        "block_on_overhead" => pair!(current_thread, block_on_overhead),
+        other => unreachable!("{other} is not in PAIRED_WORKLOADS"),
+    }
+}
+
+/// What `criterion_main!` generates, plus the paired mode.
+fn main() -> ExitCode {
+    if let Some(exit) = paired::dispatch(&PAIRED_WORKLOADS, paired_run) {
+        return exit;
+    }
+    entry::scheduler();
+    Criterion::default().configure_from_args().final_summary();
+    ExitCode::SUCCESS
+}

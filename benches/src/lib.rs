@@ -27,8 +27,8 @@
 //! (written by `benches/time.rs`, read by `summary`) and the memory file
 //! format (written by `benches/net.rs`, read by `summary`), plus the small
 //! `/proc` readers and the child-report line that `benches/net.rs` uses,
-//! and [`paired`], the alternating comparison the `net`, `sync` and `time`
-//! benches switch to when `PAIRED` names a workload.
+//! and [`paired`], the alternating comparison every bench switches to when
+//! `PAIRED` names one of its workloads.
 
 use std::fmt;
 use std::path::PathBuf;

@@ -10,8 +10,8 @@
 //! few percent, and their median, with a distribution-free 95% interval, is
 //! what gets reported.
 //!
-//! The benches that support it (`net`, `sync`, `time`) switch to it when
-//! [`ENV`] names one of their workloads:
+//! Every bench (`scheduler`, `time`, `net`, `sync`) switches to it when
+//! [`ENV`] names one of its workloads:
 //!
 //! ```text
 //! PAIRED=tcp_echo_64 cargo bench -p benches --bench net
@@ -34,8 +34,8 @@ pub const ROUNDS: usize = 200;
 /// resolution and a single scheduler hiccup do not dominate it, short
 /// enough that both halves of a round see the same machine.
 pub const BATCH: Duration = Duration::from_millis(50);
-/// Untimed iterations per side before the rounds: they warm caches, open
-/// what is opened lazily and size the batch.
+/// Iterations per side before the rounds, twice: the first time to warm
+/// caches and open what is opened lazily, the second to size the batch.
 pub const WARM_UP: usize = 5;
 
 /// A bench's `main` calls this first: when [`ENV`] is set it runs the
@@ -172,7 +172,10 @@ fn time_batch(batch: usize, f: &mut dyn FnMut()) -> Duration {
 /// Runs the paired comparison: `ours` and `theirs` each run one iteration
 /// of the workload, on state set up beforehand.
 pub fn run(name: &str, rounds: usize, ours: &mut dyn FnMut(), theirs: &mut dyn FnMut()) -> Summary {
-    // Warm up, and size the batch from the slower side's iteration time.
+    // Warm up, then size the batch from the slower side's time for as many
+    // iterations again (the first ones pay for cold caches and lazy setup).
+    time_batch(WARM_UP, ours);
+    time_batch(WARM_UP, theirs);
     let warm = time_batch(WARM_UP, ours).max(time_batch(WARM_UP, theirs));
     let per_iteration = warm / WARM_UP as u32;
     let batch = (BATCH.as_nanos() / per_iteration.as_nanos().max(1)).max(1) as usize;
