@@ -40,10 +40,13 @@ pub const WARM_UP: usize = 5;
 
 /// A bench's `main` calls this first: when [`ENV`] is set it runs the
 /// paired comparison of the workload it names, which must be one of
-/// `known`, through `run(name, rounds)`, prints the summary and returns the
-/// exit code; without [`ENV`] it returns `None` and the bench goes on with
-/// criterion.
-pub fn dispatch(known: &[&str], run: impl FnOnce(&str, usize) -> Summary) -> Option<ExitCode> {
+/// `known`, through `run_workload(name, rounds)`, prints the summary and
+/// returns the exit code; without [`ENV`] it returns `None` and the bench
+/// goes on with criterion.
+pub fn dispatch(
+    known: &[&str],
+    run_workload: impl FnOnce(&str, usize) -> Summary,
+) -> Option<ExitCode> {
     let request = requested().and_then(|request| match request {
         Some((name, _)) if !known.contains(&name.as_str()) => Err(unknown(&name, known)),
         request => Ok(request),
@@ -51,7 +54,7 @@ pub fn dispatch(known: &[&str], run: impl FnOnce(&str, usize) -> Summary) -> Opt
     match request {
         Ok(None) => None,
         Ok(Some((name, rounds))) => {
-            println!("{}", run(&name, rounds));
+            println!("{}", run_workload(&name, rounds));
             Some(ExitCode::SUCCESS)
         }
         Err(err) => {
