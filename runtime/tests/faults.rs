@@ -752,9 +752,16 @@ fn no_task_is_stranded_on_a_blocked_worker() {
     );
 }
 
+/// Timers measured next to each hot loop.
+const TIMERS: usize = 20;
+
+/// How late `TIMERS` timers fired next to one hot loop, sorted.
+type Lateness = Vec<Duration>;
+
 /// Runs `hot` (an always-ready I/O loop) next to a task measuring how late
-/// 20 timers of 5 ms fire; returns (worst lateness, hot iterations).
-fn lateness_next_to<F, Fut>(rt: &Runtime, hot: F) -> (Duration, u64)
+/// `TIMERS` timers of 5 ms fire; returns (their lateness, sorted; hot
+/// iterations).
+fn lateness_next_to<F, Fut>(rt: &Runtime, hot: F) -> (Lateness, u64)
 where
     F: FnOnce(Arc<AtomicBool>) -> Fut,
     Fut: Future<Output = u64> + Send + 'static,
@@ -773,27 +780,28 @@ where
     let out = rt.block_on(async move {
         let hot = runtime::spawn(fut);
         let timer = runtime::spawn(async move {
-            let mut worst = Duration::ZERO;
-            for _ in 0..20 {
+            let mut late = Vec::with_capacity(TIMERS);
+            for _ in 0..TIMERS {
                 let deadline = Instant::now() + Duration::from_millis(5);
                 time::sleep_until(deadline).await;
-                worst = worst.max(Instant::now() - deadline);
+                late.push(Instant::now() - deadline);
             }
             stop.store(true, SeqCst);
-            worst
+            late.sort();
+            late
         });
-        let worst = timer.await.unwrap();
-        (worst, hot.await.unwrap())
+        let late = timer.await.unwrap();
+        (late, hot.await.unwrap())
     });
     failsafe.join().unwrap();
     out
 }
 
-/// Worst timer lateness next to hot loops on UDP, a Unix stream and TCP, on
-/// the current-thread runtime and a one-worker multi-thread runtime.
-fn lateness_next_to_hot_loops() -> Vec<(&'static str, &'static str, Duration)> {
+/// Timer lateness next to hot loops on UDP, a Unix stream and TCP, on the
+/// current-thread runtime and a one-worker multi-thread runtime.
+fn lateness_next_to_hot_loops() -> Vec<(&'static str, &'static str, Lateness)> {
     let runtimes = [("current_thread", current()), ("multi_thread(1)", multi(1))];
-    let mut worst = Vec::new();
+    let mut all = Vec::new();
     for (flavour, rt) in runtimes {
         let (udp, udp_spins) = lateness_next_to(&rt, |stop| async move {
             // A socket sending to itself: every receive is ready at once.
@@ -838,39 +846,45 @@ fn lateness_next_to_hot_loops() -> Vec<(&'static str, &'static str, Duration)> {
             }
             spins
         });
+        let worst = |late: &Lateness| late[TIMERS - 1];
         println!(
-            "{flavour}: worst timer lateness next to a hot loop on UDP {udp:?} ({udp_spins} spins), \
-             Unix stream {unix:?} ({unix_spins} spins), TCP {tcp:?} ({tcp_spins} spins)"
+            "{flavour}: worst timer lateness next to a hot loop on UDP {:?} ({udp_spins} spins), \
+             Unix stream {:?} ({unix_spins} spins), TCP {:?} ({tcp_spins} spins)",
+            worst(&udp),
+            worst(&unix),
+            worst(&tcp),
         );
         assert!(udp_spins > 0 && unix_spins > 0 && tcp_spins > 0);
         for (socket, late) in [("UDP", udp), ("Unix stream", unix), ("TCP", tcp)] {
-            worst.push((flavour, socket, late));
+            all.push((flavour, socket, late));
         }
     }
-    worst
+    all
 }
 
+/// One test, not two: the hot loops of two tests running side by side on a
+/// 2-core machine would delay each other's timers.
 #[test]
-fn hot_io_loop_does_not_starve_a_timer() {
-    // Without the cooperative budget (or without the scheduler looking at
-    // timers while tasks are runnable) the timer would only fire when the
-    // fail-safe stops the hot loop, NO_HANG (10 s) later.
+fn hot_io_loop_neither_starves_nor_delays_a_timer() {
     for (flavour, socket, late) in lateness_next_to_hot_loops() {
+        // Without the cooperative budget (or without the scheduler looking
+        // at timers while tasks are runnable) every timer would only fire
+        // when the fail-safe stops the hot loop, NO_HANG (10 s) later.
+        let worst = late[TIMERS - 1];
         assert!(
-            late < Duration::from_millis(500),
-            "{flavour}: a timer starved for {late:?} next to a hot {socket} loop"
+            worst < Duration::from_millis(500),
+            "{flavour}: a timer starved for {worst:?} next to a hot {socket} loop"
         );
-    }
-}
-
-#[test]
-fn hot_io_loop_keeps_timer_lateness_under_20ms() {
-    for (flavour, socket, late) in lateness_next_to_hot_loops() {
+        // 1-3 ms measured here (the wheel has 1 ms resolution); 8-40 ms
+        // before the fix of bug 2 (RELIABILITY.md). The median and the 90th
+        // percentile, not the worst: a runtime that neglects timers delays
+        // all of them, while one preemption of a loaded CI machine's thread
+        // delays one (30 ms seen once, with every other timer at 1-3 ms).
+        let (median, p90) = (late[TIMERS / 2], late[TIMERS * 9 / 10 - 1]);
         assert!(
-            // 1-3 ms measured here (the wheel has 1 ms resolution); the bound
-            // leaves room for a loaded CI machine.
-            late < Duration::from_millis(20),
-            "{flavour}: a timer fired {late:?} late next to a hot {socket} loop"
+            median < Duration::from_millis(10) && p90 < Duration::from_millis(20),
+            "{flavour}: timers fired {median:?} late (median), up to {p90:?} (90th \
+             percentile) next to a hot {socket} loop; all: {late:?}"
         );
     }
 }
