@@ -30,7 +30,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use benches::paired;
+use benches::{pair_runtimes, paired};
 use criterion::Criterion;
 
 /// Number of tasks spawned per iteration by the `spawn_many_*` workloads.
@@ -262,23 +262,12 @@ const PAIRED_WORKLOADS: [&str; 5] = [
 /// The paired comparison of workload `name` (see `benches::paired`), on the
 /// flavour its criterion group uses.
 fn paired_run(name: &str, rounds: usize) -> paired::Summary {
-    macro_rules! pair {
-        ($build:ident, $workload:ident) => {{
-            let (ours, theirs) = (on_runtime::$build(), on_tokio::$build());
-            paired::run(
-                name,
-                rounds,
-                &mut || on_runtime::$workload(&ours),
-                &mut || on_tokio::$workload(&theirs),
-            )
-        }};
-    }
     match name {
-        "spawn_many_local" => pair!(multi_thread, spawn_many_local),
-        "spawn_many_remote" => pair!(multi_thread, spawn_many_remote),
-        "yield_many" => pair!(multi_thread, yield_many),
-        "chained_spawn" => pair!(multi_thread, chained_spawn),
-        "block_on_overhead" => pair!(current_thread, block_on_overhead),
+        "spawn_many_local" => pair_runtimes!(name, rounds, multi_thread, spawn_many_local),
+        "spawn_many_remote" => pair_runtimes!(name, rounds, multi_thread, spawn_many_remote),
+        "yield_many" => pair_runtimes!(name, rounds, multi_thread, yield_many),
+        "chained_spawn" => pair_runtimes!(name, rounds, multi_thread, chained_spawn),
+        "block_on_overhead" => pair_runtimes!(name, rounds, current_thread, block_on_overhead),
         other => unreachable!("{other} is not in PAIRED_WORKLOADS"),
     }
 }

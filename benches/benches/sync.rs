@@ -36,7 +36,7 @@
 use std::process::ExitCode;
 use std::time::Duration;
 
-use benches::paired;
+use benches::{pair_runtimes, paired};
 use criterion::{Criterion, SamplingMode};
 
 /// Task pairs per `ping_pong` iteration.
@@ -357,23 +357,12 @@ const PAIRED_WORKLOADS: [&str; 5] = [
 
 /// The paired comparison of workload `name` (see `benches::paired`).
 fn paired_run(name: &str, rounds: usize) -> paired::Summary {
-    let (ours, theirs) = (on_runtime::multi_thread(), on_tokio::multi_thread());
-    macro_rules! pair {
-        ($workload:ident) => {
-            paired::run(
-                name,
-                rounds,
-                &mut || on_runtime::$workload(&ours),
-                &mut || on_tokio::$workload(&theirs),
-            )
-        };
-    }
     match name {
-        "ping_pong" => pair!(ping_pong),
-        "mpsc_bounded" => pair!(mpsc_bounded),
-        "mpsc_unbounded" => pair!(mpsc_unbounded),
-        "mutex_contended" => pair!(mutex_contended),
-        "semaphore" => pair!(semaphore),
+        "ping_pong" => pair_runtimes!(name, rounds, multi_thread, ping_pong),
+        "mpsc_bounded" => pair_runtimes!(name, rounds, multi_thread, mpsc_bounded),
+        "mpsc_unbounded" => pair_runtimes!(name, rounds, multi_thread, mpsc_unbounded),
+        "mutex_contended" => pair_runtimes!(name, rounds, multi_thread, mutex_contended),
+        "semaphore" => pair_runtimes!(name, rounds, multi_thread, semaphore),
         other => unreachable!("{other} is not in PAIRED_WORKLOADS"),
     }
 }

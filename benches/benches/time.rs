@@ -40,7 +40,9 @@ use std::process::ExitCode;
 use std::task::Poll;
 use std::time::Duration;
 
-use benches::{find_criterion_dir, format_ns, paired, Lateness, LATENESS_FILE, LATENESS_GROUP};
+use benches::{
+    find_criterion_dir, format_ns, pair_runtimes, paired, Lateness, LATENESS_FILE, LATENESS_GROUP,
+};
 use criterion::{Criterion, SamplingMode};
 
 /// `timeout(..).await` calls per `timeout_ready` iteration.
@@ -349,25 +351,10 @@ const PAIRED_WORKLOADS: [&str; 3] = ["timeout_ready", "sleep_cancel", "timers_10
 /// The paired comparison of workload `name` (see `benches::paired`), on the
 /// flavour its criterion group uses.
 fn paired_run(name: &str, rounds: usize) -> paired::Summary {
-    macro_rules! pair {
-        ($build:ident, $workload:ident) => {{
-            let (ours, theirs) = (on_runtime::$build(), on_tokio::$build());
-            paired::run(
-                name,
-                rounds,
-                &mut || {
-                    on_runtime::$workload(&ours);
-                },
-                &mut || {
-                    on_tokio::$workload(&theirs);
-                },
-            )
-        }};
-    }
     match name {
-        "timeout_ready" => pair!(current_thread, timeout_ready),
-        "sleep_cancel" => pair!(current_thread, sleep_cancel),
-        "timers_100k" => pair!(multi_thread, timers_100k),
+        "timeout_ready" => pair_runtimes!(name, rounds, current_thread, timeout_ready),
+        "sleep_cancel" => pair_runtimes!(name, rounds, current_thread, sleep_cancel),
+        "timers_100k" => pair_runtimes!(name, rounds, multi_thread, timers_100k),
         other => unreachable!("{other} is not in PAIRED_WORKLOADS"),
     }
 }

@@ -207,6 +207,27 @@ pub fn run(name: &str, rounds: usize, ours: &mut dyn FnMut(), theirs: &mut dyn F
     )
 }
 
+/// `paired::run` of one workload of a bench whose workloads are
+/// `on_runtime::$workload(&rt)` and `on_tokio::$workload(&rt)` on a runtime
+/// from `on_runtime::$build()` / `on_tokio::$build()` (the shape of the
+/// `scheduler`, `sync` and `time` benches); any return value is dropped.
+#[macro_export]
+macro_rules! pair_runtimes {
+    ($name:expr, $rounds:expr, $build:ident, $workload:ident) => {{
+        let (ours, theirs) = (on_runtime::$build(), on_tokio::$build());
+        $crate::paired::run(
+            $name,
+            $rounds,
+            &mut || {
+                on_runtime::$workload(&ours);
+            },
+            &mut || {
+                on_tokio::$workload(&theirs);
+            },
+        )
+    }};
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
