@@ -57,7 +57,11 @@ pub(crate) unsafe fn poll<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>
         TransitionToIdle::Ok => {}
         TransitionToIdle::OkNotified => {
             // Woken during its own poll: it yielded. It goes behind other work.
+            // The transition added the entry's reference; the poll's own keeps
+            // `cell` (and `cell.scheduler`) alive until `yield_now` returns,
+            // even if another worker runs the entry to completion meanwhile.
             cell.scheduler.yield_now(Notified(Task::from_raw(raw)));
+            raw.drop_reference();
         }
         TransitionToIdle::OkDealloc => raw.dealloc(),
         TransitionToIdle::Cancelled => {
@@ -166,8 +170,14 @@ fn complete<F: Future + 'static, S: Schedule>(cell: &Cell<F, S>, raw: RawTask) {
 }
 
 /// Vtable `schedule`: wraps the passed reference in a `Notified` for the scheduler.
+///
+/// The caller holds a second reference of its own until this returns: once the
+/// entry is queued another thread may run it to completion and drop it, and
+/// only that second reference keeps `cell.scheduler` alive for the rest of
+/// the scheduler's call.
 pub(crate) unsafe fn schedule<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>) {
-    // SAFETY: the caller passes a reference to this task.
+    // SAFETY: the caller passes a reference to this task and holds another for
+    // the whole call, so the cell outlives the borrow.
     let cell = unsafe { cell::<F, S>(ptr) };
     cell.scheduler
         .schedule(Notified(Task::from_raw(RawTask::from_raw(ptr))));

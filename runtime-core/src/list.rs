@@ -5,11 +5,17 @@
 //! and completions on different workers rarely meet. Once closed, the list
 //! refuses new tasks: a spawn racing with shutdown is cancelled on the spot
 //! instead of being stranded.
+//!
+//! Each list has a process-unique id, stored in the header of every task it
+//! links (`Header::owner_id`, 0 when unlinked). `remove` checks it, so a task
+//! of another list is refused with a panic instead of being unlinked under
+//! the wrong lock, and a task already taken out returns `None`.
 
 use crate::raw::{Header, RawTask};
 use crate::sync::{AtomicBool, Mutex, Ordering::*};
 use crate::{Notified, Schedule, Task};
 use std::ptr::NonNull;
+use std::sync::atomic::AtomicU64;
 
 /// Shards per scheduler thread. Four per thread keeps the chance that two
 /// threads hit the same shard at once low; the value is borrowed from Tokio's
@@ -19,6 +25,8 @@ const SHARDS_PER_THREAD: usize = 4;
 
 /// The set of tasks a scheduler owns.
 pub struct OwnedTasks<S: Schedule> {
+    /// Never 0 (0 marks an unlinked task); unique for the life of the process.
+    id: u64,
     shards: Box<[Mutex<Shard>]>,
     closed: AtomicBool,
     _scheduler: std::marker::PhantomData<S>,
@@ -37,8 +45,11 @@ unsafe impl Send for Shard {}
 impl<S: Schedule> OwnedTasks<S> {
     /// An empty, open list sized for `threads` scheduler threads.
     pub fn new(threads: usize) -> OwnedTasks<S> {
+        // Not a loom atomic: it only hands out ids, nothing synchronises on it.
+        static NEXT_ID: AtomicU64 = AtomicU64::new(1);
         let shards = (threads.max(1) * SHARDS_PER_THREAD).next_power_of_two();
         OwnedTasks {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             shards: (0..shards)
                 .map(|_| Mutex::new(Shard { head: None, len: 0 }))
                 .collect(),
@@ -63,7 +74,17 @@ impl<S: Schedule> OwnedTasks<S> {
             // Checked under the shard lock: `close_and_shutdown_all` sets the flag
             // before draining, so a task pushed here is always drained.
             if !self.closed.load(Acquire) {
-                // SAFETY: the task is new, so its links are unused; we hold the lock.
+                let owner = &task.raw.header().owner_id;
+                // `Task`s that leave a list (`remove`, shutdown) are unlinked, so an
+                // owned `Task` here is never linked; say so if that ever breaks.
+                assert_eq!(
+                    owner.load(Relaxed),
+                    0,
+                    "OwnedTasks::bind: the task is already in a list"
+                );
+                owner.store(self.id, Relaxed);
+                // SAFETY: the task is in no list (checked above), so its links are
+                // unused; we hold the lock.
                 unsafe { shard.push_front(ptr) };
                 // The list now owns the task's reference.
                 std::mem::forget(task);
@@ -76,12 +97,31 @@ impl<S: Schedule> OwnedTasks<S> {
     }
 
     /// Unlinks a completed task, handing back the list's reference; `None` if it
-    /// was already taken out (by shutdown).
+    /// is in no list (never bound, or already taken out by shutdown).
+    ///
+    /// # Panics
+    /// If the task is linked in another `OwnedTasks`: a scheduler must only
+    /// release its own tasks.
     pub fn remove(&self, task: &Task<S>) -> Option<Task<S>> {
+        let owner = &task.raw.header().owner_id;
+        match owner.load(Acquire) {
+            0 => return None,
+            id => assert_eq!(
+                id, self.id,
+                "OwnedTasks::remove: the task belongs to another list; \
+                 release a task only through the scheduler that bound it"
+            ),
+        }
         let ptr = task.raw.header_ptr();
         let mut shard = lock(self.shard(ptr));
-        // SAFETY: we hold the lock of the only shard this task can be linked in.
-        unsafe { shard.remove(ptr) }.then(|| Task::from_raw(RawTask::from_raw(ptr)))
+        // Taken out meanwhile (shutdown pops under this lock and clears the id).
+        if owner.load(Relaxed) != self.id {
+            return None;
+        }
+        // SAFETY: the id says the task is linked in this list, hence in this
+        // shard (the shard is a function of the address), whose lock we hold.
+        unsafe { shard.unlink(ptr) };
+        Some(Task::from_raw(RawTask::from_raw(ptr)))
     }
 
     /// Closes the list and cancels every task in it. Cancelling runs destructors,
@@ -156,24 +196,21 @@ impl Shard {
     fn pop_front(&mut self) -> Option<NonNull<Header>> {
         let head = self.head?;
         // SAFETY: `head` is linked in this shard, whose lock the caller holds.
-        let removed = unsafe { self.remove(head) };
-        debug_assert!(removed);
+        unsafe { self.unlink(head) };
         Some(head)
     }
 
-    /// Unlinks `ptr`; false if it is not in this shard.
+    /// Unlinks `ptr` and clears its owner id.
     ///
     /// # Safety
-    /// `ptr` is a live task that is linked in this shard or in none; the caller
-    /// holds this shard's lock.
-    unsafe fn remove(&mut self, ptr: NonNull<Header>) -> bool {
+    /// `ptr` is a live task linked in this shard; the caller holds this shard's
+    /// lock.
+    unsafe fn unlink(&mut self, ptr: NonNull<Header>) {
         // SAFETY: per the contract, the links of `ptr` and its neighbours are
         // guarded by the lock we hold, and linked tasks are alive.
         unsafe {
             let (prev, next) = ptr.as_ref().links.with(|l| ((*l).prev, (*l).next));
-            if prev.is_none() && self.head != Some(ptr) {
-                return false;
-            }
+            ptr.as_ref().owner_id.store(0, Relaxed);
             match prev {
                 Some(prev) => prev.as_ref().links.with_mut(|l| (*l).next = next),
                 None => self.head = next,
@@ -187,6 +224,5 @@ impl Shard {
             });
         }
         self.len -= 1;
-        true
     }
 }

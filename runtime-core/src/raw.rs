@@ -9,7 +9,7 @@
 
 use crate::error::JoinError;
 use crate::state::State;
-use crate::sync::UnsafeCell;
+use crate::sync::{AtomicU64, UnsafeCell};
 use crate::{harness, Schedule};
 use std::future::Future;
 use std::ptr::NonNull;
@@ -19,7 +19,8 @@ use std::task::Waker;
 pub(crate) struct Vtable {
     /// Polls the task; consumes one `Notified` reference.
     pub(crate) poll: unsafe fn(NonNull<Header>),
-    /// Hands the task to its scheduler; consumes one reference (it becomes the `Notified`).
+    /// Hands the task to its scheduler; consumes one reference (it becomes the
+    /// `Notified`). The caller must hold another reference until it returns.
     pub(crate) schedule: unsafe fn(NonNull<Header>),
     /// Frees the allocation; the reference count is zero.
     pub(crate) dealloc: unsafe fn(NonNull<Header>),
@@ -44,6 +45,10 @@ pub(crate) struct Header {
     pub(crate) state: State,
     pub(crate) vtable: &'static Vtable,
     pub(crate) links: UnsafeCell<Links>,
+    /// The id of the `OwnedTasks` list the task is linked in, 0 when in none.
+    /// Written under that list's shard lock; lets `remove` refuse a task that
+    /// belongs to another list instead of unlinking it under the wrong lock.
+    pub(crate) owner_id: AtomicU64,
 }
 
 /// Where the future is in its life. Owned by whoever holds `RUNNING`, or, once
@@ -86,6 +91,7 @@ where
                 state: State::new(),
                 vtable: &Self::VTABLE,
                 links: UnsafeCell::new(Links::default()),
+                owner_id: AtomicU64::new(0),
             },
             scheduler,
             stage: UnsafeCell::new(Stage::Running(future)),
@@ -128,9 +134,11 @@ impl RawTask {
         unsafe { (self.header().vtable.poll)(self.ptr) }
     }
 
-    /// Hands the task to its scheduler; consumes one reference.
+    /// Hands the task to its scheduler; consumes one reference. The caller must
+    /// hold a second one until this returns (see `harness::schedule`).
     pub(crate) fn schedule(self) {
-        // SAFETY: the caller gives up one reference, which becomes the `Notified`.
+        // SAFETY: the caller gives up one reference, which becomes the `Notified`,
+        // and keeps another, which keeps the cell alive through the call.
         unsafe { (self.header().vtable.schedule)(self.ptr) }
     }
 
@@ -176,7 +184,8 @@ impl RawTask {
     /// Asks for cancellation from outside (`JoinHandle::abort`).
     pub(crate) fn remote_abort(self) {
         if self.state().transition_to_notified_and_cancel() {
-            // A reference was added for the `Notified`.
+            // A reference was added for the `Notified`; the caller's handle
+            // keeps the task alive through the call.
             self.schedule();
         }
     }

@@ -63,7 +63,9 @@ pub(crate) enum TransitionToRunning {
 pub(crate) enum TransitionToIdle {
     /// Idle again; the poll's reference was dropped.
     Ok,
-    /// A wake arrived during the poll: the poll's reference now backs a new `Notified`.
+    /// A wake arrived during the poll: a reference was added for a new `Notified`.
+    /// The poller keeps its own until the scheduler has taken the entry, so the
+    /// task (and the scheduler handle inside it) outlives the `yield_now` call.
     OkNotified,
     /// Idle, and the poll's reference was the last one: free the task.
     OkDealloc,
@@ -77,7 +79,10 @@ pub(crate) enum TransitionToIdle {
 pub(crate) enum TransitionToNotifiedByVal {
     /// Nothing to schedule; the waker's reference was dropped.
     DoNothing,
-    /// Schedule the task; the waker's reference now backs the `Notified`.
+    /// Schedule the task: a reference was added for the `Notified`. The waker
+    /// drops its own only after `schedule` returns, so the task (and the
+    /// scheduler handle inside it) stays alive for the whole call, even if the
+    /// entry is run, completed or dropped on another thread meanwhile.
     Submit,
     /// The waker held the last reference: free the task.
     Dealloc,
@@ -140,8 +145,9 @@ impl State {
     }
 
     /// Ends a poll that returned `Pending`: clears `RUNNING` unless cancellation
-    /// arrived. A wake during the poll left `NOTIFIED` set; then the poll's
-    /// reference is kept for the re-queue, otherwise it is dropped.
+    /// arrived. A wake during the poll left `NOTIFIED` set; then a reference is
+    /// added for the re-queue (the poller drops its own after queueing),
+    /// otherwise the poll's reference is dropped.
     pub(crate) fn transition_to_idle(&self) -> TransitionToIdle {
         self.fetch_update_action(|mut s| {
             debug_assert!(s.is_running());
@@ -150,6 +156,7 @@ impl State {
             }
             s.0 &= !RUNNING;
             let action = if s.is_notified() {
+                s.ref_inc();
                 TransitionToIdle::OkNotified
             } else {
                 s.ref_dec();
@@ -182,8 +189,9 @@ impl State {
         prev.ref_count() == count
     }
 
-    /// A waker is consumed by `wake`: sets `NOTIFIED`. The waker's reference moves
-    /// to the new `Notified` when the task must be queued, and is dropped otherwise.
+    /// A waker is consumed by `wake`: sets `NOTIFIED`. When the task must be
+    /// queued a reference is added for the new `Notified` and the waker keeps its
+    /// own until `schedule` returns; otherwise the waker's reference is dropped.
     pub(crate) fn transition_to_notified_by_val(&self) -> TransitionToNotifiedByVal {
         self.fetch_update_action(|mut s| {
             let action = if s.is_running() {
@@ -202,6 +210,7 @@ impl State {
                 }
             } else {
                 s.0 |= NOTIFIED;
+                s.ref_inc();
                 TransitionToNotifiedByVal::Submit
             };
             (action, Some(s))
@@ -398,7 +407,7 @@ mod tests {
         assert_eq!(state.transition_to_idle(), TransitionToIdle::OkNotified);
         let s = state.load();
         assert!(s.is_notified() && !s.is_running());
-        assert_eq!(s.ref_count(), 3, "poll reference kept for the re-queue");
+        assert_eq!(s.ref_count(), 4, "a reference added for the re-queue");
     }
 
     #[test]

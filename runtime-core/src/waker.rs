@@ -2,8 +2,11 @@
 //!
 //! One static vtable serves every task type, because each operation only touches
 //! the state word and then dispatches through the header's own `Vtable`. Clone
-//! adds a reference, drop removes one, `wake` passes its reference on to the
-//! scheduler when the task must be queued. Nothing allocates.
+//! adds a reference, drop removes one. `wake` adds one for the run-queue entry
+//! and drops its own only once the scheduler has taken the entry: the task cell
+//! holds the scheduler handle, so this keeps both alive through the call even
+//! when another thread runs, completes or drops the entry (and with it maybe
+//! the whole runtime) meanwhile. Nothing allocates.
 
 use crate::raw::{Header, RawTask};
 use crate::state::TransitionToNotifiedByVal;
@@ -37,7 +40,13 @@ unsafe fn wake(data: *const ()) {
     let task = raw(data);
     match task.state().transition_to_notified_by_val() {
         TransitionToNotifiedByVal::DoNothing => {}
-        TransitionToNotifiedByVal::Submit => task.schedule(),
+        TransitionToNotifiedByVal::Submit => {
+            // The transition added the `Notified`'s reference; ours keeps the
+            // task, and the scheduler handle inside it, alive until `schedule`
+            // returns (another thread may run and free the queued entry first).
+            task.schedule();
+            task.drop_reference();
+        }
         TransitionToNotifiedByVal::Dealloc => task.dealloc(),
     }
 }
