@@ -47,7 +47,14 @@ impl<S: Schedule> OwnedTasks<S> {
     pub fn new(threads: usize) -> OwnedTasks<S> {
         // Not a loom atomic: it only hands out ids, nothing synchronises on it.
         static NEXT_ID: AtomicU64 = AtomicU64::new(1);
-        let shards = (threads.max(1) * SHARDS_PER_THREAD).next_power_of_two();
+        // Under loom, one shard: the shard is picked from the task's address,
+        // which differs between executions and would make a model
+        // nondeterministic.
+        let shards = if cfg!(loom) {
+            1
+        } else {
+            (threads.max(1) * SHARDS_PER_THREAD).next_power_of_two()
+        };
         OwnedTasks {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             shards: (0..shards)
