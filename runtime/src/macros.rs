@@ -97,6 +97,9 @@
 //! A guard sees by-value bindings through shared references and the arm is
 //! never entered, so nothing moves, and the pattern is checked exactly as the
 //! user wrote it, in the same binding mode as in the final `match`.
+//! Both the output in the closure and `__out` are `mut` locals, so that a
+//! `ref mut` binding (`Some(ref mut v) = fut => *v += 1`) can borrow them
+//! mutably, in the test as in the final `match`.
 //!
 //! **Errors.** `select! {}` (no branch, or only `else`) is a `compile_error!`.
 //! The remaining tokens of a malformed branch are re-matched against a helper
@@ -452,7 +455,10 @@ macro_rules! __select_expand {
             Disabled,
         }
 
-        let __out = {
+        // `mut`: a `ref mut` binding in a branch's pattern borrows the output
+        // mutably, so the place it is matched in must be mutable.
+        #[allow(unused_mut)]
+        let mut __out = {
             let mut __disabled: u64 = 0;
             $(
                 if !$crate::__select_expand!(@cond $($c)?) {
@@ -486,7 +492,9 @@ macro_rules! __select_expand {
                                 else {
                                     continue;
                                 };
-                                let __output = match $crate::__private::Future::poll(__future, __cx) {
+                                // `mut` for a `ref mut` binding in the pattern test.
+                                #[allow(unused_mut)]
+                                let mut __output = match $crate::__private::Future::poll(__future, __cx) {
                                     $crate::__private::Poll::Ready(__output) => __output,
                                     $crate::__private::Poll::Pending => {
                                         __pending = true;

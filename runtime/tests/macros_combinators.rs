@@ -427,6 +427,40 @@ async fn select_accepts_any_pattern_with_the_usual_binding_modes() {
 }
 
 #[runtime::test]
+async fn select_mut_and_ref_mut_bindings_are_used_as_written() {
+    // `mut` on a binding that the handler reassigns.
+    let got = runtime::select! {
+        Some(mut foo) = async { Some(String::from("1")) } => {
+            assert_eq!(foo, "1");
+            foo = String::from("2");
+            foo
+        }
+    };
+    assert_eq!(got, "2");
+
+    // `ref mut`: the handler mutates the output in place through the binding,
+    // which needs the output to sit in a mutable place.
+    let got = runtime::select! {
+        Some(ref mut foo) = async { Some(String::from("1")) } => {
+            *foo = String::from("2");
+            foo.push('3');
+            foo.clone()
+        },
+    };
+    assert_eq!(got, "23");
+    let got = runtime::select! {
+        biased;
+        (ref mut a, ref b) = async { (1u32, 2u32) } => { *a += *b; *a }
+    };
+    assert_eq!(got, 3);
+
+    // `mut` on the whole output, polled through `&mut`.
+    let ready = std::pin::pin!(async { 1u32 });
+    let got = runtime::select! { mut a = ready => { a += 1; a } };
+    assert_eq!(got, 2);
+}
+
+#[runtime::test]
 async fn select_precondition_false_skips_branch_without_evaluating_it() {
     let created = Cell::new(0);
     let make = |v: u32| {
