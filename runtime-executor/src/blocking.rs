@@ -153,7 +153,10 @@ impl BlockingPool {
         let deadline = timeout.map(|t| Instant::now() + t);
         // A runtime dropped inside `spawn_blocking` shuts down on one of this
         // pool's threads: wait for the others only, never for ourselves.
-        let on_own_thread = CURRENT_POOL.with(|p| p.get()) == pool as *const Pool as usize;
+        // `try_with`: this runs in `Runtime::drop`, maybe during thread-local
+        // destruction (a runtime kept in a thread-local).
+        let on_own_thread =
+            CURRENT_POOL.try_with(|p| p.get()).unwrap_or(0) == pool as *const Pool as usize;
         let myself = usize::from(on_own_thread);
         let mut state = pool.state.lock();
         while state.num_threads > myself {

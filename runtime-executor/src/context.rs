@@ -56,20 +56,27 @@ pub(crate) fn scheduler() -> Scheduler {
 }
 
 /// Restores the previous context when dropped.
+///
+/// Every access to the thread-local here and in the guards uses `try_with`:
+/// a runtime (or a `LocalSet`) kept in a thread-local of the user's is dropped
+/// while the thread's locals are being destroyed, possibly after this one,
+/// and `with` would then panic inside a destructor, which aborts the process.
+/// Without the thread-local the guard sets and restores nothing.
 pub(crate) struct SetHandleGuard {
-    prev: Option<Handle>,
+    prev: Option<Option<Handle>>,
 }
 
 /// Makes `handle` the current runtime of this thread until the guard drops.
 pub(crate) fn set_handle(handle: Handle) -> SetHandleGuard {
-    let prev = CONTEXT.with(|c| c.handle.replace(Some(handle)));
+    let prev = CONTEXT.try_with(|c| c.handle.replace(Some(handle))).ok();
     SetHandleGuard { prev }
 }
 
 impl Drop for SetHandleGuard {
     fn drop(&mut self) {
-        let prev = self.prev.take();
-        let _ = CONTEXT.try_with(|c| *c.handle.borrow_mut() = prev);
+        if let Some(prev) = self.prev.take() {
+            let _ = CONTEXT.try_with(|c| *c.handle.borrow_mut() = prev);
+        }
     }
 }
 
@@ -89,7 +96,9 @@ pub(crate) const NESTED_BLOCK_ON: &str =
 /// runtime: blocking a thread that runs tasks would stall them all.
 #[track_caller]
 pub(crate) fn enter_runtime(handle: Handle) -> EnterRuntimeGuard {
-    let already = CONTEXT.with(|c| c.entered.replace(true));
+    let already = CONTEXT
+        .try_with(|c| c.entered.replace(true))
+        .unwrap_or(false);
     if already {
         panic!("{NESTED_BLOCK_ON}");
     }
@@ -117,7 +126,9 @@ pub(crate) struct SchedulerGuard {
 /// Installs scheduler-local state until the guard drops. The pointee must
 /// outlive the guard.
 pub(crate) fn set_scheduler(scheduler: Scheduler) -> SchedulerGuard {
-    let prev = CONTEXT.with(|c| c.scheduler.replace(scheduler));
+    let prev = CONTEXT
+        .try_with(|c| c.scheduler.replace(scheduler))
+        .unwrap_or(Scheduler::None);
     SchedulerGuard { prev }
 }
 

@@ -416,13 +416,27 @@ impl Runtime {
         if context::is_entered() {
             // Waiting for workers or blocking threads from here could deadlock
             // (this thread may be one of them). Don't wait: release the
-            // blocking pool (it holds the scheduler) and refuse loudly.
+            // blocking pool (it holds the scheduler).
             self.handle.blocking().shutdown(Some(Duration::ZERO));
+            if blocking_timeout == Some(Duration::ZERO) {
+                // `shutdown_background` / `shutdown_timeout(ZERO)` asked for no
+                // wait, so this is fine here, as in Tokio: the workers, told
+                // above, exit on their own (detached: their handles drop) and
+                // the last one out cancels the tasks; a current-thread
+                // runtime cancels them now, which waits for nothing.
+                if let Inner::Current(shared) = &self.handle.inner {
+                    let _enter = context::set_handle(self.handle.clone());
+                    shared.shutdown();
+                }
+                return;
+            }
+            // Only a drop (or a non-zero timeout) gets here: refuse loudly.
             if !thread::panicking() {
                 panic!(
                     "Cannot drop a runtime in a context where blocking is not allowed. This \
                      happens when a runtime is dropped from within an asynchronous context (a \
-                     task or `block_on`). Drop it outside, or move it into `spawn_blocking`."
+                     task or `block_on`). Drop it outside, move it into `spawn_blocking`, or \
+                     call `shutdown_background()`, which does not wait."
                 );
             }
             return;

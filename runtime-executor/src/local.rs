@@ -271,7 +271,12 @@ struct Enter {
 
 impl Enter {
     fn new(shared: &Arc<Shared>) -> Enter {
-        let prev = CURRENT.with(|c| c.replace(Some(shared.clone())));
+        // `try_with`: a set dropped while the thread's locals are destroyed
+        // (kept in a thread-local of the user's) must not panic in `drop`,
+        // which would abort the process. `spawn_local` then sees no set.
+        let prev = CURRENT
+            .try_with(|c| c.replace(Some(shared.clone())))
+            .unwrap_or(None);
         Enter { prev }
     }
 }

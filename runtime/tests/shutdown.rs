@@ -1,0 +1,154 @@
+//! Shutting a runtime down from unusual places, as Tokio allows: from inside
+//! another runtime without waiting, and from a thread-local destructor.
+#![cfg(feature = "full")]
+
+use runtime::task::LocalSet;
+use runtime::{Builder, Runtime};
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::Arc;
+use std::time::Duration;
+
+fn flavours() -> [(&'static str, fn() -> Runtime); 2] {
+    [
+        ("current_thread", || {
+            Builder::new_current_thread().enable_all().build().unwrap()
+        }),
+        ("multi_thread", || {
+            Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap()
+        }),
+    ]
+}
+
+/// Sets its flag when dropped: the runtime cancelled the task holding it.
+struct DropFlag(Arc<AtomicBool>);
+
+impl Drop for DropFlag {
+    fn drop(&mut self) {
+        self.0.store(true, SeqCst);
+    }
+}
+
+/// A runtime with one pending task that holds a `DropFlag`.
+fn runtime_with_a_pending_task(build: fn() -> Runtime) -> (Runtime, Arc<AtomicBool>) {
+    let rt = build();
+    let dropped = Arc::new(AtomicBool::new(false));
+    let flag = DropFlag(dropped.clone());
+    rt.spawn(async move {
+        let _flag = flag;
+        std::future::pending::<()>().await
+    });
+    (rt, dropped)
+}
+
+/// Waits (on the real clock, from an async context) until `flag` is set.
+async fn eventually(flag: &AtomicBool) -> bool {
+    for _ in 0..500 {
+        if flag.load(SeqCst) {
+            return true;
+        }
+        runtime::time::sleep(Duration::from_millis(10)).await;
+    }
+    false
+}
+
+#[test]
+fn shutdown_background_inside_another_runtime_does_not_panic() {
+    for (outer_name, outer) in flavours() {
+        for (inner_name, inner) in flavours() {
+            let outer = outer();
+            outer.block_on(async {
+                let (rt, dropped) = runtime_with_a_pending_task(inner);
+                rt.shutdown_background();
+                assert!(
+                    eventually(&dropped).await,
+                    "{inner_name} in {outer_name}: the task was never cancelled"
+                );
+            });
+        }
+    }
+}
+
+#[test]
+fn shutdown_timeout_zero_inside_another_runtime_does_not_panic() {
+    for (outer_name, outer) in flavours() {
+        for (inner_name, inner) in flavours() {
+            let outer = outer();
+            // Inside a spawned task too, not only in `block_on`.
+            let task = outer.spawn(async move {
+                let (rt, dropped) = runtime_with_a_pending_task(inner);
+                rt.shutdown_timeout(Duration::ZERO);
+                eventually(&dropped).await
+            });
+            let cancelled = outer
+                .block_on(task)
+                .unwrap_or_else(|e| panic!("{inner_name} in {outer_name}: the task panicked: {e}"));
+            assert!(cancelled, "{inner_name} in {outer_name}: never cancelled");
+        }
+    }
+}
+
+thread_local! {
+    static KEPT_RUNTIME: RefCell<Option<Runtime>> = const { RefCell::new(None) };
+    static KEPT_LOCAL_SET: RefCell<Option<LocalSet>> = const { RefCell::new(None) };
+}
+
+/// Stores the value in a thread-local of this test *before* the runtime's
+/// own thread-locals are first used, then uses the runtime: thread-locals are
+/// destroyed in the reverse order of first use, so the runtime is dropped
+/// after its context is gone, which used to abort the process ("fatal runtime
+/// error: thread local panicked on drop"). Runs in a child process, since an
+/// abort would take the whole test binary down.
+#[test]
+fn runtime_and_local_set_dropped_during_thread_local_destruction() {
+    let exe = std::env::current_exe().unwrap();
+    let out = std::process::Command::new(exe)
+        .args([
+            "--exact",
+            "tls_destruction_child",
+            "--ignored",
+            "--nocapture",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "child failed ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+#[ignore = "run in a child process by runtime_and_local_set_dropped_during_thread_local_destruction"]
+fn tls_destruction_child() {
+    for (name, build) in flavours() {
+        let (rt, dropped) = runtime_with_a_pending_task(build);
+        let on_thread = std::thread::spawn(move || {
+            KEPT_RUNTIME.with(|k| *k.borrow_mut() = Some(rt));
+            KEPT_RUNTIME.with(|k| {
+                let k = k.borrow();
+                let rt = k.as_ref().unwrap();
+                rt.block_on(async { runtime::task::yield_now().await });
+            });
+        });
+        on_thread.join().expect("thread exit aborted or panicked");
+        assert!(dropped.load(SeqCst), "{name}: the task was cancelled");
+    }
+    let on_thread = std::thread::spawn(|| {
+        let rt = Builder::new_current_thread().build().unwrap();
+        KEPT_LOCAL_SET.with(|k| *k.borrow_mut() = Some(LocalSet::new()));
+        KEPT_LOCAL_SET.with(|k| {
+            let k = k.borrow();
+            let local = k.as_ref().unwrap();
+            local.spawn_local(std::future::pending::<()>());
+            rt.block_on(local.run_until(runtime::task::yield_now()));
+        });
+    });
+    on_thread.join().expect("thread exit aborted or panicked");
+}
