@@ -18,6 +18,17 @@
 //! up to 64^6 ticks away may fall in the *next* turn of the top level, at a digit
 //! at or below the current one, and such top-level slots are read as next-turn.
 //!
+//! # Deadlines beyond the range
+//!
+//! A deadline more than `64^6 - 1` ticks (≈ 2.2 years at 1 ms) ahead of
+//! `elapsed` cannot be filed by its digits. Its node keeps the true deadline,
+//! but is *filed* as if due at `elapsed + 64^6 - 1` (a top-level slot). When
+//! polling reaches that slot the entry is not yet due, so it is re-filed like
+//! any cascading entry, again at most `64^6 - 1` ticks ahead of the new
+//! `elapsed`. It thus hops forward about one wheel range per hop and is
+//! returned only once `now` reaches its real deadline: never early. (Tokio's
+//! wheel does the same with its top slot.)
+//!
 //! # Finding the next deadline
 //!
 //! Each level keeps an `occupied` bitmask (bit `i` set iff slot `i` is non-empty).
@@ -55,8 +66,11 @@ const SLOTS: usize = 1 << LEVEL_BITS;
 /// Extracts one base-64 digit (a slot index) from a shifted tick.
 const SLOT_MASK: u64 = SLOTS as u64 - 1;
 
-/// 6 levels × 6 bits = 36 bits of range: 64^6 ms ≈ 2.2 years, far beyond any
-/// timeout a runtime is asked for, while keeping the per-level scan short.
+/// 6 levels × 6 bits = 36 bits of range: 64^6 ms ≈ 2.2 years, beyond nearly
+/// every timeout a runtime is asked for, while keeping the per-level scan
+/// short. Longer deadlines still work: they are filed at the edge of the range
+/// and re-filed from there (see the module docs). The same shape as Tokio's
+/// wheel (6 levels of 64 slots).
 const NUM_LEVELS: usize = 6;
 
 /// The only level whose slots can belong to its next turn (see module docs).
@@ -65,9 +79,11 @@ const TOP_LEVEL: usize = NUM_LEVELS - 1;
 /// Ticks covered by the whole wheel: 64^6 = 2^36.
 const RANGE: u64 = 1 << (LEVEL_BITS as usize * NUM_LEVELS);
 
-/// The furthest ahead of `elapsed` a deadline may be; later ones are clamped to
-/// it. One less than [`RANGE`] keeps a next-turn top-level entry from sharing a
-/// slot with the current turn's entries, which would make its start ambiguous.
+/// The furthest ahead of `elapsed` an entry may be *filed*; an entry due later
+/// is filed at this distance and re-filed when its slot comes up (its deadline
+/// itself is kept). One less than [`RANGE`] keeps a next-turn top-level entry
+/// from sharing a slot with the current turn's entries, which would make its
+/// start ambiguous.
 const MAX_DELAY: u64 = RANGE - 1;
 
 /// Stable handle to an inserted entry (a slab index). Valid until the entry is
@@ -93,6 +109,7 @@ impl Key {
 /// One timer: its item, its deadline and its links in the slot's list.
 struct Node<T> {
     item: T,
+    /// The real deadline, which may lie beyond where the node is filed.
     deadline: u64,
     /// Where the node is filed, needed to fix the slot's head on O(1) removal
     /// (it cannot be recomputed: `elapsed` has moved since it was filed).
@@ -192,16 +209,15 @@ impl<T> Wheel<T> {
     /// Inserts `item` due at tick `deadline`, in O(1).
     ///
     /// A deadline `<= self.elapsed()` is already due: the item is handed back as
-    /// `Err(item)` and nothing is stored, so the caller fires it itself. A
-    /// deadline more than `64^6 - 1` ticks ahead (≈ 2.2 years at 1 ms) is clamped
-    /// to `elapsed() + 64^6 - 1`, the furthest the wheel can represent; the
-    /// entry then fires that early, and [`Wheel::deadline`] reports the clamped
-    /// value.
+    /// `Err(item)` and nothing is stored, so the caller fires it itself. Any
+    /// later deadline, however far (even `u64::MAX`), is kept exactly: one
+    /// beyond the wheel's range (`64^6 - 1` ticks, ≈ 2.2 years at 1 ms) is
+    /// filed at the range's edge and re-filed as time reaches it (see the
+    /// module docs), so it is returned at its deadline, never early.
     pub(crate) fn insert(&mut self, deadline: u64, item: T) -> Result<Key, T> {
         if deadline <= self.elapsed {
             return Err(item);
         }
-        let deadline = deadline.min(self.elapsed.saturating_add(MAX_DELAY));
         let idx = self.entries.insert(Node {
             item,
             deadline,
@@ -228,8 +244,7 @@ impl<T> Wheel<T> {
         self.entries.remove(key.0).item
     }
 
-    /// The deadline stored for a live key (after clamping, see
-    /// [`Wheel::insert`]).
+    /// The deadline stored for a live key: the one given to [`Wheel::insert`].
     ///
     /// # Panics
     ///
@@ -254,9 +269,12 @@ impl<T> Wheel<T> {
         let (level, slot, start) = self.next_slot()?;
         // The earliest slot holds the earliest deadline, so a lone entry there
         // is the exact answer and spares the driver a wake-up that only cascades.
+        // Not so for an entry due beyond its slot (filed at the range's edge):
+        // entries of later slots may be due before it.
         let head = self.levels[level].heads[slot].expect("occupied slot has a head");
         let node = &self.entries[head];
-        Some(if node.next.is_none() {
+        let in_slot = node.deadline - start < slot_span(level);
+        Some(if node.next.is_none() && in_slot {
             node.deadline
         } else {
             start
@@ -317,10 +335,14 @@ impl<T> Wheel<T> {
     }
 
     /// Files node `idx` at the head of its slot's list relative to `elapsed`.
+    /// A deadline beyond the wheel's range is filed at the range's edge; `poll`
+    /// re-files it from there (see the module docs).
     fn link(&mut self, idx: usize) {
-        let deadline = self.entries[idx].deadline;
-        let level = level_for(self.elapsed, deadline);
-        let slot = slot_for(deadline, level);
+        let filed = self.entries[idx]
+            .deadline
+            .min(self.elapsed.saturating_add(MAX_DELAY));
+        let level = level_for(self.elapsed, filed);
+        let slot = slot_for(filed, level);
         let lvl = &mut self.levels[level];
         let old_head = lvl.heads[slot].replace(idx);
         lvl.occupied |= 1 << slot;
@@ -622,21 +644,74 @@ mod tests {
     }
 
     #[test]
-    fn huge_deadline_is_clamped() {
+    fn far_deadline_is_refiled_never_fired_early() {
         let mut wheel = Wheel::new();
-        let key = wheel.insert(u64::MAX / 2, 'a').unwrap();
-        assert_eq!(wheel.deadline(key), (1 << 36) - 1);
+        let far = 5 * RANGE + 12_345; // beyond the wheel's range
+        let key = wheel.insert(far, 'a').unwrap();
+        assert_eq!(wheel.deadline(key), far); // the true deadline is kept
         wheel.poll(1000, &mut Vec::new());
-        let key_b = wheel.insert(u64::MAX / 2, 'b').unwrap();
-        assert_eq!(wheel.deadline(key_b), 1000 + (1 << 36) - 1);
-        assert!(poll_sorted(&mut wheel, (1 << 36) - 2).is_empty());
-        assert_eq!(poll_sorted(&mut wheel, (1 << 36) - 1), vec!['a']);
-        assert!(poll_sorted(&mut wheel, (1 << 36) + 998).is_empty());
-        assert_eq!(poll_sorted(&mut wheel, (1 << 36) + 999), vec!['b']);
-        // Near the end of u64 the clamp saturates instead of overflowing.
+        let far_b = 20 * RANGE + 5;
+        let key_b = wheel.insert(far_b, 'b').unwrap();
+        assert_eq!(wheel.deadline(key_b), far_b);
+        // Step through the wheel's range several times: nothing fires early,
+        // and next_expiration never lies beyond the earliest deadline.
+        for now in [MAX_DELAY, RANGE, 2 * RANGE + 7, 4 * RANGE, far - 1] {
+            assert!(poll_sorted(&mut wheel, now).is_empty(), "early at {now}");
+            check_next_expiration(&wheel, Some(far));
+        }
+        assert_eq!(poll_sorted(&mut wheel, far), vec!['a']);
+        check_next_expiration(&wheel, Some(far_b));
+        // Driver-style: sleep to next_expiration, poll, repeat; it reaches the
+        // far deadline exactly, in a few steps per wheel range.
+        let mut steps = 0;
+        while let Some(next) = wheel.next_expiration() {
+            let fired = poll_sorted(&mut wheel, next);
+            steps += 1;
+            if !fired.is_empty() {
+                assert_eq!(fired, vec!['b']);
+                assert_eq!(next, far_b);
+            }
+        }
+        assert!(steps <= 2 * 20, "{steps}");
+        // A far entry that shares its slot is stepped through range by range.
+        let mut wheel = Wheel::new();
+        wheel.insert(far_b, 'x').unwrap();
+        wheel.insert(far_b + 1, 'y').unwrap();
+        let mut steps = 0;
+        while let Some(next) = wheel.next_expiration() {
+            assert!(next <= far_b || wheel.len() == 1);
+            let fired = poll_sorted(&mut wheel, next);
+            assert!(
+                fired.is_empty() || next >= far_b,
+                "{fired:?} early at {next}"
+            );
+            steps += 1;
+        }
+        assert!(steps <= 2 * 20 + 2 * NUM_LEVELS, "{steps}");
+        // A far entry filed at the range's edge does not hide a nearer entry
+        // that is filed in a later slot.
+        let mut wheel = Wheel::new();
+        wheel.insert(10 * RANGE, 'f').unwrap();
+        wheel.poll(RANGE / 2, &mut Vec::new());
+        let near = RANGE / 2 + MAX_DELAY - 5;
+        wheel.insert(near, 'n').unwrap();
+        check_next_expiration(&wheel, Some(near));
+        while let Some(next) = wheel.next_expiration() {
+            let fired = poll_sorted(&mut wheel, next);
+            match fired.as_slice() {
+                [] => {}
+                ['n'] => assert_eq!(next, near),
+                ['f'] => assert_eq!(next, 10 * RANGE),
+                other => panic!("{other:?} at {next}"),
+            }
+            let min = [near, 10 * RANGE].into_iter().find(|&d| d > next);
+            check_next_expiration(&wheel, min.filter(|_| !wheel.is_empty()));
+        }
+        // Near the end of u64 the filing saturates instead of overflowing.
         wheel.poll(u64::MAX - 10, &mut Vec::new());
         let key_c = wheel.insert(u64::MAX, 'c').unwrap();
         assert_eq!(wheel.deadline(key_c), u64::MAX);
+        assert!(poll_sorted(&mut wheel, u64::MAX - 1).is_empty());
         assert_eq!(poll_sorted(&mut wheel, u64::MAX), vec!['c']);
     }
 
@@ -691,11 +766,10 @@ mod tests {
                                 assert!(d <= e);
                             }
                             Ok(key) => {
-                                let clamped = d.min(e.saturating_add(MAX_DELAY));
                                 assert!(d > e);
-                                assert_eq!(wheel.deadline(key), clamped);
-                                model.insert((clamped, id));
-                                live.push((id, key, clamped));
+                                assert_eq!(wheel.deadline(key), d);
+                                model.insert((d, id));
+                                live.push((id, key, d));
                             }
                         }
                     }
