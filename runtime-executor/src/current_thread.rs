@@ -15,6 +15,7 @@
 
 use crate::block_on::thread_parker;
 use crate::context::{self, Scheduler as Ctx};
+use crate::defer::Deferred;
 use crate::{blocking::BlockingPool, Config, Handle};
 use runtime_core::lock::Mutex;
 use runtime_core::{coop, JoinHandle, Notified, OwnedTasks, Park, Schedule, Task, Unpark};
@@ -72,6 +73,8 @@ struct Core {
 pub(crate) struct Local {
     shared: *const Shared,
     queue: RefCell<VecDeque<Notified<Scheduler>>>,
+    /// Tasks that yielded: woken after the next look at I/O and timers.
+    pub(crate) deferred: Deferred,
 }
 
 struct BlockOnWake {
@@ -208,6 +211,7 @@ impl CoreGuard<'_> {
         let local = Local {
             shared: Arc::as_ptr(shared),
             queue: RefCell::new(std::mem::take(&mut core.queue)),
+            deferred: Deferred::default(),
         };
         let scheduler = context::set_scheduler(Ctx::Current(&local));
         let restore = RestoreQueue {
@@ -230,6 +234,9 @@ struct RestoreQueue<'a> {
 
 impl Drop for RestoreQueue<'_> {
     fn drop(&mut self) {
+        // Yielded tasks must not be lost with `local`: wake them into the
+        // queue (the context still points here) before it moves to the core.
+        self.local.deferred.wake_all();
         self.core.queue = std::mem::take(&mut *self.local.queue.borrow_mut());
     }
 }
@@ -264,13 +271,16 @@ fn run<F: Future>(
                 break;
             }
         }
-        if !idle {
-            // Busy: let the parker deliver pending events without sleeping.
+        if !idle || !local.deferred.is_empty() {
+            // Busy, or only yielded tasks left: let the parker deliver pending
+            // events without sleeping.
             core.park.park_timeout(Duration::ZERO);
         } else if !shared.woken.woken.load(Acquire) {
             // Nothing to run: every new task or wake-up unparks us.
             core.park.park();
         }
+        // What yielded since the last look runs after what the look woke.
+        local.deferred.wake_all();
     }
 }
 

@@ -38,11 +38,13 @@ mod block_on;
 mod blocking;
 mod context;
 mod current_thread;
+mod defer;
 mod local;
 mod loom;
 mod multi_thread;
 mod park;
 
+pub use defer::defer;
 pub use local::{spawn_local, LocalSet};
 pub use park::ThreadParker;
 pub use runtime_core::{AbortHandle, JoinError, JoinHandle, Park, Unpark};

@@ -20,6 +20,7 @@
 
 use super::{Scheduler, Shared};
 use crate::context::{self, Scheduler as Ctx};
+use crate::defer::Deferred;
 use crate::Handle;
 use crossbeam_deque::{Steal, Worker};
 use runtime_core::{coop, Notified, Park};
@@ -61,6 +62,10 @@ pub(crate) struct Local {
     /// Inside `park`: tasks the parker wakes are queued without notifying
     /// others, who are told once, after the parker returns.
     parking: Cell<bool>,
+    /// Tasks that yielded: woken after the next look at I/O and timers.
+    pub(crate) deferred: Deferred,
+    /// Waking `deferred`: those tasks go behind the queue, like any yield.
+    waking_deferred: Cell<bool>,
 }
 
 /// Runs worker `index` until shutdown.
@@ -82,6 +87,8 @@ pub(crate) fn run(
         searching: Cell::new(false),
         park: RefCell::new(park),
         parking: Cell::new(false),
+        deferred: Deferred::default(),
+        waking_deferred: Cell::new(false),
     };
     let entered = context::enter_runtime(handle);
     let scheduler = context::set_scheduler(Ctx::Worker(&local));
@@ -112,6 +119,10 @@ impl Local {
             }
             if let Some(task) = self.next_task().or_else(|| self.steal_work()) {
                 self.run_task(task);
+            } else if !self.deferred.is_empty() {
+                // Only yielded tasks are left: one look at I/O and timers,
+                // which wakes them, instead of sleeping.
+                self.poll_events();
             } else {
                 self.park();
             }
@@ -228,9 +239,14 @@ impl Local {
 
     /// A non-blocking look at I/O and timers between tasks; what it wakes goes
     /// into our own queue, and others are told about it afterwards.
+    /// Tasks that yielded since the last look are woken now, behind what the
+    /// look woke.
     fn poll_events(&self) {
         self.parking.set(true);
         self.park.borrow_mut().park_timeout(Duration::ZERO);
+        self.waking_deferred.set(true);
+        self.deferred.wake_all();
+        self.waking_deferred.set(false);
         self.parking.set(false);
         if !self.queue.is_empty() {
             self.shared.notify_parked();
@@ -250,7 +266,7 @@ impl Local {
 
     /// Queues a task scheduled from this worker's own thread.
     pub(crate) fn schedule_local(&self, task: Notified<Scheduler>, is_yield: bool) {
-        if is_yield {
+        if is_yield || self.waking_deferred.get() {
             // A yielding task goes behind everything else, never into the LIFO slot.
             self.queue.push(task);
         } else if let Some(prev) = self.lifo.replace(Some(task)) {

@@ -117,8 +117,10 @@ where
     runtime_executor::spawn_blocking(f)
 }
 
-/// Yields to the scheduler: the task goes behind the other ready tasks and is
-/// polled again after them.
+/// Yields to the scheduler: the task is polled again after the other ready
+/// tasks, and after the scheduler has looked at I/O and timers once, as in
+/// Tokio (its waker is deferred until then), so a task that yields while it
+/// waits for an event sees the event when it is next polled.
 ///
 /// ```
 /// use std::sync::atomic::{AtomicBool, Ordering};
@@ -193,9 +195,10 @@ impl Future for YieldNow {
             return Poll::Ready(());
         }
         self.yielded = true;
-        // A wake during its own poll makes the scheduler re-queue the task at
-        // the back (`Schedule::yield_now`), behind everything already ready.
-        cx.waker().wake_by_ref();
+        // Woken only after the scheduler has looked at I/O and timers (at once
+        // off a scheduler thread), so a task that yields while it waits for
+        // an event sees the event on its next poll.
+        runtime_executor::defer(cx.waker());
         Poll::Pending
     }
 }
