@@ -86,7 +86,9 @@ impl Clock {
             inner.unfrozen.is_none(),
             "time::advance() needs a paused clock: call time::pause() first"
         );
-        inner.base += duration;
+        // Saturating, as `time::Instant + Duration`: advancing by
+        // `Duration::MAX` moves the clock about 30 years instead of panicking.
+        inner.base = (super::Instant::from_std(inner.base) + duration).into_std();
     }
 
     /// Moves a paused clock forward to `to` (auto-advance); false if not paused.
@@ -107,7 +109,7 @@ impl Clock {
 
     /// The current tick: whole milliseconds since start, rounded down.
     pub(crate) fn now_tick(&self) -> u64 {
-        self.now().saturating_duration_since(self.start).as_millis() as u64
+        millis_u64(self.now().saturating_duration_since(self.start))
     }
 
     /// The tick a deadline falls on, rounded up so a timer never fires early.
@@ -117,16 +119,24 @@ impl Clock {
 
     fn tick_ceil(&self, instant: Instant) -> u64 {
         let since = instant.saturating_duration_since(self.start);
-        let ms = since.as_millis() as u64;
+        let ms = millis_u64(since);
         if since > Duration::from_millis(ms) {
-            ms + 1
+            ms.saturating_add(1)
         } else {
             ms
         }
     }
 
-    /// The instant a tick starts.
+    /// The instant a tick starts (saturating as `time::Instant + Duration`,
+    /// for ticks near `u64::MAX`).
     pub(crate) fn tick_instant(&self, tick: u64) -> Instant {
-        self.start + Duration::from_millis(tick)
+        (super::Instant::from_std(self.start) + Duration::from_millis(tick)).into_std()
     }
+}
+
+/// Whole milliseconds of `d`, saturating at `u64::MAX` (about 585 million
+/// years, beyond any real deadline) instead of truncating: an instant that
+/// far away is a timer that never fires, not one that wraps to an early tick.
+fn millis_u64(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

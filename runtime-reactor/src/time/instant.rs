@@ -11,7 +11,11 @@ use std::time::Duration;
 /// Use it instead of `std::time::Instant` for anything compared with timer
 /// deadlines: with the clock paused, only this one follows the runtime's
 /// time. It converts to and from `std::time::Instant`, and supports the same
-/// arithmetic with `Duration` (`instant - instant` saturates at zero).
+/// arithmetic with `Duration`, except that `instant - instant` saturates at
+/// zero and `instant + duration` saturates too: a sum too large for the clock
+/// (`Duration::MAX`, say) gives an instant about 30 years after `instant`
+/// instead of panicking, so `now + Duration::MAX` reads as "never". Tokio
+/// panics there; its `sleep` and `timeout` saturate the same way.
 ///
 /// ```
 /// use runtime::time::{sleep, Duration, Instant};
@@ -159,12 +163,24 @@ impl Instant {
         self.std.checked_sub(duration).map(Instant::from_std)
     }
 
-    /// A deadline far enough away to mean "never" (about 30 years), without
-    /// overflowing `Instant` arithmetic.
-    pub(crate) fn far_future() -> Instant {
-        Instant::now() + Duration::from_secs(86_400 * 365 * 30)
+    /// `self + duration`, or about 30 years after `self` ([`FAR_FUTURE`]) if
+    /// that overflows; `self` itself if even that overflows (an instant at the
+    /// very end of the platform's range).
+    fn saturating_add(self, duration: Duration) -> Instant {
+        let std = self
+            .std
+            .checked_add(duration)
+            .or_else(|| self.std.checked_add(FAR_FUTURE))
+            .unwrap_or(self.std);
+        Instant { std }
     }
 }
+
+/// What an overflowing `Instant + Duration` saturates to, past its left side:
+/// 30 (365-day) years, Tokio's "far future" for `sleep(Duration::MAX)`. Far
+/// enough to mean "never", near enough to fit every platform's `Instant`
+/// (Tokio notes that 100 years overflows on FreeBSD, 1000 on macOS).
+const FAR_FUTURE: Duration = Duration::from_secs(86_400 * 365 * 30);
 
 impl From<std::time::Instant> for Instant {
     fn from(std: std::time::Instant) -> Instant {
@@ -178,18 +194,27 @@ impl From<Instant> for std::time::Instant {
     }
 }
 
+/// Saturating: a sum the platform's `Instant` cannot hold is about 30 years
+/// after `self` (see [`Instant`]).
+///
+/// ```
+/// use runtime::time::{Duration, Instant};
+///
+/// let now = Instant::now();
+/// let never = now + Duration::MAX; // no overflow panic
+/// assert!(never > now + Duration::from_secs(86_400 * 365 * 29));
+/// ```
 impl Add<Duration> for Instant {
     type Output = Instant;
     fn add(self, rhs: Duration) -> Instant {
-        Instant {
-            std: self.std + rhs,
-        }
+        self.saturating_add(rhs)
     }
 }
 
+/// Saturating, as `instant + duration`.
 impl AddAssign<Duration> for Instant {
     fn add_assign(&mut self, rhs: Duration) {
-        self.std += rhs;
+        *self = self.saturating_add(rhs);
     }
 }
 

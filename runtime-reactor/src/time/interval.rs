@@ -1,6 +1,7 @@
 //! `Interval`: ticks at a fixed period.
 
 use super::{sleep_until, Duration, Instant, Sleep};
+use runtime_core::coop;
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
@@ -119,8 +120,16 @@ impl MissedTickBehavior {
             MissedTickBehavior::Delay => now + period,
             MissedTickBehavior::Skip => {
                 let behind = now.duration_since(timeout).as_nanos();
-                let into_period = (behind % period.as_nanos()) as u64;
-                now + period - Duration::from_nanos(into_period)
+                let into_period = behind % period.as_nanos();
+                // Below `period`, so its whole seconds fit a `u64`.
+                let into_period = Duration::new(
+                    (into_period / 1_000_000_000) as u64,
+                    (into_period % 1_000_000_000) as u32,
+                );
+                // `+` saturates (a huge period means "never"); the result is
+                // still after `now`, as `into_period` is below the period and
+                // (for a saturated sum) tiny next to 30 years.
+                now + period - into_period
             }
         }
     }
@@ -195,9 +204,18 @@ impl Interval {
     /// # }
     /// ```
     pub fn poll_tick(&mut self, cx: &mut Context<'_>) -> Poll<Instant> {
-        ready!(Pin::new(&mut self.delay).poll(cx));
         let timeout = self.delay.deadline();
-        let now = Instant::now();
+        let mut now = Instant::now();
+        if now >= timeout {
+            // Due by the clock already (the first tick of `interval`, or a
+            // late one): ready now, without waiting for the driver to fire
+            // the timer on its next turn. Still subject to the task's budget,
+            // so an interval that is always behind cannot starve the others.
+            ready!(coop::poll_proceed(cx)).made_progress();
+        } else {
+            ready!(Pin::new(&mut self.delay).poll(cx));
+            now = Instant::now();
+        }
         let next = if now > timeout + MISSED_TICK_THRESHOLD {
             self.missed_tick_behavior
                 .next_timeout(timeout, now, self.period)

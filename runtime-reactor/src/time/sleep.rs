@@ -18,7 +18,8 @@ use std::task::{ready, Context, Poll};
 /// plus scheduling delay (the timer wheel counts whole milliseconds). Nothing
 /// happens until the returned [`Sleep`] is first polled, but the deadline is
 /// counted from the call. A duration too large to add to the clock means
-/// "never" (about 30 years).
+/// "never" (about 30 years, as in Tokio). Deadlines beyond the timer wheel's
+/// range (about 2.2 years) are kept exactly, never fired early.
 ///
 /// ```
 /// use runtime::time::{sleep, Duration, Instant};
@@ -43,10 +44,8 @@ use std::task::{ready, Context, Poll};
 /// Outside a runtime.
 #[track_caller]
 pub fn sleep(duration: Duration) -> Sleep {
-    let deadline = Instant::now()
-        .checked_add(duration)
-        .unwrap_or_else(Instant::far_future);
-    sleep_until(deadline)
+    // Saturating: `Duration::MAX` is about 30 years from now.
+    sleep_until(Instant::now() + duration)
 }
 
 /// Waits until `deadline`: [`sleep`] with an absolute deadline. A deadline in

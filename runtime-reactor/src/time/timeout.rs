@@ -14,7 +14,9 @@ use std::task::{Context, Poll};
 /// with a zero duration, and registers no timer. The timer is checked even
 /// when the future has used up its task's cooperative budget, so a future
 /// that is always busy cannot postpone its own timeout. `Elapsed` converts
-/// to an `io::Error` of kind `TimedOut`, so `?` works in I/O code.
+/// to an `io::Error` of kind `TimedOut`, so `?` works in I/O code. A
+/// duration too large to add to the clock (`Duration::MAX`) means "never"
+/// (about 30 years, as in Tokio).
 ///
 /// ```
 /// use runtime::time::{sleep, timeout, Duration};
@@ -41,10 +43,8 @@ use std::task::{Context, Poll};
 /// Outside a runtime.
 #[track_caller]
 pub fn timeout<F: IntoFuture>(duration: Duration, future: F) -> Timeout<F::IntoFuture> {
-    let deadline = Instant::now()
-        .checked_add(duration)
-        .unwrap_or_else(Instant::far_future);
-    timeout_at(deadline, future)
+    // Saturating: `Duration::MAX` is about 30 years from now ("never").
+    timeout_at(Instant::now() + duration, future)
 }
 
 /// As [`timeout`], with an absolute deadline.
