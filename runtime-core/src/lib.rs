@@ -32,6 +32,7 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 pub mod coop;
+pub mod driving;
 mod error;
 mod harness;
 mod join;

@@ -18,8 +18,6 @@ pub(crate) enum Scheduler {
 struct Context {
     /// The runtime `Handle::current()` returns here.
     handle: RefCell<Option<Handle>>,
-    /// True while this thread drives a runtime (worker or `block_on`).
-    entered: Cell<bool>,
     scheduler: Cell<Scheduler>,
 }
 
@@ -27,7 +25,6 @@ thread_local! {
     static CONTEXT: Context = const {
         Context {
             handle: RefCell::new(None),
-            entered: Cell::new(false),
             scheduler: Cell::new(Scheduler::None),
         }
     };
@@ -83,6 +80,7 @@ impl Drop for SetHandleGuard {
 /// Marks this thread as driving a runtime; restores it on drop.
 pub(crate) struct EnterRuntimeGuard {
     _handle: SetHandleGuard,
+    _driving: runtime_core::driving::DrivingGuard,
 }
 
 /// The panic message for blocking on a runtime from a thread that drives one.
@@ -93,29 +91,23 @@ pub(crate) const NESTED_BLOCK_ON: &str =
      into `spawn_blocking`.";
 
 /// Enters `handle` for driving it. Panics if this thread already drives a
-/// runtime: blocking a thread that runs tasks would stall them all.
+/// runtime: blocking a thread that runs tasks would stall them all. The
+/// "driving" mark is runtime-core's, so runtime-agnostic code (runtime-sync's
+/// `blocking_*` calls) can refuse to block here too.
 #[track_caller]
 pub(crate) fn enter_runtime(handle: Handle) -> EnterRuntimeGuard {
-    let already = CONTEXT
-        .try_with(|c| c.entered.replace(true))
-        .unwrap_or(false);
-    if already {
+    let Some(driving) = runtime_core::driving::enter() else {
         panic!("{NESTED_BLOCK_ON}");
-    }
+    };
     EnterRuntimeGuard {
         _handle: set_handle(handle),
+        _driving: driving,
     }
 }
 
 /// True if this thread drives a runtime right now.
 pub(crate) fn is_entered() -> bool {
-    CONTEXT.try_with(|c| c.entered.get()).unwrap_or(false)
-}
-
-impl Drop for EnterRuntimeGuard {
-    fn drop(&mut self) {
-        let _ = CONTEXT.try_with(|c| c.entered.set(false));
-    }
+    runtime_core::driving::is_driving()
 }
 
 /// Restores the previous scheduler-local state when dropped.

@@ -575,6 +575,7 @@ impl<T: Clone> Receiver<T> {
     /// tx.send(9).unwrap(); // kept for `rx` whether or not it waits yet
     /// assert_eq!(t.join().unwrap(), Ok(9));
     /// ```
+    #[track_caller]
     pub fn blocking_recv(&mut self) -> Result<T, RecvError> {
         block_on(self.recv())
     }

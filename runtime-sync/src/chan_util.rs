@@ -180,9 +180,15 @@ impl Wake for ThreadWaker {
 }
 
 /// Runs `future` to completion on the current thread, parking it while the
-/// future is pending. Behind the `blocking_*` methods; not for use inside an
-/// async task (it would block the worker thread).
+/// future is pending. Behind the `blocking_*` methods.
+///
+/// # Panics
+/// On a thread that drives a runtime (a worker, or inside `block_on`): the
+/// park would stall the very tasks that could complete `future`. The panic
+/// points at the user's call (`#[track_caller]` down from the public method).
+#[track_caller]
 pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
+    runtime_core::driving::assert_blocking_allowed();
     let waker = Waker::from(std::sync::Arc::new(ThreadWaker(std::thread::current())));
     let mut cx = Context::from_waker(&waker);
     let mut future = pin!(future);

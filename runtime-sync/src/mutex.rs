@@ -309,6 +309,7 @@ impl<T: ?Sized> Mutex<T> {
     ///     assert_eq!(*m.lock().await, 1);
     /// }
     /// ```
+    #[track_caller]
     pub fn blocking_lock(&self) -> MutexGuard<'_, T> {
         block_on(self.lock())
     }
@@ -325,6 +326,7 @@ impl<T: ?Sized> Mutex<T> {
     /// std::thread::spawn(move || guard.push('b')).join().unwrap();
     /// assert_eq!(*m.blocking_lock(), "ab");
     /// ```
+    #[track_caller]
     pub fn blocking_lock_owned(self: Arc<Self>) -> OwnedMutexGuard<T> {
         block_on(self.lock_owned())
     }

@@ -576,6 +576,7 @@ impl<T> Receiver<T> {
     ///     assert_eq!(blocking.await.unwrap(), Ok(3));
     /// }
     /// ```
+    #[track_caller]
     pub fn blocking_recv(self) -> Result<T, RecvError> {
         block_on(self)
     }

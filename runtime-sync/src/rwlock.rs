@@ -296,6 +296,7 @@ impl<T: ?Sized> RwLock<T> {
     /// let read = std::thread::spawn(move || *l.blocking_read()).join().unwrap();
     /// assert_eq!(read, 4);
     /// ```
+    #[track_caller]
     pub fn blocking_read(&self) -> RwLockReadGuard<'_, T> {
         block_on(self.read())
     }
@@ -315,6 +316,7 @@ impl<T: ?Sized> RwLock<T> {
     ///     assert_eq!(*lock.read().await, 9);
     /// }
     /// ```
+    #[track_caller]
     pub fn blocking_write(&self) -> RwLockWriteGuard<'_, T> {
         block_on(self.write())
     }

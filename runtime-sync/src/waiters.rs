@@ -14,12 +14,7 @@
 //!
 //! The list lives inside a `Mutex`; all of its methods run with that lock held.
 
-use std::future::Future;
-use std::pin::pin;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
-use std::task::{Context, Poll, Wake, Waker};
-use std::thread::{self, Thread};
+use std::task::Waker;
 
 /// Stable handle to a node of a [`WaiterList`].
 pub(crate) type Key = usize;
@@ -215,47 +210,16 @@ impl Drop for WakeList {
     }
 }
 
-/// Wakes a parked thread.
-struct ThreadWaker {
-    thread: Thread,
-    woken: AtomicBool,
-}
-
-impl Wake for ThreadWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.woken.store(true, Ordering::Release);
-        self.thread.unpark();
-    }
-}
-
-/// Runs `future` to completion on the current thread, parking it while the
-/// future is pending. Used by the `blocking_*` methods.
-pub(crate) fn block_on<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    let waker_state = Arc::new(ThreadWaker {
-        thread: thread::current(),
-        woken: AtomicBool::new(false),
-    });
-    let waker = Waker::from(Arc::clone(&waker_state));
-    let mut cx = Context::from_waker(&waker);
-    loop {
-        if let Poll::Ready(out) = future.as_mut().poll(&mut cx) {
-            return out;
-        }
-        // `park` may return spuriously; the flag tells a real wake-up apart.
-        while !waker_state.woken.swap(false, Ordering::Acquire) {
-            thread::park();
-        }
-    }
-}
+/// The one thread-parking `block_on` behind every `blocking_*` method.
+pub(crate) use crate::chan_util::block_on;
 
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    use std::task::Poll;
+    use std::thread;
 
     #[test]
     fn fifo_and_stable_keys() {

@@ -406,3 +406,133 @@ fn builder_rejects_zero_threads_with_clear_message() {
     });
     assert!(msg.contains("max_blocking_threads"), "{msg}");
 }
+
+// ---------------------------------------------------------------------------
+// Blocking calls of `runtime::sync` on a thread that drives a runtime.
+
+const BLOCKING_INSIDE: &str = "Cannot block the current thread from within a runtime";
+
+/// Where the last "cannot block" panic was reported: a panic hook, installed
+/// once, records it and hands every other panic to the default hook.
+static BLOCKING_PANIC_AT: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+fn record_blocking_panic_locations() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if panic_message(info.payload()).contains(BLOCKING_INSIDE) {
+                if let Some(l) = info.location() {
+                    *BLOCKING_PANIC_AT.lock().unwrap() = l.file().to_string();
+                }
+            } else {
+                default(info);
+            }
+        }));
+    });
+}
+
+/// The panic message and the file it was reported at, for `f` run inside a
+/// task (within a time limit: before the check, some of these hung).
+fn blocking_call_in_a_task(
+    what: &str,
+    multi_thread: bool,
+    f: impl FnOnce() + Send + 'static,
+) -> (String, String) {
+    record_blocking_panic_locations();
+    BLOCKING_PANIC_AT.lock().unwrap().clear();
+    let label = what.to_string();
+    let msg = within(what, Duration::from_secs(10), move || {
+        let rt = if multi_thread { multi(1) } else { current() };
+        let err = rt
+            .block_on(async move { runtime::spawn(async move { f() }).await })
+            .expect_err(&format!("{label}: the blocking call must panic"));
+        panic_message(&*err.into_panic())
+    })
+    .expect("the test thread itself did not panic");
+    let file = BLOCKING_PANIC_AT.lock().unwrap().clone();
+    (msg, file)
+}
+
+#[test]
+fn blocking_sync_calls_inside_a_task_panic_at_the_callers_line() {
+    use runtime::sync::{broadcast, mpsc as chan, oneshot, Mutex, RwLock};
+    type Case = (&'static str, Box<dyn FnOnce() + Send>);
+    let cases = || -> Vec<Case> {
+        vec![
+            ("mpsc blocking_recv", {
+                let (_tx, mut rx) = chan::channel::<u8>(1);
+                Box::new(move || {
+                    let _ = rx.blocking_recv();
+                })
+            }),
+            ("mpsc blocking_send", {
+                let (tx, _rx) = chan::channel::<u8>(1);
+                Box::new(move || {
+                    let _ = tx.blocking_send(1);
+                })
+            }),
+            ("unbounded blocking_recv", {
+                let (_tx, mut rx) = chan::unbounded_channel::<u8>();
+                Box::new(move || {
+                    let _ = rx.blocking_recv();
+                })
+            }),
+            ("oneshot blocking_recv", {
+                let (_tx, rx) = oneshot::channel::<u8>();
+                Box::new(move || {
+                    let _ = rx.blocking_recv();
+                })
+            }),
+            ("broadcast blocking_recv", {
+                let (_tx, mut rx) = broadcast::channel::<u8>(1);
+                Box::new(move || {
+                    let _ = rx.blocking_recv();
+                })
+            }),
+            ("Mutex blocking_lock", {
+                let m = Arc::new(Mutex::new(0));
+                Box::new(move || {
+                    let _ = m.blocking_lock();
+                })
+            }),
+            ("RwLock blocking_read", {
+                let l = Arc::new(RwLock::new(0));
+                Box::new(move || {
+                    let _ = l.blocking_read();
+                })
+            }),
+            ("RwLock blocking_write", {
+                let l = Arc::new(RwLock::new(0));
+                Box::new(move || {
+                    let _ = l.blocking_write();
+                })
+            }),
+        ]
+    };
+    for multi_thread in [false, true] {
+        for (what, f) in cases() {
+            let (msg, file) = blocking_call_in_a_task(what, multi_thread, f);
+            assert!(msg.contains(BLOCKING_INSIDE), "{what}: {msg}");
+            assert!(msg.contains("spawn_blocking"), "{what}: {msg}");
+            assert!(file.ends_with("misuse.rs"), "{what}: reported at {file}");
+        }
+    }
+}
+
+#[test]
+fn blocking_sync_calls_work_in_spawn_blocking_and_plain_threads() {
+    let rt = multi(1);
+    let (tx, mut rx) = runtime::sync::mpsc::channel::<u8>(1);
+    let got = rt.block_on(async move {
+        let producer = runtime::spawn_blocking(move || tx.blocking_send(7).unwrap());
+        let got = rx.recv().await;
+        producer.await.unwrap();
+        got
+    });
+    assert_eq!(got, Some(7));
+    let (tx, mut rx) = runtime::sync::mpsc::channel::<u8>(1);
+    let consumer = thread::spawn(move || rx.blocking_recv());
+    rt.block_on(async move { tx.send(9).await.unwrap() });
+    assert_eq!(consumer.join().unwrap(), Some(9));
+}

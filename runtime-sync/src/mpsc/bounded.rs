@@ -237,6 +237,7 @@ impl<T> Sender<T> {
     /// assert_eq!(rx.blocking_recv(), None);
     /// t.join().unwrap();
     /// ```
+    #[track_caller]
     pub fn blocking_send(&self, value: T) -> Result<(), SendError<T>> {
         block_on(self.send(value))
     }
@@ -721,6 +722,7 @@ impl<T> Receiver<T> {
     ///     assert_eq!(consumer.join().unwrap(), Some(8));
     /// }
     /// ```
+    #[track_caller]
     pub fn blocking_recv(&mut self) -> Option<T> {
         block_on(self.recv())
     }

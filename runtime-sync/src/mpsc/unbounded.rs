@@ -362,6 +362,7 @@ impl<T> UnboundedReceiver<T> {
     /// assert_eq!(rx.blocking_recv(), Some("from a thread"));
     /// assert_eq!(rx.blocking_recv(), None);
     /// ```
+    #[track_caller]
     pub fn blocking_recv(&mut self) -> Option<T> {
         block_on(self.recv())
     }
