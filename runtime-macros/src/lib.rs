@@ -5,10 +5,10 @@
 //!
 //! # Expansion
 //!
-//! Both macros take an `async fn` without arguments and replace it with a
-//! plain `fn` of the same name, visibility, attributes and return type. The
-//! original body is moved into an `async` block, a runtime is built and the
-//! block is driven to completion on it:
+//! Both macros take an `async fn` and replace it with a plain `fn` of the same
+//! name, visibility, attributes, arguments and return type. The original body
+//! is moved into an `async` block, a runtime is built and the block is driven
+//! to completion on it:
 //!
 //! ```ignore
 //! #[runtime::main]
@@ -32,10 +32,40 @@
 //! ```
 //!
 //! The body keeps its original spans and is checked against the declared
-//! return type, so type errors point at the user's code. `#[runtime::test]`
-//! expands the same way and additionally puts `#[test]` on the generated
-//! function; other attributes such as `#[should_panic]` or `#[ignore]` are
-//! kept.
+//! return type, so type errors point at the user's code.
+//!
+//! The arguments stay those of the generated `fn`; the `async` block, which
+//! is not `move`, borrows them (or takes them, where the body moves them) and
+//! is driven to completion before the `fn` returns, so the borrows outlive it.
+//! This makes methods work as they do in Tokio, `self` included:
+//!
+//! ```ignore
+//! impl Server {
+//!     #[runtime::main]
+//!     async fn run(self, port: u16) -> std::io::Result<()> { .. }
+//! }
+//! // becomes `fn run(self, port: u16) -> std::io::Result<()>`, which blocks.
+//! ```
+//!
+//! Only a function *named* `main` is refused arguments by `#[runtime::main]`
+//! (the entry point can have none). `#[runtime::test]` passes arguments
+//! through like Tokio's, and rustc's own `#[test]` then reports them.
+//!
+//! Two return types cannot be written as they are as the type of a `let`:
+//!
+//! * `!`: `let ret: ! = ...` needs the unstable `never_type`, although
+//!   `fn f() -> !` is stable. The `let` is written
+//!   `let ret: <fn() -> ! as ::runtime::__private::FnReturn>::Output`, a
+//!   stable way to name `!` (a function pointer's return type), so a body that
+//!   can finish is still reported in the user's code.
+//! * anything with `impl Trait` in it, which only a signature may contain.
+//!   There the user's block *is* the `async` block and `block_on`'s result is
+//!   the `fn`'s tail expression, so rustc infers the block's output from the
+//!   return type and checks it at the attribute.
+//!
+//! `#[runtime::test]` expands the same way and additionally puts `#[test]` on
+//! the generated function; other attributes such as `#[should_panic]` or
+//! `#[ignore]` are kept.
 //!
 //! # Options
 //!
@@ -56,12 +86,13 @@
 //! # Errors
 //!
 //! Misuse is reported as a compile error pointing at the offending tokens: a
-//! function that is not `async`, a function with arguments, an unknown or
-//! repeated option, a malformed or non-literal value, an unknown flavor, a
-//! `worker_threads` of zero or given with the `current_thread` flavor, and
-//! (for `#[test]`) a second `#[test]` attribute. Alongside the error the macro
-//! still emits a function with the original name, so rustc does not add
-//! follow-up errors such as "`main` function not found".
+//! function that is not `async`, a `#[runtime::main]` function named `main`
+//! that takes arguments, an unknown or repeated option, a malformed or
+//! non-literal value, an unknown flavor, a `worker_threads` of zero or given
+//! with the `current_thread` flavor, and (for `#[test]`) a second `#[test]`
+//! attribute. Alongside the error the macro still emits a function with the
+//! original name (and, where it can, the original arguments and body), so
+//! rustc does not add follow-up errors such as "`main` function not found".
 //!
 //! # Why no `syn`
 //!
@@ -84,18 +115,20 @@ mod args;
 mod item;
 mod tokens;
 
-use proc_macro::{Delimiter, Ident, Literal, Span, TokenStream, TokenTree};
+use proc_macro::{Delimiter, Group, Ident, Literal, Span, TokenStream, TokenTree};
 
 use args::{Config, Flavor};
 use item::Func;
-use tokens::{Errors, Out};
+use tokens::{flatten_invisible, is_ident, is_punct, Errors, Out};
 
 /// Marks an `async fn` as the program's entry point, run on a new runtime.
 ///
 /// By default a multi-thread runtime with one worker per core is built.
 /// Accepted options: `flavor = "multi_thread" | "current_thread"`,
 /// `worker_threads = N` (multi-thread only) and `crate = "path"`. The function
-/// may return any type, e.g. `Result<(), E>`, but must not take arguments.
+/// may return any type, e.g. `Result<(), E>` or `!`. It may take arguments
+/// (methods may take `self`) unless it is named `main`: the expansion is a
+/// blocking `fn` with the same signature.
 ///
 /// ```ignore
 /// #[runtime::main(flavor = "current_thread")]
@@ -164,7 +197,7 @@ fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
         func.attrs.retain(|attr| !Func::is_test_attr(attr));
     }
 
-    let valid = func.async_span.is_some() && func.args.stream().is_empty();
+    let valid = func.async_span.is_some() && !main_with_arguments(kind, &func);
     let expanded = if valid {
         expand_fn(kind, func, &config)
     } else {
@@ -185,13 +218,9 @@ fn check_signature(kind: Kind, func: &Func, errors: &mut Errors) {
             "the `async` keyword is missing from the function declaration",
         );
     }
-    let args: Vec<TokenTree> = func.args.stream().into_iter().collect();
-    if !args.is_empty() {
-        let what = match kind {
-            Kind::Main => "the main function",
-            Kind::Test => "the test function",
-        };
-        errors.on(&args, format!("{what} cannot accept arguments"));
+    if main_with_arguments(kind, func) {
+        let args: Vec<TokenTree> = func.args.stream().into_iter().collect();
+        errors.on(&args, "the main function cannot accept arguments");
     }
     if kind == Kind::Test {
         if let Some(attr) = func.attrs.iter().find(|attr| Func::is_test_attr(attr)) {
@@ -203,10 +232,57 @@ fn check_signature(kind: Kind, func: &Func, errors: &mut Errors) {
     }
 }
 
+/// Whether this is `#[runtime::main]` on a function named `main` that takes
+/// arguments, the one case refused (as by Tokio): a program's entry point
+/// takes none. Any other function keeps its arguments; for `#[test]`, rustc
+/// reports them itself.
+fn main_with_arguments(kind: Kind, func: &Func) -> bool {
+    kind == Kind::Main
+        && func.name.first().is_some_and(|name| is_ident(name, "main"))
+        && !func.args.stream().is_empty()
+}
+
+/// The type to give the `let` that checks the body, for a declared return
+/// type `ret` (empty for `()`); `None` when no `let` can have it: a type with
+/// `impl Trait` anywhere in it (only allowed in a signature).
+///
+/// `!` is named through a function pointer, `<fn() -> ! as FnReturn>::Output`,
+/// as `let ret: !` needs the unstable `never_type`.
+fn let_type(ret: &[TokenTree], crate_path: &[TokenTree]) -> Option<Vec<TokenTree>> {
+    fn has_impl(tokens: TokenStream) -> bool {
+        tokens.into_iter().any(|tree| match tree {
+            TokenTree::Group(group) => has_impl(group.stream()),
+            other => is_ident(&other, "impl"),
+        })
+    }
+    let flat = flatten_invisible(ret.iter().cloned());
+    if has_impl(flat.iter().cloned().collect()) {
+        return None;
+    }
+    let mut out = Out::default();
+    match flat.as_slice() {
+        [] => {
+            out.src("()");
+        }
+        [bang] if is_punct(bang, '!') => {
+            out.src("< fn() ->")
+                .tree(bang.clone())
+                .src("as")
+                .tokens(crate_path.iter().cloned())
+                .src("::__private::FnReturn>::Output");
+        }
+        _ => {
+            out.tokens(ret.iter().cloned());
+        }
+    }
+    Some(out.into_stream().into_iter().collect())
+}
+
 /// Everything of the generated `fn` before its body: `#[test]` for tests,
-/// the outer attributes, the signature without `async` and with `()` for
-/// arguments (the same when valid; emptied on the error path).
-fn signature(kind: Kind, func: &Func) -> Out {
+/// the outer attributes, the signature without `async`, with the arguments
+/// as written when `keep_args` and `()` otherwise (the error path of a `main`
+/// with arguments).
+fn signature(kind: Kind, func: &Func, keep_args: bool) -> Out {
     let mut out = Out::default();
     if kind == Kind::Test {
         out.src("#[::core::prelude::v1::test]");
@@ -217,7 +293,11 @@ fn signature(kind: Kind, func: &Func) -> Out {
     out.tokens(func.head.iter().cloned())
         .tree(func.fn_token.clone())
         .tokens(func.name.iter().cloned())
-        .tree(Out::default().group(Delimiter::Parenthesis, func.args.span()));
+        .tree(if keep_args {
+            func.args.clone()
+        } else {
+            Out::default().group(Delimiter::Parenthesis, func.args.span())
+        });
     if !func.ret.is_empty() {
         out.src("->").tokens(func.ret.iter().cloned());
     }
@@ -230,34 +310,21 @@ fn signature(kind: Kind, func: &Func) -> Out {
 ///
 /// Binding the body block to a local of the declared return type makes rustc
 /// check the user's tail expression (and `return`s) against that type, so
-/// mismatches are reported inside the user's code.
+/// mismatches are reported inside the user's code. Where the type cannot be
+/// written in a `let` (`impl Trait`), the user's block is the `async` block
+/// itself and its output is inferred from the return type through `block_on`.
 fn expand_fn(kind: Kind, func: Func, config: &Config) -> TokenStream {
-    let mut out = signature(kind, &func);
-    // Mixed-site hygiene keeps these locals invisible to the user's body.
+    let mut out = signature(kind, &func, true);
+    // Mixed-site hygiene keeps this local invisible to the user's body.
     let body = Ident::new("body", Span::mixed_site());
-    let ret = Ident::new("ret", Span::mixed_site());
 
     let mut user_block = Out::default();
     user_block.tokens(func.body);
-    let mut async_block = Out::default();
-    // Clippy sees the body as a sub-expression of this `let`; a body ending
-    // in `panic!` or `return` is fine, as in any fn.
-    async_block
-        .src("#[allow(clippy::diverging_sub_expression)] let")
-        .tree(ret.clone())
-        .src(":");
-    if func.ret.is_empty() {
-        async_block.src("()");
-    } else {
-        async_block.tokens(func.ret);
-    }
-    async_block
-        .src("=")
-        .tree(user_block.group(Delimiter::Brace, func.body_span))
-        // Unreachable when the user's body diverges (`loop {}`, `panic!`).
-        .src("; #[allow(unreachable_code)] return")
-        .tree(ret)
-        .src(";");
+    let user_block = user_block.group(Delimiter::Brace, func.body_span);
+    let async_block = match let_type(&func.ret, &config.crate_path) {
+        Some(ret_type) => typed_block(user_block, ret_type),
+        None => user_block,
+    };
 
     let mut fn_body = Out::default();
     fn_body
@@ -265,7 +332,7 @@ fn expand_fn(kind: Kind, func: Func, config: &Config) -> TokenStream {
         .src("let")
         .tree(body.clone())
         .src("= async")
-        .tree(async_block.group(Delimiter::Brace, Span::call_site()))
+        .tree(async_block)
         .src(";")
         .tokens(config.crate_path.clone());
     match config.flavor {
@@ -299,18 +366,41 @@ fn expand_fn(kind: Kind, func: Func, config: &Config) -> TokenStream {
     out.into_stream()
 }
 
-/// What is emitted next to an error when the function cannot be expanded
-/// (not `async`, or it takes arguments): a function with the same name and
+/// The `async` block that checks the user's block against `ret_type` (see
+/// [`let_type`]): `{ let ret: RET = USER_BLOCK; return ret; }`.
+fn typed_block(user_block: Group, ret_type: Vec<TokenTree>) -> Group {
+    let ret = Ident::new("ret", Span::mixed_site());
+    let mut async_block = Out::default();
+    // Clippy sees the body as a sub-expression of this `let`; a body ending
+    // in `panic!` or `return` is fine, as in any fn.
+    async_block
+        .src("#[allow(clippy::diverging_sub_expression)] let")
+        .tree(ret.clone())
+        .src(":");
+    async_block.tokens(ret_type);
+    async_block
+        .src("=")
+        .tree(user_block)
+        // Unreachable when the user's body diverges (`loop {}`, `panic!`).
+        .src("; #[allow(unreachable_code)] return")
+        .tree(ret)
+        .src(";");
+    async_block.group(Delimiter::Brace, Span::call_site())
+}
+
+/// What is emitted next to an error when the function cannot be expanded (not
+/// `async`, or a `main` with arguments): a function with the same name and
 /// return type, so rustc reports nothing beyond our error.
 fn fallback_fn(kind: Kind, func: Func) -> TokenStream {
-    let mut out = signature(kind, &func);
+    let main_with_arguments = main_with_arguments(kind, &func);
+    let mut out = signature(kind, &func, !main_with_arguments);
     let mut fn_body = Out::default();
     fn_body.tokens(func.inner_attrs);
-    if func.args.stream().is_empty() && func.async_span.is_none() {
-        // A plain `fn` without arguments: its body is valid as it stands.
+    if !main_with_arguments && func.async_span.is_none() {
+        // A plain `fn` with its own arguments: valid as it stands.
         fn_body.tokens(func.body);
     } else {
-        // The body may use the arguments or `.await`; do not check it.
+        // The body may use the dropped arguments; do not check it.
         fn_body.src("::core::panic!(\"this function has a compile error, reported above\")");
     }
     out.tree(fn_body.group(Delimiter::Brace, func.body_span));

@@ -82,3 +82,78 @@ async fn ignore_is_kept() {
 async fn explicit_crate_path() {
     assert_eq!(runtime::spawn(async { 5 }).await.unwrap(), 5);
 }
+
+/// Methods and free functions other than `main` may take arguments, `self`
+/// included: the expansion is a synchronous fn with the same signature.
+struct Server {
+    base: u32,
+}
+
+impl Server {
+    #[runtime::main]
+    async fn run(self, n: u32) -> u32 {
+        let base = self.base;
+        let spawned = runtime::spawn(async move { base + n });
+        spawned.await.unwrap()
+    }
+
+    #[runtime::main(flavor = "current_thread")]
+    async fn add_twice(&mut self, mut extra: u32) {
+        extra *= 2;
+        runtime::task::yield_now().await;
+        self.base += extra;
+    }
+
+    #[runtime::main(flavor = "current_thread")]
+    async fn sum((a, b): (u32, u32), Server { base }: Server) -> u32 {
+        runtime::task::yield_now().await;
+        a + b + base
+    }
+}
+
+#[runtime::main(flavor = "current_thread")]
+async fn concat<'a>(prefix: &'a str, words: &[&'a str]) -> String {
+    let mut out = String::from(prefix);
+    for word in words {
+        runtime::task::yield_now().await;
+        out.push_str(word);
+    }
+    out
+}
+
+#[test]
+fn main_accepts_methods_and_functions_with_arguments() {
+    assert_eq!(Server { base: 40 }.run(2), 42);
+
+    let mut server = Server { base: 1 };
+    server.add_twice(3);
+    assert_eq!(server.base, 7);
+
+    assert_eq!(Server::sum((1, 2), Server { base: 3 }), 6);
+    assert_eq!(concat("a", &["b", "c"]), "abc");
+}
+
+/// `-> !` is stable in a fn's return position; the body must diverge.
+#[runtime::main(flavor = "current_thread")]
+async fn never_returns() -> ! {
+    runtime::task::yield_now().await;
+    panic!("diverged inside the runtime");
+}
+
+#[test]
+#[should_panic(expected = "diverged inside the runtime")]
+fn main_accepts_the_never_return_type() {
+    never_returns();
+}
+
+/// `impl Trait` cannot be the type of a `let` either; it is inferred too.
+#[runtime::main(flavor = "current_thread")]
+async fn opaque(n: u32) -> impl std::fmt::Display {
+    runtime::task::yield_now().await;
+    n * 2
+}
+
+#[test]
+fn main_accepts_an_impl_trait_return_type() {
+    assert_eq!(opaque(21).to_string(), "42");
+}

@@ -1,5 +1,6 @@
 //! Support code for the expansions of [`join!`](crate::join),
-//! [`try_join!`](crate::try_join) and [`select!`](crate::select).
+//! [`try_join!`](crate::try_join) and [`select!`](crate::select), and one
+//! trait ([`FnReturn`]) for those of `#[runtime::main]` and `#[runtime::test]`.
 //!
 //! Not part of the public API: the macros reach it as `$crate::__private`, and
 //! anything in here may change without notice.
@@ -97,6 +98,20 @@ where
 #[inline(never)]
 fn missing_output() -> ! {
     unreachable!("join!: output taken before the future completed")
+}
+
+/// Names a function pointer's return type. `#[runtime::main]` and
+/// `#[runtime::test]` check a `-> !` body with
+/// `let ret: <fn() -> ! as FnReturn>::Output = { body };`: writing `!` as the
+/// type of a `let` needs the unstable `never_type`, but `fn() -> !` is stable
+/// and the projection is `!`.
+pub trait FnReturn {
+    /// The return type.
+    type Output;
+}
+
+impl<T> FnReturn for fn() -> T {
+    type Output = T;
 }
 
 /// `select!` without an `else` branch found every branch disabled.
