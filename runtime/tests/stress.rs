@@ -190,6 +190,13 @@ fn case(name: &str, round: impl Fn() -> String) {
         kib(heap1),
         kib(heap2)
     );
+    if std::env::var_os("STRESS_NO_MEMORY_BOUNDS").is_some() {
+        // Set by CI's AddressSanitizer run: ASan keeps freed blocks in a
+        // quarantine (and its allocator has no `mallinfo2`), so memory
+        // figures say nothing about leaks there; LeakSanitizer checks those.
+        println!("[stress] {name}: memory bounds not checked (STRESS_NO_MEMORY_BOUNDS)");
+        return;
+    }
     assert!(
         rss2 <= rss1 + slack,
         "{name}: resident set grew from {rss1} KiB after round 1 to {rss2} KiB after round 2"
