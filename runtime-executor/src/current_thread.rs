@@ -271,11 +271,13 @@ fn run<F: Future>(
                 break;
             }
         }
-        if !idle || !local.deferred.is_empty() {
-            // Busy, or only yielded tasks left: let the parker deliver pending
-            // events without sleeping.
+        if !idle || !local.deferred.is_empty() || shared.woken.woken.load(Acquire) {
+            // Busy, only yielded tasks left, or the `block_on` future woke
+            // (maybe itself, during its poll): let the parker deliver pending
+            // events without sleeping. Skipping this when the future woke
+            // itself would starve the very timers and I/O it waits on.
             core.park.park_timeout(Duration::ZERO);
-        } else if !shared.woken.woken.load(Acquire) {
+        } else {
             // Nothing to run: every new task or wake-up unparks us.
             core.park.park();
         }
