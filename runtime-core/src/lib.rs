@@ -31,6 +31,7 @@
 #![warn(missing_docs)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
+pub mod blocking_count;
 pub mod coop;
 pub mod driving;
 mod error;

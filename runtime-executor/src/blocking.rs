@@ -6,9 +6,18 @@
 //! work when idle, then retire. At shutdown, queued closures are cancelled;
 //! running ones are waited for (indefinitely on drop, or up to the
 //! `shutdown_timeout`), since a thread cannot be interrupted.
+//!
+//! A pool built while the facade offers a
+//! [`BlockingCount`](runtime_core::blocking_count) (current-thread runtimes,
+//! whose clock can be paused) counts each closure as in flight from its spawn
+//! until its task has completed, its `JoinHandle` woken, or it was cancelled:
+//! a guard travels with the queued task and is dropped after it ran, on every
+//! path (panics included). The paused clock does not auto-advance while the
+//! count is above zero, as in Tokio.
 
 use crate::context;
 use crate::{Config, Handle};
+use runtime_core::blocking_count::{BlockingCount, BlockingGuard};
 use runtime_core::lock::{Condvar, Mutex};
 use runtime_core::{coop, JoinHandle, Notified, Schedule, Task};
 use std::collections::{HashMap, VecDeque};
@@ -44,11 +53,37 @@ struct Pool {
     stack_size: Option<usize>,
     on_thread_start: Option<Arc<dyn Fn() + Send + Sync>>,
     on_thread_stop: Option<Arc<dyn Fn() + Send + Sync>>,
+    /// Closures in flight, for the paused clock (see the module docs); `None`
+    /// when the pool was built without an offer.
+    in_flight: Option<Arc<BlockingCount>>,
+}
+
+/// A queued closure's task, and its place in the in-flight count.
+struct Job {
+    task: Notified<BlockingSchedule>,
+    /// Dropped only after the task ran or was cancelled, so the count covers
+    /// the output's delivery too (the driver must not jump the clock between
+    /// a closure's end and its `JoinHandle`'s wake-up). A field, so unwinding
+    /// drops it as well.
+    _in_flight: Option<BlockingGuard>,
+}
+
+impl Job {
+    /// Runs the task (which completes it), then leaves the count.
+    fn run(self) {
+        self.task.run();
+    }
+
+    /// Cancels the queued task (completing its `JoinHandle`), then leaves the
+    /// count.
+    fn cancel(self) {
+        self.task.cancel();
+    }
 }
 
 #[derive(Default)]
 struct State {
-    queue: VecDeque<Notified<BlockingSchedule>>,
+    queue: VecDeque<Job>,
     num_threads: usize,
     num_idle: usize,
     /// Idle threads woken for queued work that have not yet noticed it.
@@ -66,7 +101,14 @@ struct BlockingSchedule(Arc<Pool>);
 
 impl Schedule for BlockingSchedule {
     fn schedule(&self, task: Notified<Self>) {
-        Pool::push(&self.0, task);
+        // Not expected (see above); such a re-queue was counted at spawn.
+        Pool::push(
+            &self.0,
+            Job {
+                task,
+                _in_flight: None,
+            },
+        );
     }
 
     fn release(&self, _task: &Task<Self>) -> Option<Task<Self>> {
@@ -106,6 +148,7 @@ impl BlockingPool {
                 stack_size: config.thread_stack_size,
                 on_thread_start: config.on_thread_start.clone(),
                 on_thread_stop: config.on_thread_stop.clone(),
+                in_flight: BlockingCount::take_offered(),
             }),
         }
     }
@@ -125,7 +168,15 @@ impl BlockingPool {
         // Not kept in an owned list: a queued closure is cancelled from the queue
         // at shutdown, and a running one cannot be interrupted anyway.
         drop(task);
-        Pool::push(&self.pool, notified);
+        // Counted from here: queued work counts as in flight.
+        let in_flight = self.pool.in_flight.as_ref().map(BlockingCount::start);
+        Pool::push(
+            &self.pool,
+            Job {
+                task: notified,
+                _in_flight: in_flight,
+            },
+        );
         join
     }
 
@@ -147,7 +198,7 @@ impl BlockingPool {
         drop(state);
         let handle = pool.handle.lock().take();
         // Cancelling runs destructors: do it outside the lock.
-        queued.into_iter().for_each(Notified::cancel);
+        queued.into_iter().for_each(Job::cancel);
         drop(handle);
 
         let deadline = timeout.map(|t| Instant::now() + t);
@@ -183,13 +234,13 @@ impl BlockingPool {
 }
 
 impl Pool {
-    fn push(self: &Arc<Pool>, task: Notified<BlockingSchedule>) {
+    fn push(self: &Arc<Pool>, job: Job) {
         let mut state = self.state.lock();
         if state.shutdown {
             drop(state);
-            return task.cancel();
+            return job.cancel();
         }
-        state.queue.push_back(task);
+        state.queue.push_back(job);
         if state.num_idle > 0 {
             state.num_idle -= 1;
             state.num_notify += 1;
@@ -233,9 +284,9 @@ impl Pool {
         CURRENT_POOL.with(|p| p.set(self as *const Pool as usize));
         let mut state = self.state.lock();
         'work: loop {
-            while let Some(task) = state.queue.pop_front() {
+            while let Some(job) = state.queue.pop_front() {
                 drop(state);
-                task.run();
+                job.run();
                 state = self.state.lock();
             }
             if state.shutdown {

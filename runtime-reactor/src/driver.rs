@@ -3,6 +3,7 @@
 use crate::handle::{Handle, WAKE_TOKEN};
 use crate::io::poll_evented::split_token;
 use crate::time::TimerShared;
+use runtime_core::blocking_count::BlockingCount;
 use runtime_core::{Park, Unpark};
 use std::io;
 use std::sync::atomic::Ordering::*;
@@ -23,6 +24,10 @@ pub struct Driver {
     /// Reused between turns, so delivering events allocates nothing.
     wake: Vec<Waker>,
     fired: Vec<Arc<TimerShared>>,
+    /// Blocking-pool work in flight, with this driver's unparker: a paused
+    /// clock does not auto-advance while the count is above zero (see
+    /// [`Driver::set_blocking_count`]).
+    blocking: Option<(Arc<BlockingCount>, Arc<dyn Unpark>)>,
 }
 
 impl Driver {
@@ -37,6 +42,7 @@ impl Driver {
             handle: Handle::new(registry, waker),
             wake: Vec::new(),
             fired: Vec::new(),
+            blocking: None,
         })
     }
 
@@ -48,6 +54,34 @@ impl Driver {
     /// Allows `time::pause` on this reactor (current-thread runtimes only).
     pub fn set_pausable(&self, pausable: bool) {
         self.handle.inner.clock.set_pausable(pausable);
+    }
+
+    /// Makes a paused clock wait for blocking-pool work: while `count` is
+    /// above zero (a `spawn_blocking` closure is queued or running), an idle
+    /// turn sleeps until the count drops to zero, instead of jumping the
+    /// clock to the next timer, as Tokio does. The facade shares `count` with
+    /// the runtime's blocking pool.
+    ///
+    /// ```
+    /// use runtime_core::blocking_count::BlockingCount;
+    /// use std::sync::Arc;
+    ///
+    /// let count = Arc::new(BlockingCount::new());
+    /// let mut driver = runtime_reactor::Driver::new().unwrap();
+    /// driver.set_blocking_count(count.clone());
+    /// let _in_flight = count.start(); // the driver will not auto-advance now
+    /// ```
+    pub fn set_blocking_count(&mut self, count: Arc<BlockingCount>) {
+        let unparker: Arc<dyn Unpark> = Arc::new(self.handle.clone());
+        self.blocking = Some((count, unparker));
+    }
+
+    /// True unless blocking-pool work is in flight; if it is, the last of it
+    /// to finish unparks this driver.
+    fn blocking_idle(&self) -> bool {
+        self.blocking
+            .as_ref()
+            .map_or(true, |(count, unparker)| count.idle_or_notify(unparker))
     }
 
     /// One turn: blocks until an I/O event, an unpark, the next timer, or
@@ -71,7 +105,14 @@ impl Driver {
         };
         // A paused clock would otherwise sleep forever on a timer: when the
         // runtime is idle, look for I/O without blocking, then jump the clock.
-        let auto_advance = max_wait.is_none() && next_timer.is_some() && clock.is_paused();
+        let mut auto_advance = max_wait.is_none() && next_timer.is_some() && clock.is_paused();
+        if auto_advance && !self.blocking_idle() {
+            // Not idle: a blocking closure in flight may still wake a task
+            // before the timer. Sleep until the last one finishes (it unparks
+            // us) or I/O arrives; the paused timer's distance means nothing.
+            auto_advance = false;
+            timeout = None;
+        }
         if auto_advance {
             timeout = Some(Duration::ZERO);
         }
@@ -104,7 +145,13 @@ impl Driver {
                 }
             }
         }
-        if auto_advance && !got_io {
+        // Looked at again: a closure spawned during the poll (from outside the
+        // runtime) counts too. The next turn then waits for it.
+        let blocking_started = self
+            .blocking
+            .as_ref()
+            .is_some_and(|(count, _)| count.in_flight() > 0);
+        if auto_advance && !got_io && !blocking_started {
             if let Some(tick) = next_timer {
                 clock.advance_to(clock.tick_instant(tick));
             }

@@ -12,11 +12,19 @@
 //! in the driver itself, and each multi-thread worker parks in the shared
 //! driver slot (`runtime_reactor::SharedDriver`). Without it, the same calls
 //! exist and do nothing, and the schedulers park on their own thread parkers.
+//!
+//! A current-thread runtime, whose clock can be paused, also gets a
+//! `runtime_core::blocking_count::BlockingCount` shared by its driver and its
+//! blocking pool, so the paused clock does not auto-advance while
+//! `spawn_blocking` work is in flight (as in Tokio). The executor's `Config`
+//! has no field for it: [`Driver::building_executor`] offers it to the pool
+//! while the executor is built.
 
 pub(crate) use imp::{build, Driver, DriverEnter, DriverHandle};
 
 #[cfg(feature = "driver")]
 mod imp {
+    use runtime_core::blocking_count::BlockingCount;
     use runtime_executor::{Config, Flavor};
     use std::io;
     use std::sync::Arc;
@@ -26,6 +34,9 @@ mod imp {
     /// lives in the scheduler's parker instead.
     pub(crate) struct Driver {
         shared: Option<runtime_reactor::SharedDriver>,
+        /// The current-thread driver's count of blocking work in flight, to
+        /// hand to the blocking pool (see [`Driver::building_executor`]).
+        blocking: Option<Arc<BlockingCount>>,
     }
 
     /// A runtime's reactor, held by its `Handle`.
@@ -38,7 +49,7 @@ mod imp {
     /// Makes the reactor of a new runtime and hands the scheduler its parkers
     /// (in `config`); every runtime thread enters the reactor on start.
     pub(crate) fn build(flavor: Flavor, config: &mut Config) -> io::Result<(DriverHandle, Driver)> {
-        let driver = runtime_reactor::Driver::new()?;
+        let mut driver = runtime_reactor::Driver::new()?;
         let reactor = driver.handle().clone();
         let user_start = config.on_thread_start.take();
         let entering = reactor.clone();
@@ -48,10 +59,15 @@ mod imp {
                 f();
             }
         }));
+        let mut blocking = None;
         let shared = match flavor {
             Flavor::CurrentThread => {
                 // The scheduler thread turns the driver whenever it parks.
                 driver.set_pausable(true);
+                // The paused clock waits for blocking-pool work.
+                let count = Arc::new(BlockingCount::new());
+                driver.set_blocking_count(count.clone());
+                blocking = Some(count);
                 config.park = Some(Box::new(driver));
                 None
             }
@@ -69,10 +85,17 @@ mod imp {
                 Some(shared)
             }
         };
-        Ok((DriverHandle(reactor), Driver { shared }))
+        Ok((DriverHandle(reactor), Driver { shared, blocking }))
     }
 
     impl Driver {
+        /// Runs `build` (which builds the executor) with this driver's count
+        /// of blocking work offered to the blocking pool built in it.
+        pub(crate) fn building_executor<R>(&self, build: impl FnOnce() -> R) -> R {
+            let _offer = self.blocking.as_ref().map(BlockingCount::offer);
+            build()
+        }
+
         /// Stops the backstop thread, if any. Call after the scheduler stopped.
         pub(crate) fn shutdown(&mut self) {
             if let Some(mut shared) = self.shared.take() {
@@ -137,6 +160,11 @@ mod imp {
 
     impl Driver {
         pub(crate) fn shutdown(&mut self) {}
+
+        /// No clock to pause: nothing to count.
+        pub(crate) fn building_executor<R>(&self, build: impl FnOnce() -> R) -> R {
+            build()
+        }
     }
 
     impl DriverHandle {

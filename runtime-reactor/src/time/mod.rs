@@ -10,7 +10,15 @@
 //! current-thread runtime): then it moves only when [`advance`]d, or when
 //! every task is idle, in which case the runtime jumps straight to the next
 //! timer. Tests of timeouts and intervals then run instantly and
-//! deterministically.
+//! deterministically. As in Tokio, "idle" includes the blocking pool: while a
+//! `spawn_blocking` closure is queued or running (it may still wake a task),
+//! the runtime waits for it instead of jumping (the count is a
+//! `runtime_core::blocking_count::BlockingCount`, see `driver.rs`).
+//!
+//! Deadlines are exact however far away they are: the wheel spans about 2.2
+//! years and re-files later timers as it gets there (`wheel.rs`), and
+//! `Instant + Duration` saturates at about 30 years (Tokio's "far future"),
+//! so `sleep(Duration::MAX)` and `timeout(Duration::MAX, ..)` mean "never".
 //!
 //! ```
 //! use runtime::time::{sleep, timeout, Duration, Instant};
@@ -88,7 +96,8 @@ pub mod error {
 
 /// Freezes the current runtime's clock: [`Instant::now`] stops moving and
 /// timers fire only when time is advanced, by [`advance`] or automatically
-/// when every task is idle (the runtime then jumps to the next timer).
+/// when every task is idle and no `spawn_blocking` closure is in flight (the
+/// runtime then jumps to the next timer).
 ///
 /// `start_paused = true` (on `#[runtime::test]`, `#[runtime::main]` or the
 /// `Builder`) pauses the clock before any task runs, which is usually what a
