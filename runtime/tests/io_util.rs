@@ -3,11 +3,14 @@
 #![cfg(feature = "full")]
 
 use runtime::io::{
-    self, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader, BufWriter, ErrorKind,
+    self, AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncSeek, AsyncWrite,
+    AsyncWriteExt, BufReader, BufWriter, ErrorKind, IoSlice,
 };
+use runtime::time::Duration;
 use std::future::{poll_fn, Future};
+use std::io::SeekFrom;
 use std::pin::Pin;
-use std::task::Poll;
+use std::task::{Context, Poll};
 
 /// A deterministic byte pattern that does not line up with buffer sizes.
 fn pattern(len: usize) -> Vec<u8> {
@@ -384,4 +387,185 @@ async fn works_through_trait_objects() {
     let mut out = String::new();
     reader.read_to_string(&mut out).await.unwrap();
     assert_eq!(out, "dyn");
+}
+
+/// Calls `op` over and over within one poll of the task, with a fresh budget:
+/// how many times it was ready before it returned `Pending` (budget spent),
+/// or `None` if it was still ready after 10 000 calls.
+async fn ready_calls_before_pending<T>(
+    mut op: impl FnMut(&mut Context<'_>) -> Poll<io::Result<T>>,
+) -> Option<usize> {
+    // A fresh budget for the measurement: yielding ends this poll.
+    runtime::task::yield_now().await;
+    poll_fn(|cx| {
+        for ready in 0..10_000 {
+            match op(cx) {
+                Poll::Ready(result) => drop(result.unwrap()),
+                Poll::Pending => return Poll::Ready(Some(ready)),
+            }
+        }
+        Poll::Ready(None)
+    })
+    .await
+}
+
+/// Every operation of `empty()`, `sink()` and `repeat()` is always ready, so
+/// each spends one unit of budget and yields once it is spent, as Tokio's do
+/// (128 units a poll); otherwise a loop over them never lets the task go.
+#[runtime::test]
+async fn always_ready_helpers_spend_the_cooperative_budget() {
+    let mut buf = [0u8; 8];
+    let slices = [IoSlice::new(b"ab"), IoSlice::new(b"cd")];
+    let mut empty = io::empty();
+    let mut sink = io::sink();
+    let mut repeat = io::repeat(7);
+
+    let checks: Vec<(&str, Option<usize>)> = vec![
+        (
+            "empty read",
+            ready_calls_before_pending(|cx| Pin::new(&mut empty).poll_read(cx, &mut buf)).await,
+        ),
+        (
+            "empty fill_buf",
+            ready_calls_before_pending(|cx| {
+                Pin::new(&mut empty).poll_fill_buf(cx).map_ok(|b| b.len())
+            })
+            .await,
+        ),
+        (
+            "empty write",
+            ready_calls_before_pending(|cx| Pin::new(&mut empty).poll_write(cx, b"x")).await,
+        ),
+        (
+            "empty write_vectored",
+            ready_calls_before_pending(|cx| Pin::new(&mut empty).poll_write_vectored(cx, &slices))
+                .await,
+        ),
+        (
+            "empty flush",
+            ready_calls_before_pending(|cx| Pin::new(&mut empty).poll_flush(cx)).await,
+        ),
+        (
+            "empty close",
+            ready_calls_before_pending(|cx| Pin::new(&mut empty).poll_close(cx)).await,
+        ),
+        (
+            "empty seek",
+            ready_calls_before_pending(|cx| Pin::new(&mut empty).poll_seek(cx, SeekFrom::Start(3)))
+                .await,
+        ),
+        (
+            "sink write",
+            ready_calls_before_pending(|cx| Pin::new(&mut sink).poll_write(cx, b"x")).await,
+        ),
+        (
+            "sink write_vectored",
+            ready_calls_before_pending(|cx| Pin::new(&mut sink).poll_write_vectored(cx, &slices))
+                .await,
+        ),
+        (
+            "sink flush",
+            ready_calls_before_pending(|cx| Pin::new(&mut sink).poll_flush(cx)).await,
+        ),
+        (
+            "sink close",
+            ready_calls_before_pending(|cx| Pin::new(&mut sink).poll_close(cx)).await,
+        ),
+        (
+            "repeat read",
+            ready_calls_before_pending(|cx| Pin::new(&mut repeat).poll_read(cx, &mut buf)).await,
+        ),
+    ];
+    for (what, ready) in checks {
+        assert_eq!(ready, Some(128), "{what}: ready calls before yielding");
+    }
+}
+
+/// What the budget is for: a `timeout` around a loop over an always-ready
+/// helper fires (the loop yields, the timer gets looked at) instead of
+/// spinning forever. Run on its own thread so that a regression fails the
+/// test instead of hanging it.
+#[test]
+fn timeout_fires_around_a_loop_over_always_ready_helpers() {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let rt = runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        // The timers are created inside `block_on`, which provides the
+        // runtime context they need.
+        let limit = Duration::from_millis(1);
+        let (empty, repeat, sink) = rt.block_on(async {
+            let mut buf = [0u8; 8];
+            let empty = runtime::time::timeout(limit, async {
+                loop {
+                    let _ = io::empty().read(&mut buf).await;
+                }
+            })
+            .await;
+            let repeat = runtime::time::timeout(limit, async {
+                loop {
+                    let _ = io::repeat(1).read(&mut buf).await;
+                }
+            })
+            .await;
+            let sink = runtime::time::timeout(limit, async {
+                loop {
+                    let _ = io::sink().write(b"x").await;
+                    let _ = io::sink().flush().await;
+                }
+            })
+            .await;
+            (empty, repeat, sink)
+        });
+        tx.send((empty.is_err(), repeat.is_err(), sink.is_err()))
+            .unwrap();
+    });
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(30)),
+        Ok((true, true, true)),
+        "every timeout fires"
+    );
+}
+
+/// A vectored write to a duplex stream takes from every slice while there is
+/// room, as Tokio's does, not only from the first.
+#[runtime::test]
+async fn duplex_write_vectored_writes_every_slice_that_fits() {
+    let first = [b'a'; 14];
+    let second = [b'b'; 14];
+    let bufs = [
+        IoSlice::new(&[]),
+        IoSlice::new(&first),
+        IoSlice::new(&second),
+    ];
+
+    let (mut a, mut b) = io::duplex(64);
+    assert_eq!(a.write_vectored(&bufs).await.unwrap(), 28);
+    let mut got = [0u8; 28];
+    b.read_exact(&mut got).await.unwrap();
+    assert_eq!(&got[..14], &first);
+    assert_eq!(&got[14..], &second);
+
+    // Only 20 bytes of room: all of the first slice, 6 of the second.
+    let (mut a, mut b) = io::duplex(20);
+    assert_eq!(a.write_vectored(&bufs).await.unwrap(), 20);
+    drop(a);
+    let mut got = Vec::new();
+    b.read_to_end(&mut got).await.unwrap();
+    assert_eq!(got, [&first[..], &second[..6]].concat());
+
+    // Split write halves and buffered writers pass vectored writes on.
+    let (a, mut b) = io::duplex(64);
+    let (_read, mut write) = io::split(a);
+    assert_eq!(write.write_vectored(&bufs).await.unwrap(), 28);
+    let mut got = [0u8; 28];
+    b.read_exact(&mut got).await.unwrap();
+    let (a, mut b) = io::duplex(64);
+    let mut buffered = BufWriter::with_capacity(16, a);
+    assert_eq!(buffered.write_vectored(&bufs).await.unwrap(), 28);
+    let mut got = [0u8; 28];
+    b.read_exact(&mut got).await.unwrap();
+    assert_eq!(&got[14..], &second);
 }

@@ -4,7 +4,7 @@ use futures_io::{AsyncRead, AsyncWrite};
 use runtime_core::coop;
 use std::collections::VecDeque;
 use std::fmt;
-use std::io::{self, ErrorKind, Read as _};
+use std::io::{self, ErrorKind, IoSlice, Read as _};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::task::{ready, Context, Poll, Waker};
@@ -122,7 +122,14 @@ impl Pipe {
         Poll::Ready(Ok(n))
     }
 
-    fn poll_write(&mut self, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+    /// Writes as much of `bufs`, in order, as there is room for: a vectored
+    /// write takes from every slice, not only the first (what the default
+    /// `poll_write_vectored` would do), as with Tokio's duplex.
+    fn poll_write(
+        &mut self,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
         if self.read_closed {
             return Poll::Ready(Err(io::Error::new(
                 ErrorKind::BrokenPipe,
@@ -135,7 +142,7 @@ impl Pipe {
                 "the duplex stream was shut down for writing",
             )));
         }
-        if data.is_empty() {
+        if bufs.iter().all(|data| data.is_empty()) {
             return Poll::Ready(Ok(0));
         }
         let room = self.max - self.buf.len();
@@ -143,10 +150,17 @@ impl Pipe {
             register(&mut self.write_waker, cx);
             return Poll::Pending;
         }
-        let n = room.min(data.len());
-        self.buf.extend(&data[..n]);
+        let mut written = 0;
+        for data in bufs {
+            let n = (room - written).min(data.len());
+            self.buf.extend(&data[..n]);
+            written += n;
+            if written == room {
+                break;
+            }
+        }
         wake(&mut self.read_waker);
-        Poll::Ready(Ok(n))
+        Poll::Ready(Ok(written))
     }
 
     fn close_write(&mut self) {
@@ -205,7 +219,17 @@ impl AsyncWrite for DuplexStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        with_budget(cx, |cx| lock(&self.write).poll_write(cx, buf))
+        with_budget(cx, |cx| {
+            lock(&self.write).poll_write(cx, &[IoSlice::new(buf)])
+        })
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        with_budget(cx, |cx| lock(&self.write).poll_write(cx, bufs))
     }
 
     fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {

@@ -1,12 +1,15 @@
-//! [`empty`]: a reader with no data.
+//! [`empty`]: a reader with no data, which is also a writer that discards.
 
-use futures_io::{AsyncBufRead, AsyncRead};
-use std::io;
+use futures_io::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
+use std::io::{self, IoSlice, SeekFrom};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
 
-/// A reader that is always at end of stream; created by [`empty`] (which
-/// has an example).
+use super::poll_proceed_and_make_progress;
+
+/// A reader that is always at end of stream, and a writer that discards
+/// everything (like [`Sink`](super::Sink)); created by [`empty`] (which has an
+/// example). Seeking it always gives position 0.
 ///
 /// # Examples
 ///
@@ -37,16 +40,24 @@ pub struct Empty {
     _private: (),
 }
 
-/// Returns a reader that is always at end of stream.
+/// Returns a reader that is always at end of stream; what is written to it is
+/// discarded, as by [`sink`](super::sink).
+///
+/// Each operation spends one unit of the task's cooperative budget (see the
+/// [module docs](super#cooperative-budget)), so a loop over it yields now and
+/// then.
 ///
 /// ```
 /// # #[runtime::main(flavor = "current_thread")]
 /// # async fn main() -> std::io::Result<()> {
-/// use runtime::io::AsyncReadExt;
+/// use runtime::io::{AsyncReadExt, AsyncWriteExt};
 ///
 /// let mut buf = Vec::new();
 /// assert_eq!(runtime::io::empty().read_to_end(&mut buf).await?, 0);
 /// assert!(buf.is_empty());
+///
+/// // Writes are accepted and thrown away.
+/// assert_eq!(runtime::io::empty().write(b"lost").await?, 4);
 /// # Ok(())
 /// # }
 /// ```
@@ -57,17 +68,60 @@ pub fn empty() -> Empty {
 impl AsyncRead for Empty {
     fn poll_read(
         self: Pin<&mut Self>,
-        _: &mut Context<'_>,
+        cx: &mut Context<'_>,
         _: &mut [u8],
     ) -> Poll<io::Result<usize>> {
+        // Always ready, so it spends budget: see "Cooperative budget" in the
+        // module docs of `runtime::io`. Same for every method below.
+        ready!(poll_proceed_and_make_progress(cx));
         Poll::Ready(Ok(0))
     }
 }
 
 impl AsyncBufRead for Empty {
-    fn poll_fill_buf(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+    fn poll_fill_buf(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<&[u8]>> {
+        ready!(poll_proceed_and_make_progress(cx));
         Poll::Ready(Ok(&[]))
     }
 
     fn consume(self: Pin<&mut Self>, _: usize) {}
+}
+
+/// Discards what is written, like [`Sink`](super::Sink).
+impl AsyncWrite for Empty {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        ready!(poll_proceed_and_make_progress(cx));
+        Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        ready!(poll_proceed_and_make_progress(cx));
+        Poll::Ready(Ok(bufs.iter().map(|b| b.len()).sum()))
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(poll_proceed_and_make_progress(cx));
+        Poll::Ready(Ok(()))
+    }
+
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(poll_proceed_and_make_progress(cx));
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// Every seek succeeds and lands at position 0, the only one there is.
+impl AsyncSeek for Empty {
+    fn poll_seek(self: Pin<&mut Self>, cx: &mut Context<'_>, _: SeekFrom) -> Poll<io::Result<u64>> {
+        ready!(poll_proceed_and_make_progress(cx));
+        Poll::Ready(Ok(0))
+    }
 }

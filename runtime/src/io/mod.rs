@@ -42,6 +42,18 @@
 //! [`read_until`](AsyncBufReadExt::read_until) and [`copy_buf`] lose no
 //! data (what they read is already in your buffer, or still in the reader),
 //! only the count they would have returned.
+//!
+//! # Cooperative budget
+//!
+//! Every operation of the helpers that are their own source or destination
+//! and can be ready at once ([`empty`], [`sink`], [`repeat`], a [`duplex`]
+//! with data or room) spends one unit of the task's cooperative budget, and
+//! once it is spent returns `Pending` after waking the task, as Tokio's do.
+//! Without that, `loop { io::empty().read(&mut buf).await; }` would never let
+//! its task go: no other task, timer (a surrounding `timeout`) or I/O event
+//! would get a turn. The adapters ([`BufReader`], [`Take`], [`Chain`],
+//! [`split`]...) spend nothing themselves: they are ready without their inner
+//! stream only while serving what they buffered, and otherwise ask it.
 
 mod buf_read_ext;
 mod buf_reader;
@@ -81,6 +93,15 @@ pub use write_ext::{
     AsyncWriteExt, Flush, Shutdown, Write, WriteAll, WriteU16, WriteU32, WriteU64, WriteU8,
     WriteVectored,
 };
+
+/// Spends one unit of the task's cooperative budget on an operation that is
+/// always ready, or returns `Pending` (having woken the task, so it runs again
+/// once it has yielded) when the budget is spent.
+fn poll_proceed_and_make_progress(cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
+    let coop = std::task::ready!(runtime_core::coop::poll_proceed(cx));
+    coop.made_progress();
+    std::task::Poll::Ready(())
+}
 
 /// Size of the buffers used by [`BufReader`], [`BufWriter`] and [`copy`].
 const DEFAULT_BUF_SIZE: usize = 8 * 1024;

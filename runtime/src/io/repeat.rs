@@ -3,7 +3,9 @@
 use futures_io::AsyncRead;
 use std::io;
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
+
+use super::poll_proceed_and_make_progress;
 
 /// A reader that yields one byte over and over; created by [`repeat`]
 /// (which has an example).
@@ -30,6 +32,10 @@ pub struct Repeat {
 /// Returns a reader that yields `byte` forever. Combine it with
 /// [`take`](super::AsyncReadExt::take) to get a finite stream.
 ///
+/// Each read spends one unit of the task's cooperative budget (see the
+/// [module docs](super#cooperative-budget)), so a loop over it yields now and
+/// then.
+///
 /// ```
 /// # #[runtime::main(flavor = "current_thread")]
 /// # async fn main() -> std::io::Result<()> {
@@ -48,9 +54,12 @@ pub fn repeat(byte: u8) -> Repeat {
 impl AsyncRead for Repeat {
     fn poll_read(
         self: Pin<&mut Self>,
-        _: &mut Context<'_>,
+        cx: &mut Context<'_>,
         buf: &mut [u8],
     ) -> Poll<io::Result<usize>> {
+        // Always ready, so it spends budget: see "Cooperative budget" in the
+        // module docs of `runtime::io`.
+        ready!(poll_proceed_and_make_progress(cx));
         buf.fill(self.byte);
         Poll::Ready(Ok(buf.len()))
     }

@@ -3,7 +3,9 @@
 use futures_io::AsyncWrite;
 use std::io::{self, IoSlice};
 use std::pin::Pin;
-use std::task::{Context, Poll};
+use std::task::{ready, Context, Poll};
+
+use super::poll_proceed_and_make_progress;
 
 /// A writer that accepts and discards all data; created by [`sink`] (which
 /// has an example).
@@ -39,6 +41,10 @@ pub struct Sink {
 
 /// Returns a writer that accepts and discards all data.
 ///
+/// Each operation spends one unit of the task's cooperative budget (see the
+/// [module docs](super#cooperative-budget)), so a loop over it yields now and
+/// then.
+///
 /// ```
 /// # #[runtime::main(flavor = "current_thread")]
 /// # async fn main() -> std::io::Result<()> {
@@ -55,25 +61,31 @@ pub fn sink() -> Sink {
 impl AsyncWrite for Sink {
     fn poll_write(
         self: Pin<&mut Self>,
-        _: &mut Context<'_>,
+        cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
+        // Always ready, so it spends budget: see "Cooperative budget" in the
+        // module docs of `runtime::io`. Same for every method below.
+        ready!(poll_proceed_and_make_progress(cx));
         Poll::Ready(Ok(buf.len()))
     }
 
     fn poll_write_vectored(
         self: Pin<&mut Self>,
-        _: &mut Context<'_>,
+        cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
+        ready!(poll_proceed_and_make_progress(cx));
         Poll::Ready(Ok(bufs.iter().map(|b| b.len()).sum()))
     }
 
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(poll_proceed_and_make_progress(cx));
         Poll::Ready(Ok(()))
     }
 
-    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+    fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        ready!(poll_proceed_and_make_progress(cx));
         Poll::Ready(Ok(()))
     }
 }
