@@ -18,6 +18,10 @@ pub(crate) enum Scheduler {
 struct Context {
     /// The runtime `Handle::current()` returns here.
     handle: RefCell<Option<Handle>>,
+    /// How many `SetHandleGuard`s are alive on this thread: each knows its
+    /// depth, so one dropped out of order is caught instead of restoring a
+    /// handle that a newer guard replaced.
+    depth: Cell<usize>,
     scheduler: Cell<Scheduler>,
 }
 
@@ -25,6 +29,7 @@ thread_local! {
     static CONTEXT: Context = const {
         Context {
             handle: RefCell::new(None),
+            depth: Cell::new(0),
             scheduler: Cell::new(Scheduler::None),
         }
     };
@@ -60,19 +65,46 @@ pub(crate) fn scheduler() -> Scheduler {
 /// and `with` would then panic inside a destructor, which aborts the process.
 /// Without the thread-local the guard sets and restores nothing.
 pub(crate) struct SetHandleGuard {
-    prev: Option<Option<Handle>>,
+    /// The handle to restore and this guard's depth; `None` when the
+    /// thread-local was already destroyed.
+    prev: Option<(Option<Handle>, usize)>,
 }
+
+/// The panic message for guards dropped out of order.
+pub(crate) const GUARDS_OUT_OF_ORDER: &str =
+    "`EnterGuard` values dropped out of order. Guards returned by `Runtime::enter()` or \
+     `Handle::enter()` must be dropped in the reverse order they were acquired: drop the \
+     newest one first.";
 
 /// Makes `handle` the current runtime of this thread until the guard drops.
 pub(crate) fn set_handle(handle: Handle) -> SetHandleGuard {
-    let prev = CONTEXT.try_with(|c| c.handle.replace(Some(handle))).ok();
+    let prev = CONTEXT
+        .try_with(|c| {
+            let depth = c.depth.get() + 1;
+            c.depth.set(depth);
+            (c.handle.replace(Some(handle)), depth)
+        })
+        .ok();
     SetHandleGuard { prev }
 }
 
 impl Drop for SetHandleGuard {
     fn drop(&mut self) {
-        if let Some(prev) = self.prev.take() {
-            let _ = CONTEXT.try_with(|c| *c.handle.borrow_mut() = prev);
+        let Some((prev, depth)) = self.prev.take() else {
+            return;
+        };
+        let in_order = CONTEXT
+            .try_with(|c| {
+                if c.depth.get() != depth {
+                    return false;
+                }
+                c.depth.set(depth - 1);
+                *c.handle.borrow_mut() = prev;
+                true
+            })
+            .unwrap_or(true);
+        if !in_order && !std::thread::panicking() {
+            panic!("{GUARDS_OUT_OF_ORDER}");
         }
     }
 }

@@ -209,6 +209,7 @@ impl Handle {
     pub fn enter(&self) -> EnterGuard {
         EnterGuard {
             _guard: context::set_handle(self.clone()),
+            _not_send: std::marker::PhantomData,
         }
     }
 
@@ -251,9 +252,14 @@ impl fmt::Debug for Handle {
 }
 
 /// Keeps a runtime entered on this thread; see [`Handle::enter`].
+///
+/// Guards must be dropped in the reverse order they were acquired (dropping
+/// one out of order panics), and on the thread that acquired them: like
+/// Tokio's, the guard is not `Send`.
 #[must_use = "the runtime is only entered while the guard lives"]
 pub struct EnterGuard {
     _guard: context::SetHandleGuard,
+    _not_send: std::marker::PhantomData<*const ()>,
 }
 
 impl fmt::Debug for EnterGuard {

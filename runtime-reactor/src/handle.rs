@@ -96,8 +96,12 @@ impl Handle {
     }
 
     /// Makes this the current thread's reactor until the guard drops.
+    ///
+    /// During thread-local destruction (a runtime kept in a thread-local is
+    /// dropped then) the thread-local may be gone: nothing is entered, and
+    /// nothing panics, which in a destructor would abort the process.
     pub fn enter(&self) -> EnterGuard {
-        let prev = CURRENT.with(|c| c.replace(Some(self.clone())));
+        let prev = CURRENT.try_with(|c| c.replace(Some(self.clone()))).ok();
         EnterGuard { prev }
     }
 
@@ -177,13 +181,15 @@ impl fmt::Debug for Handle {
 /// Restores the previous reactor of this thread when dropped.
 #[must_use = "the reactor is only entered while the guard lives"]
 pub struct EnterGuard {
-    prev: Option<Handle>,
+    /// The reactor to restore; `None` when nothing was entered.
+    prev: Option<Option<Handle>>,
 }
 
 impl Drop for EnterGuard {
     fn drop(&mut self) {
-        let prev = self.prev.take();
-        let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
+        if let Some(prev) = self.prev.take() {
+            let _ = CURRENT.try_with(|c| *c.borrow_mut() = prev);
+        }
     }
 }
 

@@ -171,6 +171,10 @@ impl Runtime {
     fn shutdown(&mut self, blocking_timeout: Option<Duration>) {
         // The reactor's blocking spawner holds the scheduler: drop the cycle.
         self.handle.reactor.set_blocking_pool(None);
+        // Destructors of the tasks cancelled here see this runtime as current
+        // (`Handle::try_current`, spawning cleanup, timers), as in Tokio: the
+        // executor sets its part of the context, this the reactor's.
+        let _reactor = self.handle.reactor.enter();
         self.inner.shutdown(blocking_timeout);
         self.driver.shutdown();
         self.handle.reactor.shutdown();

@@ -152,3 +152,76 @@ fn tls_destruction_child() {
     });
     on_thread.join().expect("thread exit aborted or panicked");
 }
+
+/// Records, when dropped, whether a runtime was current.
+struct SeesRuntimeOnDrop(Arc<std::sync::Mutex<Option<bool>>>);
+
+impl Drop for SeesRuntimeOnDrop {
+    fn drop(&mut self) {
+        *self.0.lock().unwrap() = Some(runtime::Handle::try_current().is_ok());
+    }
+}
+
+#[test]
+fn tasks_dropped_at_shutdown_see_their_runtime_as_current() {
+    for (name, build) in flavours() {
+        for how in ["drop", "shutdown_timeout", "shutdown_background"] {
+            let rt = build();
+            let seen = Arc::new(std::sync::Mutex::new(None));
+            let probe = SeesRuntimeOnDrop(seen.clone());
+            rt.spawn(async move {
+                let _probe = probe;
+                std::future::pending::<()>().await
+            });
+            // Let it start (the multi-thread workers poll it; current-thread here).
+            rt.block_on(runtime::task::yield_now());
+            match how {
+                "drop" => drop(rt),
+                "shutdown_timeout" => rt.shutdown_timeout(Duration::from_secs(5)),
+                _ => rt.shutdown_background(),
+            }
+            // `shutdown_background` may leave the cancelling to a worker.
+            let deadline = std::time::Instant::now() + Duration::from_secs(5);
+            while seen.lock().unwrap().is_none() && std::time::Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            assert_eq!(
+                *seen.lock().unwrap(),
+                Some(true),
+                "{name}, {how}: the task's destructor did not see its runtime"
+            );
+        }
+    }
+}
+
+#[test]
+fn enter_guards_dropped_out_of_order_panic() {
+    let rt1 = Builder::new_current_thread().build().unwrap();
+    let rt2 = Builder::new_current_thread().build().unwrap();
+    let a = rt1.enter();
+    let b = rt2.enter();
+    let err = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(a)))
+        .expect_err("dropping the older guard first must panic");
+    let msg = err
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| err.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    assert!(msg.contains("dropped out of order"), "{msg}");
+    drop(b);
+}
+
+#[test]
+fn enter_guards_dropped_in_order_restore_the_previous_runtime() {
+    let rt1 = Builder::new_current_thread().build().unwrap();
+    let rt2 = Builder::new_current_thread().build().unwrap();
+    assert!(runtime::Handle::try_current().is_err());
+    let a = rt1.enter();
+    let b = rt2.enter();
+    drop(b);
+    // rt1 is current again: a task spawned now runs on rt1.
+    let task = runtime::spawn(async { 1 });
+    assert_eq!(rt1.block_on(task).unwrap(), 1);
+    drop(a);
+    assert!(runtime::Handle::try_current().is_err());
+}
