@@ -327,3 +327,71 @@ impl Pool {
         }
     }
 }
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::*;
+    use crate::{Flavor, Runtime};
+    use std::sync::mpsc;
+
+    /// Waits (up to 5 s) for the count to read `n`: a guard is dropped just
+    /// after its task completed, so a moment after the `JoinHandle` is ready.
+    fn wait_for(count: &BlockingCount, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while count.in_flight() != n {
+            assert!(Instant::now() < deadline, "in flight: {count:?}, want {n}");
+            thread::sleep(Duration::from_millis(1));
+        }
+    }
+
+    #[test]
+    fn in_flight_count_covers_queued_running_panicking_and_cancelled_closures() {
+        let count = Arc::new(BlockingCount::new());
+        let config = Config {
+            max_blocking_threads: 1,
+            ..Config::default()
+        };
+        let rt = {
+            let _offer = count.offer();
+            Runtime::new(Flavor::CurrentThread, config).unwrap()
+        };
+        assert!(BlockingCount::take_offered().is_none(), "the pool took it");
+
+        // Running (and then panicking), and queued behind it.
+        let (go, wait) = mpsc::channel::<()>();
+        let panics = rt.handle().spawn_blocking(move || {
+            let _ = wait.recv();
+            panic!("boom");
+        });
+        let queued = rt.handle().spawn_blocking(|| 5);
+        assert_eq!(count.in_flight(), 2);
+        go.send(()).unwrap();
+        assert!(rt.block_on(panics).unwrap_err().is_panic());
+        assert_eq!(rt.block_on(queued).unwrap(), 5);
+        wait_for(&count, 0);
+
+        // At shutdown: the queued one is cancelled, the running one detached
+        // and counted until it returns.
+        let (go, wait) = mpsc::channel::<()>();
+        let running = rt.handle().spawn_blocking(move || {
+            let _ = wait.recv();
+        });
+        let cancelled = rt.handle().spawn_blocking(|| ());
+        assert_eq!(count.in_flight(), 2);
+        rt.shutdown_timeout(Duration::from_millis(10));
+        wait_for(&count, 1);
+        go.send(()).unwrap();
+        wait_for(&count, 0);
+        drop((running, cancelled));
+    }
+
+    #[test]
+    fn a_pool_built_without_an_offer_counts_nothing() {
+        let count = Arc::new(BlockingCount::new());
+        let rt = Runtime::new(Flavor::CurrentThread, Config::default()).unwrap();
+        let _offer = count.offer(); // too late for `rt`
+        rt.block_on(rt.handle().spawn_blocking(|| ())).unwrap();
+        assert_eq!(count.in_flight(), 0);
+        assert!(BlockingCount::take_offered().is_some());
+    }
+}
