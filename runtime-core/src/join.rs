@@ -40,6 +40,15 @@ pub struct JoinHandle<T> {
     _output: PhantomData<T>,
 }
 
+// Unwind safety: a panic cannot leave a task half-updated where the caller
+// could see it. Its shared state is atomics and runtime-internal locks, and no
+// user code ever runs while one of those is held, so there is no critical
+// section for an unwind to interrupt. The auto traits miss this only because
+// the locks (`parking_lot`'s, without poisoning) hold an `UnsafeCell`. As in
+// Tokio, which implements the same traits on the same types.
+impl<T> std::panic::UnwindSafe for JoinHandle<T> {}
+impl<T> std::panic::RefUnwindSafe for JoinHandle<T> {}
+
 // SAFETY: the handle only moves the output `T` out of the task (so `T: Send` is
 // what crossing threads needs), and all shared task state is atomic.
 unsafe impl<T: Send> Send for JoinHandle<T> {}
@@ -150,6 +159,10 @@ impl<T> JoinHandle<T> {
 pub struct AbortHandle {
     raw: RawTask,
 }
+
+// Unwind safety: as for `JoinHandle`.
+impl std::panic::UnwindSafe for AbortHandle {}
+impl std::panic::RefUnwindSafe for AbortHandle {}
 
 // SAFETY: an `AbortHandle` only touches the task's atomic state word and its
 // scheduler (which is `Send + Sync`), never the future or its output.

@@ -134,6 +134,15 @@ pub struct Handle {
     inner: Inner,
 }
 
+// Unwind safety: a panic cannot leave a scheduler half-updated where the caller
+// could see it. Its shared state is atomics and runtime-internal locks, and no
+// user code ever runs while one of those is held, so there is no critical
+// section for an unwind to interrupt. The auto traits miss this only because
+// the locks (`parking_lot`'s, without poisoning) hold an `UnsafeCell`. As in
+// Tokio, which implements the same traits on the same types.
+impl std::panic::UnwindSafe for Handle {}
+impl std::panic::RefUnwindSafe for Handle {}
+
 #[derive(Clone)]
 enum Inner {
     Multi(Arc<multi_thread::Shared>),
@@ -308,6 +317,11 @@ pub struct Runtime {
     workers: Vec<thread::JoinHandle<()>>,
     shut_down: bool,
 }
+
+// Unwind safety: the scheduler's handle is (see `Handle`); the rest is the
+// workers' `std::thread::JoinHandle`s, only joined at shutdown.
+impl std::panic::UnwindSafe for Runtime {}
+impl std::panic::RefUnwindSafe for Runtime {}
 
 impl Runtime {
     /// Builds a runtime and, for the multi-thread flavour, starts its workers.

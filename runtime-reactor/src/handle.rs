@@ -15,6 +15,15 @@ pub struct Handle {
     pub(crate) inner: Arc<Inner>,
 }
 
+// Unwind safety: a panic cannot leave the reactor half-updated where the caller
+// could see it. Its shared state is atomics and runtime-internal locks, and no
+// user code ever runs while one of those is held, so there is no critical
+// section for an unwind to interrupt. The auto traits miss this only because
+// the locks (`parking_lot`'s, without poisoning) hold an `UnsafeCell`. As in
+// Tokio, which implements the same traits on the same types.
+impl std::panic::UnwindSafe for Handle {}
+impl std::panic::RefUnwindSafe for Handle {}
+
 pub(crate) struct Inner {
     pub(crate) registry: mio::Registry,
     waker: mio::Waker,

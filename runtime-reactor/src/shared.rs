@@ -68,6 +68,15 @@ pub struct SharedDriver {
     backstop: Option<thread::JoinHandle<()>>,
 }
 
+// Unwind safety: a panic cannot leave the shared driver half-updated where the caller
+// could see it. Its shared state is atomics and runtime-internal locks, and no
+// user code ever runs while one of those is held, so there is no critical
+// section for an unwind to interrupt. The auto traits miss this only because
+// the locks (`parking_lot`'s, without poisoning) hold an `UnsafeCell`. As in
+// Tokio, which implements the same traits on the same types.
+impl std::panic::UnwindSafe for SharedDriver {}
+impl std::panic::RefUnwindSafe for SharedDriver {}
+
 struct Slot {
     driver: Mutex<Driver>,
     reactor: Handle,

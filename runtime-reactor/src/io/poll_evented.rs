@@ -38,6 +38,15 @@ pub struct PollEvented<E: Source> {
     index: usize,
 }
 
+// Unwind safety: a panic cannot leave an I/O resource's readiness half-updated where the caller
+// could see it. Its shared state is atomics and runtime-internal locks, and no
+// user code ever runs while one of those is held, so there is no critical
+// section for an unwind to interrupt. The auto traits miss this only because
+// the locks (`parking_lot`'s, without poisoning) hold an `UnsafeCell`. As in
+// Tokio, which implements the same traits on the same types.
+impl<E: Source + std::panic::UnwindSafe> std::panic::UnwindSafe for PollEvented<E> {}
+impl<E: Source + std::panic::RefUnwindSafe> std::panic::RefUnwindSafe for PollEvented<E> {}
+
 fn shutdown_error() -> io::Error {
     io::Error::other("the runtime that owns this I/O resource has shut down")
 }
