@@ -147,7 +147,10 @@ pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
 /// By default a current-thread runtime is built. Accepts the same options as
 /// [`macro@main`], plus `start_paused = true` (current-thread only). Other
 /// attributes on the function (`#[should_panic]`, `#[ignore]`, ...) are kept,
-/// and the test may return `Result<(), E>`.
+/// and the test may return `Result<(), E>`. Arguments are passed through, as
+/// by Tokio's macro, to the generated `#[test]` function, which rustc then
+/// refuses under `cargo test` ("functions used as tests can not have any
+/// arguments").
 ///
 /// ```ignore
 /// #[runtime::test(flavor = "multi_thread", worker_threads = 2)]

@@ -111,6 +111,27 @@ impl Server {
     }
 }
 
+/// Arguments named like the expansion's own locals (`body`, `ret`) do not
+/// clash with them (mixed-site hygiene).
+#[runtime::main(flavor = "current_thread")]
+async fn shadowing(body: String, ret: u32) -> String {
+    runtime::task::yield_now().await;
+    format!("{body}{ret}")
+}
+
+struct Named {
+    name: String,
+}
+
+impl Named {
+    /// A borrowed return type with an elided lifetime, from `&self`.
+    #[runtime::main(flavor = "current_thread")]
+    async fn name(&self) -> &str {
+        runtime::task::yield_now().await;
+        &self.name
+    }
+}
+
 #[runtime::main(flavor = "current_thread")]
 async fn concat<'a>(prefix: &'a str, words: &[&'a str]) -> String {
     let mut out = String::from(prefix);
@@ -131,6 +152,11 @@ fn main_accepts_methods_and_functions_with_arguments() {
 
     assert_eq!(Server::sum((1, 2), Server { base: 3 }), 6);
     assert_eq!(concat("a", &["b", "c"]), "abc");
+    assert_eq!(shadowing(String::from("x"), 1), "x1");
+    let named = Named {
+        name: String::from("n"),
+    };
+    assert_eq!(named.name(), "n");
 }
 
 /// `-> !` is stable in a fn's return position; the body must diverge.
