@@ -157,6 +157,7 @@ impl Shared {
 
     /// Runs `future` to completion, driving the scheduler while this thread
     /// holds the core.
+    #[track_caller]
     pub(crate) fn block_on<F: Future>(self: &Arc<Self>, handle: &Handle, future: F) -> F::Output {
         let _enter = context::enter_runtime(handle.clone());
         let mut future = pin!(future);

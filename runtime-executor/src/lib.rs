@@ -162,7 +162,11 @@ impl Handle {
     /// Outside a runtime context, with a message saying where to call it from.
     #[track_caller]
     pub fn current() -> Handle {
-        Handle::try_current().unwrap_or_else(|| panic!("{}", context::NO_RUNTIME))
+        // A `match`, not `unwrap_or_else`: a closure would hide the caller.
+        match Handle::try_current() {
+            Some(handle) => handle,
+            None => panic!("{}", context::NO_RUNTIME),
+        }
     }
 
     /// The runtime this thread is in, if any.
@@ -287,10 +291,11 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    context::with_current(|h| match h {
-        Some(h) => h.spawn(future),
+    // The panic is outside the closure, which would hide the caller.
+    match context::with_current(|h| h.map(|h| h.spawn(future))) {
+        Some(join) => join,
         None => panic!("{}", context::NO_RUNTIME),
-    })
+    }
 }
 
 /// Runs a blocking closure on the current runtime's blocking pool.
@@ -303,10 +308,11 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    context::with_current(|h| match h {
-        Some(h) => h.spawn_blocking(f),
+    // The panic is outside the closure, which would hide the caller.
+    match context::with_current(|h| h.map(|h| h.spawn_blocking(f))) {
+        Some(join) => join,
         None => panic!("{}", context::NO_RUNTIME),
-    })
+    }
 }
 
 /// A running scheduler with its threads. Dropping it shuts it down: workers

@@ -51,6 +51,7 @@ pub struct Evented<E: mio::event::Source> {
 }
 
 impl<E: RawStream> Evented<E> {
+    #[track_caller]
     pub(crate) fn new(io: E) -> io::Result<Evented<E>> {
         Ok(Evented {
             io: PollEvented::new(io)?,

@@ -88,7 +88,11 @@ impl Handle {
     /// Outside a runtime, with a message saying where timers and I/O can be used.
     #[track_caller]
     pub fn current() -> Handle {
-        Handle::try_current().unwrap_or_else(|| panic!("{NO_REACTOR}"))
+        // A `match`, not `unwrap_or_else`: a closure would hide the caller.
+        match Handle::try_current() {
+            Some(handle) => handle,
+            None => panic!("{NO_REACTOR}"),
+        }
     }
 
     /// The reactor of the current thread, if any.

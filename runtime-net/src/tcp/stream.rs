@@ -120,6 +120,7 @@ impl TcpStream {
         Ok(stream)
     }
 
+    #[track_caller]
     pub(crate) fn from_mio(stream: mio::net::TcpStream) -> io::Result<TcpStream> {
         Ok(TcpStream {
             inner: Evented::new(stream)?,
@@ -152,6 +153,7 @@ impl TcpStream {
     /// # Panics
     ///
     /// Outside a runtime.
+    #[track_caller]
     pub fn from_std(stream: std::net::TcpStream) -> io::Result<TcpStream> {
         stream.set_nonblocking(true)?;
         TcpStream::from_mio(mio::net::TcpStream::from_std(stream))

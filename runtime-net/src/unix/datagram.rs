@@ -37,6 +37,7 @@ pub struct UnixDatagram {
 }
 
 impl UnixDatagram {
+    #[track_caller]
     fn from_mio(socket: mio::net::UnixDatagram) -> io::Result<UnixDatagram> {
         Ok(UnixDatagram {
             io: PollEvented::new(socket)?,
@@ -63,6 +64,7 @@ impl UnixDatagram {
     /// # Panics
     ///
     /// Outside a runtime.
+    #[track_caller]
     pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixDatagram> {
         UnixDatagram::from_mio(mio::net::UnixDatagram::bind(path)?)
     }
@@ -94,6 +96,7 @@ impl UnixDatagram {
     /// # Panics
     ///
     /// Outside a runtime.
+    #[track_caller]
     pub fn unbound() -> io::Result<UnixDatagram> {
         UnixDatagram::from_mio(mio::net::UnixDatagram::unbound()?)
     }
@@ -116,6 +119,7 @@ impl UnixDatagram {
     /// # Panics
     ///
     /// Outside a runtime.
+    #[track_caller]
     pub fn pair() -> io::Result<(UnixDatagram, UnixDatagram)> {
         let (a, b) = mio::net::UnixDatagram::pair()?;
         Ok((UnixDatagram::from_mio(a)?, UnixDatagram::from_mio(b)?))

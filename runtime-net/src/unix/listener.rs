@@ -67,6 +67,7 @@ impl UnixListener {
     /// # Panics
     ///
     /// Outside a runtime.
+    #[track_caller]
     pub fn bind(path: impl AsRef<Path>) -> io::Result<UnixListener> {
         Ok(UnixListener {
             io: PollEvented::new(mio::net::UnixListener::bind(path)?)?,
@@ -93,6 +94,7 @@ impl UnixListener {
     /// # Panics
     ///
     /// Outside a runtime.
+    #[track_caller]
     pub fn from_std(listener: std::os::unix::net::UnixListener) -> io::Result<UnixListener> {
         listener.set_nonblocking(true)?;
         Ok(UnixListener {
