@@ -77,7 +77,8 @@ pub trait AsyncBufReadExt: AsyncBufRead {
     /// appending the text to `buf`, and returns how many bytes were appended;
     /// `Ok(0)` means end of stream. If the line is not valid UTF-8 it fails
     /// with [`ErrorKind::InvalidData`](std::io::ErrorKind::InvalidData) and
-    /// `buf` is left unchanged.
+    /// `buf` is left unchanged. On an I/O error, the part of the line read
+    /// before it is appended to `buf` if it is valid UTF-8, as in Tokio.
     ///
     /// ```
     /// # #[runtime::main(flavor = "current_thread")]
@@ -232,15 +233,21 @@ impl<R: AsyncBufRead + Unpin + ?Sized> Future for ReadLine<'_, R> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
-        let n = ready!(poll_read_until(
+        let result = ready!(poll_read_until(
             &mut *this.reader,
             cx,
             b'\n',
             &mut this.bytes,
             &mut this.read
-        ))?;
-        let line = String::from_utf8(mem::take(&mut this.bytes)).map_err(|_| invalid_utf8())?;
-        this.string.push_str(&line);
+        ));
+        // As in Tokio: on an I/O error the text read before it is still
+        // appended when it is valid UTF-8; invalid UTF-8 appends nothing.
+        let line = String::from_utf8(mem::take(&mut this.bytes));
+        if let Ok(line) = &line {
+            this.string.push_str(line);
+        }
+        let n = result?;
+        line.map_err(|_| invalid_utf8())?;
         Poll::Ready(Ok(n))
     }
 }

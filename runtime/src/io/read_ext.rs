@@ -142,6 +142,7 @@ pub trait AsyncReadExt: AsyncRead {
         let start = buf.len();
         ReadToEnd {
             reader: self,
+            start_cap: buf.capacity(),
             buf,
             start,
             filled: start,
@@ -150,7 +151,9 @@ pub trait AsyncReadExt: AsyncRead {
 
     /// Reads until end of stream and appends the text to `buf`, returning how
     /// many bytes were appended. If the data is not valid UTF-8 it fails with
-    /// [`ErrorKind::InvalidData`]; on any error `buf` is left unchanged.
+    /// [`ErrorKind::InvalidData`] and `buf` is left unchanged; on an I/O error
+    /// the text read before it stays appended when it is valid UTF-8 (as in
+    /// Tokio), and `buf` is left unchanged otherwise.
     ///
     /// ```
     /// # #[runtime::main(flavor = "current_thread")]
@@ -172,25 +175,27 @@ pub trait AsyncReadExt: AsyncRead {
     ///
     /// # Cancel safety
     ///
-    /// Not cancel-safe. The bytes are collected inside the future and added
-    /// to `buf` only once end of stream is reached (so that `buf` never holds
-    /// invalid UTF-8); if the future is dropped, `buf` is unchanged and the
-    /// bytes read so far are lost.
+    /// Not cancel-safe. The bytes are validated and kept in `buf` only once
+    /// end of stream (or an error) is reached, so that `buf` never holds
+    /// invalid UTF-8; if the future is dropped, `buf` is back to what it was
+    /// and the bytes read so far are lost.
     fn read_to_string<'a>(&'a mut self, buf: &'a mut String) -> ReadToString<'a, Self>
     where
         Self: Unpin,
     {
-        // An empty string lends its allocation (it is still empty on failure).
-        let bytes = if buf.is_empty() {
-            mem::take(buf).into_bytes()
-        } else {
-            Vec::new()
-        };
+        // The string lends its allocation: the bytes are read straight into
+        // it (so its capacity counts, as for `read_to_end`), and it gets it
+        // back when the future completes or is dropped.
+        let bytes = mem::take(buf).into_bytes();
+        let start = bytes.len();
         ReadToString {
             reader: self,
             string: buf,
+            start_cap: bytes.capacity(),
             bytes,
-            filled: 0,
+            start,
+            filled: start,
+            done: false,
         }
     }
 
@@ -452,6 +457,8 @@ pub struct ReadToEnd<'a, R: ?Sized> {
     start: usize,
     /// `buf[..filled]` is data; past it `buf` holds zeroed scratch space.
     filled: usize,
+    /// `buf`'s capacity when the call began (see `poll_read_to_end`).
+    start_cap: usize,
 }
 
 impl<R: AsyncRead + Unpin + ?Sized> Future for ReadToEnd<'_, R> {
@@ -463,8 +470,10 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadToEnd<'_, R> {
             this.reader,
             cx,
             this.buf,
-            &mut this.filled
+            &mut this.filled,
+            this.start_cap
         ));
+        // On an error too: what was read before it stays in `buf`.
         this.buf.truncate(this.filled);
         Poll::Ready(result.map(|()| this.filled - this.start))
     }
@@ -477,18 +486,50 @@ impl<R: ?Sized> Drop for ReadToEnd<'_, R> {
     }
 }
 
-/// Reads to end of stream into `buf[*filled..]`, growing `buf` as needed. Each
-/// byte of new capacity is zeroed once and then reused as read space, so a
-/// reader that returns small chunks does not cause repeated zeroing.
+/// Bytes of the probe read, and the space kept free before each read: std's
+/// and Tokio's value (32), so the same reads leave the same capacities.
+const PROBE: usize = 32;
+
+/// Reads to end of stream into `buf[*filled..]`, growing `buf` as needed.
+/// Past `filled`, `buf` holds zeroed scratch space up to its capacity: new
+/// capacity is zeroed once and reused as read space, so a reader that returns
+/// small chunks does not cause repeated zeroing.
+///
+/// The growth policy is std's and Tokio's, so the same reads leave the same
+/// capacities: before each read at least `PROBE` bytes are free (else the
+/// vector grows, doubling); but a buffer that was sized for the data (its
+/// starting capacity, at least `PROBE`, is nearly full and never grew) is not
+/// grown on a guess: a small read into a stack buffer first checks for end of
+/// stream.
 fn poll_read_to_end<R: AsyncRead + Unpin + ?Sized>(
     reader: &mut R,
     cx: &mut Context<'_>,
     buf: &mut Vec<u8>,
     filled: &mut usize,
+    start_cap: usize,
 ) -> Poll<io::Result<()>> {
     loop {
-        if *filled == buf.len() {
-            buf.reserve(32);
+        let free = buf.capacity() - *filled;
+        if free < PROBE && buf.capacity() == start_cap && start_cap >= PROBE {
+            let mut probe = [0; PROBE];
+            let n = ready!(Pin::new(&mut *reader).poll_read(cx, &mut probe))?;
+            if n == 0 {
+                return Poll::Ready(Ok(()));
+            }
+            buf.truncate(*filled);
+            if n > free {
+                buf.reserve(PROBE);
+            }
+            buf.extend_from_slice(&probe[..n]);
+            *filled += n;
+            continue;
+        }
+        if free < PROBE {
+            // Grow relative to the data, not to the scratch space.
+            buf.truncate(*filled);
+            buf.reserve(PROBE);
+        }
+        if buf.len() < buf.capacity() {
             buf.resize(buf.capacity(), 0);
         }
         match ready!(Pin::new(&mut *reader).poll_read(cx, &mut buf[*filled..]))? {
@@ -518,10 +559,16 @@ fn poll_read_to_end<R: AsyncRead + Unpin + ?Sized>(
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct ReadToString<'a, R: ?Sized> {
     reader: &'a mut R,
+    /// Empty while the future runs: its bytes are in `bytes`.
     string: &'a mut String,
-    /// The bytes read so far, then zeroed scratch space from `filled`.
+    /// The string's bytes (valid UTF-8 up to `start`), then what was read up
+    /// to `filled`, then zeroed scratch space.
     bytes: Vec<u8>,
+    start: usize,
     filled: usize,
+    start_cap: usize,
+    /// The string has its bytes back (the future completed).
+    done: bool,
 }
 
 impl<R: AsyncRead + Unpin + ?Sized> Future for ReadToString<'_, R> {
@@ -533,19 +580,39 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadToString<'_, R> {
             this.reader,
             cx,
             &mut this.bytes,
-            &mut this.filled
+            &mut this.filled,
+            this.start_cap
         ));
         this.bytes.truncate(this.filled);
-        let bytes = mem::take(&mut this.bytes);
-        result?;
-        let text = String::from_utf8(bytes).map_err(|_| invalid_utf8())?;
-        let n = text.len();
-        if this.string.is_empty() {
-            *this.string = text;
-        } else {
-            this.string.push_str(&text);
+        let valid = std::str::from_utf8(&this.bytes[this.start..]).is_ok();
+        if !valid {
+            // Keep the string as it was: never invalid UTF-8 in a `String`.
+            this.bytes.truncate(this.start);
         }
-        Poll::Ready(Ok(n))
+        let n = this.bytes.len() - this.start;
+        // SAFETY: `bytes[..start]` came from a `String`, and `bytes[start..]`
+        // was just checked (or truncated away); two valid UTF-8 sequences
+        // concatenated are valid UTF-8.
+        *this.string = unsafe { String::from_utf8_unchecked(mem::take(&mut this.bytes)) };
+        this.done = true;
+        match result {
+            // An I/O error wins over invalid data; valid text read before it stays.
+            Err(e) => Poll::Ready(Err(e)),
+            Ok(()) if !valid => Poll::Ready(Err(invalid_utf8())),
+            Ok(()) => Poll::Ready(Ok(n)),
+        }
+    }
+}
+
+impl<R: ?Sized> Drop for ReadToString<'_, R> {
+    fn drop(&mut self) {
+        if !self.done {
+            // Dropped before completion: give the string its bytes back as
+            // they were.
+            self.bytes.truncate(self.start);
+            // SAFETY: `bytes[..start]` is the string's own original content.
+            *self.string = unsafe { String::from_utf8_unchecked(mem::take(&mut self.bytes)) };
+        }
     }
 }
 
