@@ -21,23 +21,15 @@
 //!   advance but sleeps, and the guard that brings the count back to zero
 //!   unparks it, so it looks again.
 //!
-//! The pool receives the count without a new field in the executor's
-//! `Config`: the facade *offers* it on its own thread for the duration of the
-//! executor's construction ([`BlockingCount::offer`]), and the pool, built
-//! there, takes it ([`BlockingCount::take_offered`]). A pool built with no
-//! offer (the executor on its own, a multi-thread runtime, which cannot
-//! pause) counts nothing.
+//! The pool receives the count through the executor's `Config`
+//! (`blocking_count`), which the facade's driver wiring fills in for a
+//! current-thread runtime; a pool built without one (the executor on its own,
+//! a multi-thread runtime, which cannot pause) counts nothing.
 
 use crate::park::Unpark;
 use crate::sync::{AtomicUsize, Mutex, Ordering::SeqCst};
-use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
-
-thread_local! {
-    /// The count offered to the next blocking pool built on this thread.
-    static OFFERED: RefCell<Option<Arc<BlockingCount>>> = const { RefCell::new(None) };
-}
 
 /// Blocking-pool work in flight (queued or running), and who to wake when it
 /// drops to zero. See the module docs.
@@ -79,23 +71,6 @@ pub struct BlockingCount {
 /// ```
 #[must_use = "the work counts as in flight only while the guard lives"]
 pub struct BlockingGuard(Arc<BlockingCount>);
-
-/// Keeps a count offered to blocking pools built on this thread; withdraws
-/// it when dropped. Made by [`BlockingCount::offer`].
-///
-/// ```
-/// use runtime_core::blocking_count::BlockingCount;
-/// use std::sync::Arc;
-///
-/// let count = Arc::new(BlockingCount::new());
-/// let offer = count.offer();
-/// drop(offer); // nobody took it
-/// assert!(BlockingCount::take_offered().is_none());
-/// ```
-#[must_use = "the count is offered only while this lives"]
-pub struct OfferGuard {
-    previous: Option<Arc<BlockingCount>>,
-}
 
 impl BlockingCount {
     /// A count of zero, with no driver waiting.
@@ -188,39 +163,6 @@ impl BlockingCount {
         }
         false
     }
-
-    /// Offers `self` to the blocking pools built on this thread while the
-    /// guard lives (see the module docs). Offers nest: dropping the guard
-    /// restores the previous one.
-    ///
-    /// ```
-    /// use runtime_core::blocking_count::BlockingCount;
-    /// use std::sync::Arc;
-    ///
-    /// let count = Arc::new(BlockingCount::new());
-    /// let offer = count.offer();
-    /// // ... build the executor; its blocking pool takes the count:
-    /// let taken = BlockingCount::take_offered().unwrap();
-    /// assert!(Arc::ptr_eq(&taken, &count));
-    /// assert!(BlockingCount::take_offered().is_none()); // taken once
-    /// drop(offer);
-    /// ```
-    pub fn offer(self: &Arc<Self>) -> OfferGuard {
-        let previous = OFFERED.with(|o| o.borrow_mut().replace(self.clone()));
-        OfferGuard { previous }
-    }
-
-    /// Takes the count offered on this thread, if any (see
-    /// [`BlockingCount::offer`]). The blocking pool calls it when built.
-    ///
-    /// ```
-    /// assert!(runtime_core::blocking_count::BlockingCount::take_offered().is_none());
-    /// ```
-    pub fn take_offered() -> Option<Arc<BlockingCount>> {
-        // `try_with`: a pool built during thread-local destruction counts
-        // nothing rather than panicking.
-        OFFERED.try_with(|o| o.borrow_mut().take()).ok().flatten()
-    }
 }
 
 impl Default for BlockingCount {
@@ -249,13 +191,6 @@ impl Drop for BlockingGuard {
     }
 }
 
-impl Drop for OfferGuard {
-    fn drop(&mut self) {
-        let previous = self.previous.take();
-        let _ = OFFERED.try_with(|o| *o.borrow_mut() = previous);
-    }
-}
-
 impl fmt::Debug for BlockingCount {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BlockingCount")
@@ -267,11 +202,5 @@ impl fmt::Debug for BlockingCount {
 impl fmt::Debug for BlockingGuard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("BlockingGuard").field(&self.0).finish()
-    }
-}
-
-impl fmt::Debug for OfferGuard {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OfferGuard").finish_non_exhaustive()
     }
 }

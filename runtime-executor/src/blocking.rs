@@ -7,8 +7,8 @@
 //! running ones are waited for (indefinitely on drop, or up to the
 //! `shutdown_timeout`), since a thread cannot be interrupted.
 //!
-//! A pool built while the facade offers a
-//! [`BlockingCount`](runtime_core::blocking_count) (current-thread runtimes,
+//! A pool built with a [`BlockingCount`](runtime_core::blocking_count) in its
+//! `Config` (the facade gives one to current-thread runtimes,
 //! whose clock can be paused) counts each closure as in flight from its spawn
 //! until its task has completed, its `JoinHandle` woken, or it was cancelled:
 //! a guard travels with the queued task and is dropped after it ran, on every
@@ -54,7 +54,7 @@ struct Pool {
     on_thread_start: Option<Arc<dyn Fn() + Send + Sync>>,
     on_thread_stop: Option<Arc<dyn Fn() + Send + Sync>>,
     /// Closures in flight, for the paused clock (see the module docs); `None`
-    /// when the pool was built without an offer.
+    /// when the pool was built without a count.
     in_flight: Option<Arc<BlockingCount>>,
 }
 
@@ -148,7 +148,7 @@ impl BlockingPool {
                 stack_size: config.thread_stack_size,
                 on_thread_start: config.on_thread_start.clone(),
                 on_thread_stop: config.on_thread_stop.clone(),
-                in_flight: BlockingCount::take_offered(),
+                in_flight: config.blocking_count.clone(),
             }),
         }
     }
@@ -349,13 +349,10 @@ mod tests {
         let count = Arc::new(BlockingCount::new());
         let config = Config {
             max_blocking_threads: 1,
+            blocking_count: Some(count.clone()),
             ..Config::default()
         };
-        let rt = {
-            let _offer = count.offer();
-            Runtime::new(Flavor::CurrentThread, config).unwrap()
-        };
-        assert!(BlockingCount::take_offered().is_none(), "the pool took it");
+        let rt = Runtime::new(Flavor::CurrentThread, config).unwrap();
 
         // Running (and then panicking), and queued behind it.
         let (go, wait) = mpsc::channel::<()>();
@@ -386,12 +383,9 @@ mod tests {
     }
 
     #[test]
-    fn a_pool_built_without_an_offer_counts_nothing() {
-        let count = Arc::new(BlockingCount::new());
+    fn a_pool_built_without_a_count_counts_nothing() {
         let rt = Runtime::new(Flavor::CurrentThread, Config::default()).unwrap();
-        let _offer = count.offer(); // too late for `rt`
+        assert!(rt.handle().blocking().pool.in_flight.is_none());
         rt.block_on(rt.handle().spawn_blocking(|| ())).unwrap();
-        assert_eq!(count.in_flight(), 0);
-        assert!(BlockingCount::take_offered().is_some());
     }
 }

@@ -97,6 +97,10 @@ pub struct Config {
     /// Makes the parker of each multi-thread worker, called once per worker
     /// (default: a `ThreadParker` each).
     pub worker_park: Option<ParkFactory>,
+    /// Counts the blocking pool's work in flight, for a paused clock that
+    /// must not auto-advance meanwhile (see
+    /// [`runtime_core::blocking_count`]; default: not counted).
+    pub blocking_count: Option<Arc<runtime_core::blocking_count::BlockingCount>>,
 }
 
 /// Makes one worker's parker (see [`Config::worker_park`]).
@@ -114,6 +118,7 @@ impl Default for Config {
             on_thread_stop: None,
             park: None,
             worker_park: None,
+            blocking_count: None,
         }
     }
 }

@@ -334,12 +334,10 @@ impl Builder {
             on_thread_stop: self.config.on_thread_stop.clone(),
             park: None,
             worker_park: None,
+            blocking_count: None,
         };
         let (reactor, driver) = driver::build(self.flavor, &mut config)?;
-        // The driver hands its count of blocking work to the executor's
-        // blocking pool as it is built (a paused clock waits for that work).
-        let executor =
-            driver.building_executor(|| runtime_executor::Runtime::new(self.flavor, config))?;
+        let executor = runtime_executor::Runtime::new(self.flavor, config)?;
         let rt = Runtime::from_parts(executor, reactor, driver);
         #[cfg(feature = "time")]
         if self.start_paused {

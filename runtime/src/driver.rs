@@ -16,9 +16,8 @@
 //! A current-thread runtime, whose clock can be paused, also gets a
 //! `runtime_core::blocking_count::BlockingCount` shared by its driver and its
 //! blocking pool, so the paused clock does not auto-advance while
-//! `spawn_blocking` work is in flight (as in Tokio). The executor's `Config`
-//! has no field for it: [`Driver::building_executor`] offers it to the pool
-//! while the executor is built.
+//! `spawn_blocking` work is in flight (as in Tokio); it reaches the pool
+//! through the executor's `Config::blocking_count`.
 
 pub(crate) use imp::{build, Driver, DriverEnter, DriverHandle};
 
@@ -34,9 +33,6 @@ mod imp {
     /// lives in the scheduler's parker instead.
     pub(crate) struct Driver {
         shared: Option<runtime_reactor::SharedDriver>,
-        /// The current-thread driver's count of blocking work in flight, to
-        /// hand to the blocking pool (see [`Driver::building_executor`]).
-        blocking: Option<Arc<BlockingCount>>,
     }
 
     /// A runtime's reactor, held by its `Handle`.
@@ -59,7 +55,6 @@ mod imp {
                 f();
             }
         }));
-        let mut blocking = None;
         let shared = match flavor {
             Flavor::CurrentThread => {
                 // The scheduler thread turns the driver whenever it parks.
@@ -67,7 +62,7 @@ mod imp {
                 // The paused clock waits for blocking-pool work.
                 let count = Arc::new(BlockingCount::new());
                 driver.set_blocking_count(count.clone());
-                blocking = Some(count);
+                config.blocking_count = Some(count);
                 config.park = Some(Box::new(driver));
                 None
             }
@@ -85,17 +80,10 @@ mod imp {
                 Some(shared)
             }
         };
-        Ok((DriverHandle(reactor), Driver { shared, blocking }))
+        Ok((DriverHandle(reactor), Driver { shared }))
     }
 
     impl Driver {
-        /// Runs `build` (which builds the executor) with this driver's count
-        /// of blocking work offered to the blocking pool built in it.
-        pub(crate) fn building_executor<R>(&self, build: impl FnOnce() -> R) -> R {
-            let _offer = self.blocking.as_ref().map(BlockingCount::offer);
-            build()
-        }
-
         /// Stops the backstop thread, if any. Call after the scheduler stopped.
         pub(crate) fn shutdown(&mut self) {
             if let Some(mut shared) = self.shared.take() {
@@ -160,11 +148,6 @@ mod imp {
 
     impl Driver {
         pub(crate) fn shutdown(&mut self) {}
-
-        /// No clock to pause: nothing to count.
-        pub(crate) fn building_executor<R>(&self, build: impl FnOnce() -> R) -> R {
-            build()
-        }
     }
 
     impl DriverHandle {
