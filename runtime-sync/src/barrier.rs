@@ -3,16 +3,25 @@
 //! # Design
 //!
 //! A small `Mutex` holds the number of tasks that arrived in the current
-//! generation. Each arriving task, under that lock, either completes the
-//! generation (it becomes the leader, resets the count and calls
+//! generation and the generation number. Each arriving task, under that lock,
+//! either completes the generation (it becomes the leader: it resets the
+//! count, bumps the generation, and after unlocking calls
 //! [`Notify::notify_waiters`]) or creates a [`Notified`](crate::Notified)
-//! future and waits on it after releasing the lock. Because the `Notified` is
-//! created before the leader can take the lock, and `notify_waiters` completes
-//! every `Notified` created before it, no wake-up can be missed; and because
-//! `notify_waiters` stores no permit, the next generation starts clean.
+//! future, notes the generation, and waits after releasing the lock. Because
+//! the `Notified` is created before the leader can take the lock, and
+//! `notify_waiters` completes every `Notified` created before it, no wake-up
+//! can be missed; and because `notify_waiters` stores no permit, the next
+//! generation starts clean.
+//!
+//! The leader wakes the others only after releasing the lock (a waker is user
+//! code, which may look at this barrier), so a task of the *next* generation
+//! may arrive before that wake-up and be woken by it too. A woken task
+//! therefore checks that the generation it noted has passed, and otherwise
+//! waits again (creating its next `Notified` before the check).
 
 use std::fmt;
 
+use crate::chan_util::consume_budget;
 use crate::loom::{lock, Mutex};
 use crate::notify::Notify;
 
@@ -20,7 +29,9 @@ use crate::notify::Notify;
 /// can then be used again.
 ///
 /// Same semantics as `tokio::sync::Barrier`; `Barrier::new(0)` behaves like
-/// `Barrier::new(1)`.
+/// `Barrier::new(1)`. Every [`wait`](Barrier::wait), the leader's included,
+/// spends the task's cooperative budget (in Tokio only the waiting ones do),
+/// so a loop over a barrier of one still yields to the scheduler.
 ///
 /// # Examples
 ///
@@ -127,7 +138,9 @@ impl Barrier {
     /// does not take it back: the generation completes when `n - 1` more
     /// tasks arrive, with one task fewer actually waiting, and a task that
     /// calls `wait` again after giving up is counted a second time. A future
-    /// dropped before its first poll counted nothing.
+    /// dropped before its first poll counted nothing (nor did one whose first
+    /// polls found the task's cooperative budget spent: it yields before
+    /// arriving).
     ///
     /// # Examples
     ///
@@ -144,21 +157,36 @@ impl Barrier {
     /// }
     /// ```
     pub async fn wait(&self) -> BarrierWaitResult {
-        let notified = {
+        // The leader (and a barrier of one) never waits below: spend the
+        // budget here, so a loop of waits still yields to the scheduler.
+        consume_budget().await;
+        let (mut notified, generation) = {
             let mut state = lock(&self.state);
             state.arrived += 1;
             if state.arrived == self.n {
                 state.arrived = 0;
                 state.generation = state.generation.wrapping_add(1);
-                // Still under the lock: every waiter of this generation has
-                // created its `Notified` already.
+                drop(state);
+                // After unlocking: the wakers woken here are user code and
+                // may use this barrier. Every waiter of this generation has
+                // created its `Notified` already (under the lock).
                 self.notify.notify_waiters();
                 return BarrierWaitResult(true);
             }
-            self.notify.notified()
+            (self.notify.notified(), state.generation)
         };
-        notified.await;
-        BarrierWaitResult(false)
+        loop {
+            notified.await;
+            // The previous generation's leader wakes everyone created before
+            // its `notify_waiters`, which can include us if we arrived between
+            // its unlock and that call: check that it is our generation that
+            // completed. The next `Notified` is created before the check, so
+            // our own leader's wake-up cannot slip in between.
+            notified = self.notify.notified();
+            if lock(&self.state).generation != generation {
+                return BarrierWaitResult(false);
+            }
+        }
     }
 }
 

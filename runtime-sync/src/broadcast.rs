@@ -28,7 +28,17 @@
 //! position and how many receivers have yet to read it; the value is dropped
 //! as soon as the last of them reads it (or when it is overwritten). Receivers
 //! only keep their next position. Sends and receives are short critical
-//! sections (a clone, a few counters); waking happens after unlocking.
+//! sections (a clone, a few counters).
+//!
+//! No waker is woken or dropped, and no value dropped, while the lock is
+//! held: wakers are taken out under the lock and woken (or a replaced one
+//! dropped) after it is released, and an overwritten or abandoned value is
+//! dropped after unlocking too. A waker or a value's `Drop` is user code and
+//! may use this very channel (send on it, drop a receiver), which would
+//! deadlock on the lock. The one exception is `T::clone`, which runs under
+//! the lock when a receiver that is not the value's last reader takes it
+//! (Tokio clones under the slot's read lock likewise): a `Clone` impl must
+//! not use the channel it is sent on.
 //!
 //! # Differences from Tokio
 //!
@@ -42,7 +52,7 @@
 //!   task; there it blocks the worker thread instead of panicking.
 //! - Not provided: `WeakSender`, `Sender::len`/`is_empty`.
 
-use crate::chan_util::{block_on, lock, WaitList, Waiting};
+use crate::chan_util::{block_on, lock, set_waiter, take_waiter, WaitList, Waiting};
 use crate::loom::{Arc, Mutex};
 use runtime_core::coop;
 use std::fmt;
@@ -431,8 +441,7 @@ impl<T> Sender<T> {
     pub async fn closed(&self) {
         let shared = &*self.shared;
         let mut waiting = Waiting::new(&shared.closed_waiters);
-        std::future::poll_fn(|cx| waiting.poll(cx.waker(), || lock(&shared.state).rx_count == 0))
-            .await
+        std::future::poll_fn(|cx| waiting.poll(cx, || lock(&shared.state).rx_count == 0)).await
     }
 }
 
@@ -694,17 +703,20 @@ impl<T: Clone> Future for Recv<'_, T> {
                     state.next_waiter += 1;
                     state.next_waiter
                 });
-                match state.waiters.iter_mut().find(|(w, _)| *w == id) {
-                    Some((_, w)) if w.will_wake(cx.waker()) => {}
-                    Some((_, w)) => *w = cx.waker().clone(),
-                    None => state.waiters.push((id, cx.waker().clone())),
-                }
+                let stale = set_waiter(&mut state.waiters, id, cx.waker());
+                // The replaced waker is dropped after unlocking: its `Drop` is
+                // user code and may send on this very channel.
+                drop(state);
+                drop(stale);
                 return Poll::Pending;
             }
         };
-        if let Some(id) = this.waiter.take() {
-            state.waiters.retain(|(w, _)| *w != id);
-        }
+        let stale = this
+            .waiter
+            .take()
+            .and_then(|id| take_waiter(&mut state.waiters, id));
+        drop(state);
+        drop(stale);
         coop.made_progress();
         Poll::Ready(res)
     }
@@ -713,9 +725,9 @@ impl<T: Clone> Future for Recv<'_, T> {
 impl<T> Drop for Recv<'_, T> {
     fn drop(&mut self) {
         if let Some(id) = self.waiter.take() {
-            lock(&self.rx.shared.state)
-                .waiters
-                .retain(|(w, _)| *w != id);
+            let stale = take_waiter(&mut lock(&self.rx.shared.state).waiters, id);
+            // The guard is gone with the statement above: not under the lock.
+            drop(stale);
         }
     }
 }

@@ -1,9 +1,10 @@
 //! Small pieces the channels share: the loom-aware `UnsafeCell` and
 //! `AtomicPtr` (not in [`crate::loom`]), a spin hint that loom understands, a
-//! list of parked wakers keyed by id, and the thread-parking `block_on` behind
-//! the `blocking_*` methods.
+//! list of parked wakers keyed by id, the budget step for always-ready paths,
+//! and the thread-parking `block_on` behind the `blocking_*` methods.
 
 use crate::loom::{Mutex, MutexGuard};
+use runtime_core::coop;
 use std::future::Future;
 use std::pin::pin;
 use std::sync::PoisonError;
@@ -70,10 +71,38 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
+/// Takes the waker registered under `id` out of `waiters`, so the caller can
+/// drop it after releasing the lock that guards the list (a waker's `Drop` is
+/// user code and may use the same channel). Order is not kept: every user of
+/// such a list wakes all of it.
+pub(crate) fn take_waiter(waiters: &mut Vec<(u64, Waker)>, id: u64) -> Option<Waker> {
+    let i = waiters.iter().position(|(w, _)| *w == id)?;
+    Some(waiters.swap_remove(i).1)
+}
+
+/// Registers `waker` under `id` in `waiters`, or refreshes the entry. Returns
+/// the waker it replaced, for the caller to drop after unlocking (see
+/// [`take_waiter`]).
+#[must_use = "drop the replaced waker after releasing the lock"]
+pub(crate) fn set_waiter(waiters: &mut Vec<(u64, Waker)>, id: u64, waker: &Waker) -> Option<Waker> {
+    match waiters.iter_mut().find(|(w, _)| *w == id) {
+        Some((_, w)) if w.will_wake(waker) => None,
+        Some((_, w)) => Some(std::mem::replace(w, waker.clone())),
+        None => {
+            waiters.push((id, waker.clone()));
+            None
+        }
+    }
+}
+
 /// Wakers of futures waiting for one event ("the receiver closed", "a new
 /// value", "all receivers dropped"). Each future keeps its id in a
 /// `Option<u64>` slot, re-registers when polled again, and removes itself when
 /// dropped, so cancelled waiters leave nothing behind.
+///
+/// No waker is woken or dropped while the list's lock is held: a waker is
+/// user code, and its `wake` or `Drop` may use the very channel (drop the
+/// last receiver, send a value), which takes this lock again.
 #[derive(Debug)]
 pub(crate) struct WaitList {
     inner: Mutex<WaitInner>,
@@ -93,8 +122,12 @@ impl WaitList {
     }
 
     /// Evaluates `ready` under the list's lock; if it is false, registers
-    /// `waker` under `slot` (adding or refreshing the entry) and returns
-    /// `Pending`, otherwise unregisters and returns `Ready`.
+    /// the context's waker under `slot` (adding or refreshing the entry) and
+    /// returns `Pending`, otherwise unregisters and returns `Ready`.
+    ///
+    /// A ready outcome spends one unit of the task's cooperative budget (and
+    /// an exhausted budget returns `Pending` before looking), so a loop
+    /// over an always-ready wait still yields to the scheduler.
     ///
     /// Whoever makes `ready` true must do so before calling [`wake_all`]
     /// (which takes the same lock), so the check cannot miss the wake-up.
@@ -103,14 +136,18 @@ impl WaitList {
     pub(crate) fn poll_wait(
         &self,
         slot: &mut Option<u64>,
-        waker: &Waker,
+        cx: &mut Context<'_>,
         ready: impl FnOnce() -> bool,
     ) -> Poll<()> {
+        let coop = std::task::ready!(coop::poll_proceed(cx));
         let mut inner = lock(&self.inner);
         if ready() {
-            if let Some(id) = slot.take() {
-                inner.waiters.retain(|(w, _)| *w != id);
-            }
+            let stale = slot
+                .take()
+                .and_then(|id| take_waiter(&mut inner.waiters, id));
+            drop(inner);
+            drop(stale);
+            coop.made_progress();
             return Poll::Ready(());
         }
         let id = *slot.get_or_insert_with(|| {
@@ -118,18 +155,17 @@ impl WaitList {
             inner.next_id += 1;
             id
         });
-        match inner.waiters.iter_mut().find(|(w, _)| *w == id) {
-            Some((_, w)) if w.will_wake(waker) => {}
-            Some((_, w)) => *w = waker.clone(),
-            None => inner.waiters.push((id, waker.clone())),
-        }
+        let stale = set_waiter(&mut inner.waiters, id, cx.waker());
+        drop(inner);
+        drop(stale);
         Poll::Pending
     }
 
     /// Unregisters the future owning `slot`, if it is registered.
     pub(crate) fn remove(&self, slot: &mut Option<u64>) {
         if let Some(id) = slot.take() {
-            lock(&self.inner).waiters.retain(|(w, _)| *w != id);
+            let stale = take_waiter(&mut lock(&self.inner).waiters, id);
+            drop(stale); // the guard above is gone: not under the lock
         }
     }
 
@@ -155,8 +191,8 @@ impl<'a> Waiting<'a> {
     }
 
     /// See [`WaitList::poll_wait`].
-    pub(crate) fn poll(&mut self, waker: &Waker, ready: impl FnOnce() -> bool) -> Poll<()> {
-        self.list.poll_wait(&mut self.slot, waker, ready)
+    pub(crate) fn poll(&mut self, cx: &mut Context<'_>, ready: impl FnOnce() -> bool) -> Poll<()> {
+        self.list.poll_wait(&mut self.slot, cx, ready)
     }
 }
 
@@ -164,6 +200,17 @@ impl Drop for Waiting<'_> {
     fn drop(&mut self) {
         self.list.remove(&mut self.slot);
     }
+}
+
+/// Spends one unit of the current task's cooperative budget, first yielding
+/// to the scheduler if the budget is spent. For operations whose ready path
+/// does not otherwise go through a budgeted poll (a `OnceCell` that is already
+/// set, a `Barrier` of one), so a loop over them cannot starve other tasks.
+/// Outside a runtime task poll the budget is unconstrained and this is ready
+/// at once.
+pub(crate) async fn consume_budget() {
+    std::future::poll_fn(|cx| coop::poll_proceed(cx).map(coop::RestoreOnPending::made_progress))
+        .await
 }
 
 /// Unparks the thread blocked in [`block_on`].

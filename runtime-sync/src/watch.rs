@@ -60,9 +60,8 @@
 //! - [`Ref`] holds a `std::sync::RwLockReadGuard`; as in Tokio, don't hold it
 //!   across an `.await` or while sending (a send waits for it).
 
-use crate::chan_util::{WaitList, Waiting};
+use crate::chan_util::{consume_budget, WaitList, Waiting};
 use crate::loom::{Arc, AtomicUsize, Ordering::*};
-use runtime_core::coop;
 use std::fmt;
 use std::future::poll_fn;
 use std::ops::Deref;
@@ -475,7 +474,7 @@ impl<T> Sender<T> {
     pub async fn closed(&self) {
         let shared = &*self.shared;
         let mut waiting = Waiting::new(&shared.tx_waiters);
-        poll_fn(|cx| waiting.poll(cx.waker(), || shared.rx_count.load(Acquire) == 0)).await
+        poll_fn(|cx| waiting.poll(cx, || shared.rx_count.load(Acquire) == 0)).await
     }
 
     /// True if both senders belong to the same channel.
@@ -669,6 +668,10 @@ impl<T> Receiver<T> {
         &mut self,
         mut f: impl FnMut(&T) -> bool,
     ) -> Result<Ref<'_, T>, RecvError> {
+        // The predicate may hold at once, and then no wait below spends the
+        // budget: spend it here, or a loop of always-satisfied `wait_for`s
+        // would never yield.
+        consume_budget().await;
         let shared = &*self.shared;
         let version = &mut self.version;
         loop {
@@ -718,14 +721,13 @@ impl<T> Receiver<T> {
 async fn changed<T>(shared: &Shared<T>, seen: &mut usize) -> Result<(), RecvError> {
     let mut waiting = Waiting::new(&shared.rx_waiters);
     let last_seen = *seen;
+    // `Waiting::poll` spends the cooperative budget on the ready path.
     let state = poll_fn(|cx| {
-        let coop = ready!(coop::poll_proceed(cx));
         let mut state = 0;
-        ready!(waiting.poll(cx.waker(), || {
+        ready!(waiting.poll(cx, || {
             state = shared.state.load(Acquire);
             state >> 1 != last_seen || state & CLOSED != 0
         }));
-        coop.made_progress();
         Poll::Ready(state)
     })
     .await;

@@ -54,13 +54,17 @@ impl AtomicWaker {
             .compare_exchange(WAITING, REGISTERING, Acquire, Acquire)
         {
             Ok(_) => {
+                // The replaced waker is dropped at the end, once the cell is
+                // released: its `Drop` is user code and may send on the
+                // channel, i.e. call `wake` on this very slot.
+                //
                 // SAFETY: the CAS gave us the cell: `wake` only touches it
                 // after moving the state from WAITING to WAKING, which cannot
                 // happen while it is REGISTERING.
-                self.waker.with_mut(|cell| unsafe {
+                let _stale = self.waker.with_mut(|cell| unsafe {
                     match &mut *cell {
-                        Some(old) if old.will_wake(waker) => {}
-                        slot => *slot = Some(waker.clone()),
+                        Some(old) if old.will_wake(waker) => None,
+                        slot => slot.replace(waker.clone()),
                     }
                 });
                 if let Err(actual) =
@@ -99,7 +103,10 @@ impl AtomicWaker {
         }
     }
 
-    fn take(&self) -> Option<Waker> {
+    /// Takes the registered waker out, unless a concurrent `wake` is taking
+    /// it (then that one wakes and drops it). For the receiver's drop, which
+    /// must not leave its waker (and so its task) alive inside the channel.
+    pub(crate) fn take(&self) -> Option<Waker> {
         match self.state.fetch_or(WAKING, AcqRel) {
             WAITING => {
                 // SAFETY: we moved the state from WAITING to WAKING, so we own

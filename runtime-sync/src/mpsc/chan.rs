@@ -331,13 +331,34 @@ impl<T, S: Semaphore> Rx<T, S> {
 impl<T, S: Semaphore> Drop for Rx<T, S> {
     fn drop(&mut self) {
         self.close();
+        // The waker of the last `recv` would otherwise live as long as the
+        // channel (until the last sender goes), keeping its task alive.
+        drop(self.inner.rx_waker.take());
         // Drop what is queued now, giving the permits back; anything sent
         // later (with permits taken before the close) goes with the channel.
         self.with_fields(|fields, chan| {
-            while let Some(value) = fields.list.pop() {
-                chan.semaphore.add_permit();
-                drop(value);
+            /// Drains on: when a value's `Drop` panics, the unwind drops this
+            /// guard, which drops the values after it (a second panic aborts,
+            /// as it does for a `Vec`).
+            struct Drain<'a, T, S: Semaphore> {
+                fields: &'a mut RxFields<T>,
+                chan: &'a Chan<T, S>,
             }
+            impl<T, S: Semaphore> Drain<'_, T, S> {
+                fn run(&mut self) {
+                    while let Some(value) = self.fields.list.pop() {
+                        // The permit first: the value's drop may panic.
+                        self.chan.semaphore.add_permit();
+                        drop(value);
+                    }
+                }
+            }
+            impl<T, S: Semaphore> Drop for Drain<'_, T, S> {
+                fn drop(&mut self) {
+                    self.run();
+                }
+            }
+            Drain { fields, chan }.run();
         });
     }
 }
@@ -365,11 +386,15 @@ impl<T> Future for Acquire<'_, T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), ()>> {
         let coop = ready!(coop::poll_proceed(cx));
         let this = &mut *self;
-        let res = this.chan.semaphore.poll_acquire(cx, &mut this.waiter);
-        if res.is_ready() {
-            coop.made_progress();
+        let res = ready!(this.chan.semaphore.poll_acquire(cx, &mut this.waiter));
+        if res.is_err() {
+            // Failing may have given back a slot granted before the close:
+            // the receiver may be waiting for exactly that ("closed and
+            // drained").
+            this.chan.wake_rx_if_done();
         }
-        res
+        coop.made_progress();
+        Poll::Ready(res)
     }
 }
 
@@ -386,6 +411,6 @@ impl<T, S: Semaphore> Tx<T, S> {
     pub(crate) async fn closed(&self) {
         let sem = &self.inner.semaphore;
         let mut waiting = Waiting::new(&self.inner.closed_waiters);
-        std::future::poll_fn(|cx| waiting.poll(cx.waker(), || sem.is_closed())).await
+        std::future::poll_fn(|cx| waiting.poll(cx, || sem.is_closed())).await
     }
 }

@@ -14,7 +14,13 @@
 //!
 //! A waiter granted a permit moves to the `granted` list until its future
 //! claims it. A future dropped while queued removes itself; one dropped after
-//! being granted passes its permit on to the next waiter (or the count).
+//! being granted passes its permit on to the next waiter (or the count). Once
+//! the semaphore is closed, a waiter fails even if it was granted a permit it
+//! has not claimed yet (the permit goes back), as Tokio's does.
+//!
+//! No waker is woken or dropped under the waiter lock: a waker is user code,
+//! and its `Drop` may well release a permit of this channel (drop a `Permit`
+//! it owns), which takes the lock again.
 //!
 //! [`UnboundedSemaphore`] only counts messages in flight (for "closed and
 //! drained") and carries the closed flag.
@@ -158,15 +164,30 @@ impl BoundedSemaphore {
             }
             Waiter::Queued(id) => {
                 let mut waiters = lock(&self.waiters);
-                if let Some(i) = waiters.granted.iter().position(|g| *g == id) {
-                    waiters.granted.swap_remove(i);
-                    drop(waiters);
-                    return self.done(waiter, Ok(()));
-                }
+                let granted = match waiters.granted.iter().position(|g| *g == id) {
+                    Some(i) => {
+                        waiters.granted.swap_remove(i);
+                        true
+                    }
+                    None => false,
+                };
+                // Closed wins over a grant not yet observed, as in Tokio
+                // (whose closed semaphore fails every pending acquire): a
+                // sender still waiting when the receiver closed gets `Err`,
+                // whether or not a slot was freed for it just before. The
+                // slot goes back (the caller wakes the receiver, which may be
+                // waiting for "closed and drained").
                 if self.is_closed() {
                     // `close` emptied the queue.
                     drop(waiters);
+                    if granted {
+                        self.release();
+                    }
                     return self.done(waiter, Err(()));
+                }
+                if granted {
+                    drop(waiters);
+                    return self.done(waiter, Ok(()));
                 }
                 let i = waiters
                     .queue
@@ -174,7 +195,11 @@ impl BoundedSemaphore {
                     .expect("a queued waiter is granted, queued, or closed out");
                 let slot = &mut waiters.queue[i].1;
                 if !slot.will_wake(cx.waker()) {
-                    *slot = cx.waker().clone();
+                    let stale = std::mem::replace(slot, cx.waker().clone());
+                    // A waker's `Drop` is user code (it may release a permit
+                    // of this channel, which takes the lock): not under it.
+                    drop(waiters);
+                    drop(stale);
                 }
                 Poll::Pending
             }
@@ -201,11 +226,14 @@ impl BoundedSemaphore {
             return true;
         }
         if let Ok(i) = waiters.queue.binary_search_by_key(&id, |(w, _)| *w) {
-            waiters.queue.remove(i);
+            let stale = waiters.queue.remove(i);
             if waiters.queue.is_empty() {
                 // Permits are zero while HAS_WAITERS is set; nothing to add.
                 self.state.fetch_and(!HAS_WAITERS, AcqRel);
             }
+            // The waker is dropped after unlocking (see `poll_acquire`).
+            drop(waiters);
+            drop(stale);
         }
         false
     }
