@@ -41,14 +41,25 @@
 //! contract, so the primitives run on this runtime, on Tokio, or on
 //! `futures::executor::block_on`. The one link to the runtime is
 //! `runtime_core::coop::poll_proceed`, the cooperative budget, which is a
-//! thread-local that does nothing outside a budgeted task poll. The
+//! thread-local that does nothing outside a budgeted task poll. Every async
+//! operation spends one unit when it completes, including the ones that are
+//! ready at once (a lock that is free, a `closed()` whose receiver is gone, a
+//! `wait_for` whose predicate holds, a set `OnceCell`, a `Barrier` of one),
+//! and returns `Pending` (having woken the task) when the budget is spent, so
+//! a loop over always-ready operations still lets other tasks run. The
 //! `blocking_*` methods drive the same futures with a small thread-parking
 //! `block_on` (in `waiters.rs` and `chan_util.rs`). Locks inside the crate are
 //! `std::sync::Mutex`es (through the `loom.rs` shim, so the loom models in
 //! `tests/loom_*.rs` check the same code), held only for a few instructions,
-//! and never while a waker is woken or dropped: wakers are collected under the
-//! lock and woken after it (`WakeList`), because a waker may run arbitrary
-//! code, including code that takes the same lock.
+//! and never while a waker is woken or dropped, or a value dropped: wakers are
+//! collected under the lock and woken after it (`WakeList`), a waker being
+//! replaced or unregistered is taken out under the lock and dropped after it,
+//! and so are values, because a waker's `wake` or `Drop` (or a value's
+//! `Drop`) may run arbitrary code, including code that takes the same lock.
+//! `tests/reentrancy.rs` checks each such path with a waker that re-enters
+//! its primitive. (User closures that are handed the protected value, like
+//! `watch::Sender::send_modify` or a `wait_for` predicate, and broadcast's
+//! `T::clone`, do run under the lock, as in Tokio.)
 //!
 //! ## The waiter list
 //!
@@ -130,8 +141,10 @@
 //!   both cases through the normal release path, which hands them to the next
 //!   waiters or back to the count.
 //! - [`Notify`]: a dropped `Notified` that `notify_one`/`notify_last` had
-//!   picked notifies the next registered waiter, or stores the permit if there
-//!   is none. A `notify_waiters` wake-up is not passed on (everyone got it).
+//!   picked notifies the next registered waiter from the same end (the next
+//!   oldest for `notify_one`, the next newest for `notify_last`), or stores
+//!   the permit if there is none. A `notify_waiters` wake-up is not passed on
+//!   (everyone got it).
 //! - bounded [`mpsc`]: a dropped `send`/`reserve` whose id is in the
 //!   `granted` list releases that slot to the next queued sender, or back to
 //!   the free capacity (and wakes the receiver if the channel is closed and

@@ -19,14 +19,27 @@
 //! never polled before: this is Tokio's guarantee, which makes the
 //! "create `notified()`, check a condition, await" pattern race-free.
 //!
-//! `notify_one` unlinks the front waiter and marks its node; the waiting
-//! future frees the node when it observes the mark. If it is dropped first, it
-//! passes the wake-up on to the next waiter, or stores it as the permit.
+//! `notify_one` unlinks the front waiter (`notify_last` the back one) and
+//! marks its node with the end it came from; the waiting future frees the
+//! node when it observes the mark. If it is dropped first, it passes the
+//! wake-up on to the next waiter from the same end (so a dropped
+//! `notify_last` pick goes to the next newest waiter, as in Tokio), or stores
+//! it as the permit.
+//!
+//! Wakers are woken and dropped only after the waiter lock is released: a
+//! waker is user code, and may well notify or drop a `Notified` of this same
+//! `Notify`.
+//!
+//! A `Notified` that completes spends one unit of the task's cooperative
+//! budget (Tokio's does not): a loop over `notify_one(); notified().await`
+//! would otherwise never yield.
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll, Waker};
+use std::task::{ready, Context, Poll, Waker};
+
+use runtime_core::coop;
 
 use crate::loom::{lock, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::waiters::{Key, WaiterList, WakeList};
@@ -56,8 +69,10 @@ fn generation(word: usize) -> usize {
 /// - [`notify_waiters`](Notify::notify_waiters) wakes every registered waiter
 ///   and every `Notified` created before the call, and stores no permit.
 ///
-/// Difference: [`Notified`] is `Unpin` (it needs no pinning, though pinning
-/// does no harm).
+/// Differences: [`Notified`] is `Unpin` (it needs no pinning, though pinning
+/// does no harm); and awaiting it spends the task's cooperative budget when it
+/// completes (Tokio's does not), so a loop that is always notified still
+/// yields to the scheduler.
 ///
 /// # Examples
 ///
@@ -107,13 +122,16 @@ struct Waiter {
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum NotifyKind {
-    /// By `notify_one`/`notify_last`: must be passed on if not consumed.
-    One,
+    /// By `notify_one` (`Front`) or `notify_last` (`Back`): if the future is
+    /// dropped before it observes it, it passes the notification on, picking
+    /// the next waiter from the same end.
+    One(Which),
     /// By `notify_waiters`.
     All,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// The end of the queue a single notification takes its waiter from.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Which {
     Front,
     Back,
@@ -315,7 +333,7 @@ impl Notify {
             unreachable!("Notify state is WAITING with no waiter")
         };
         let w = list.get_mut(key);
-        w.notified = Some(NotifyKind::One);
+        w.notified = Some(NotifyKind::One(which));
         let waker = w.waker.take();
         if list.is_empty() {
             // While WAITING only lock holders change the word.
@@ -506,7 +524,11 @@ impl Notified<'_> {
                 let mut list = lock(&notify.waiters);
                 let w = list.get_mut(key);
                 if w.notified.is_some() {
-                    list.remove(key);
+                    // The notifier took the waker; should one be left, it is
+                    // dropped after unlocking all the same.
+                    let w = list.remove(key);
+                    drop(list);
+                    drop(w);
                     self.state = NotifiedState::Done;
                     return Poll::Ready(());
                 }
@@ -556,7 +578,15 @@ impl Future for Notified<'_> {
     type Output = ();
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        self.get_mut().poll_inner(Some(cx.waker()))
+        // Spend the cooperative budget (refunded if pending), so a task that
+        // loops over notifications that are always there still yields. Only
+        // `poll` does: `enable` is a synchronous check.
+        let coop = ready!(coop::poll_proceed(cx));
+        let res = self.get_mut().poll_inner(Some(cx.waker()));
+        if res.is_ready() {
+            coop.made_progress();
+        }
+        res
     }
 }
 
@@ -582,9 +612,11 @@ impl Drop for Notified<'_> {
                 drop(list);
             }
             Some(NotifyKind::All) => drop(list),
-            Some(NotifyKind::One) => {
-                // Picked by notify_one but never observed: pass it on.
-                if let Some(waker) = notify.notify_locked(list, Which::Front) {
+            Some(NotifyKind::One(which)) => {
+                // Picked by notify_one/notify_last but never observed: pass
+                // it on as that call would have, had this future not been
+                // registered (`notify_last` to the next newest waiter).
+                if let Some(waker) = notify.notify_locked(list, which) {
                     waker.wake();
                 }
             }

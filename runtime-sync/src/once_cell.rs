@@ -14,6 +14,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::OnceLock;
 
+use crate::chan_util::consume_budget;
 use crate::semaphore::{Semaphore, SemaphorePermit, TryAcquireError};
 
 /// A thread-safe cell written once, with async initialisation.
@@ -22,7 +23,9 @@ use crate::semaphore::{Semaphore, SemaphorePermit, TryAcquireError};
 /// [`get_or_init`](OnceCell::get_or_init) calls run exactly one initialiser at
 /// a time; if it is cancelled (or [`get_or_try_init`](OnceCell::get_or_try_init)
 /// fails), the next caller's initialiser runs. `new` is a `const fn` (except
-/// under `--cfg loom`).
+/// under `--cfg loom`). Unlike Tokio's, `get_or_init` and `get_or_try_init`
+/// spend the task's cooperative budget even when the value is already set, so
+/// a loop over them still yields to the scheduler.
 ///
 /// # Examples
 ///
@@ -317,6 +320,9 @@ impl<T> OnceCell<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = T>,
     {
+        // Spend the cooperative budget even when the value is there already,
+        // so a loop over a set cell still yields to the scheduler.
+        consume_budget().await;
         if let Some(v) = self.get() {
             return v;
         }
@@ -367,6 +373,8 @@ impl<T> OnceCell<T> {
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<T, E>>,
     {
+        // As in `get_or_init`.
+        consume_budget().await;
         if let Some(v) = self.get() {
             return Ok(v);
         }

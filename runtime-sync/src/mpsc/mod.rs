@@ -60,6 +60,11 @@
 //!   remove themselves when their future is dropped, and pass on a slot they
 //!   were handed but no longer want. The unbounded channel only counts
 //!   messages in flight.
+//! - **Teardown**: dropping the receiver closes the channel, drops the waker
+//!   its last `recv` left (so that task is not kept alive by the senders) and
+//!   drops the queued values, giving their slots back. Should a value's
+//!   `Drop` panic, the rest are still dropped (by a guard, as a `Vec` does),
+//!   here and when the channel itself goes.
 //!
 //! # Differences from Tokio
 //!
