@@ -224,4 +224,33 @@ mod tests {
         assert_eq!(leaders, 5);
         assert!(block_on(Barrier::new(0).wait()).is_leader());
     }
+
+    /// Nobody leaves a generation before everyone arrived, also when a task
+    /// of the next generation arrives before the previous leader's wake-up
+    /// (which wakes it too: it must wait on).
+    #[test]
+    fn no_task_leaves_a_generation_early() {
+        use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+        const TASKS: usize = 3;
+        const GENERATIONS: usize = 2000;
+        let barrier = Arc::new(Barrier::new(TASKS));
+        let arrived: Arc<Vec<AtomicUsize>> =
+            Arc::new((0..GENERATIONS).map(|_| AtomicUsize::new(0)).collect());
+        let handles: Vec<_> = (0..TASKS)
+            .map(|_| {
+                let (b, arrived) = (Arc::clone(&barrier), Arc::clone(&arrived));
+                std::thread::spawn(move || {
+                    let mut leaders = 0;
+                    for (g, count) in arrived.iter().enumerate() {
+                        count.fetch_add(1, SeqCst);
+                        leaders += block_on(b.wait()).is_leader() as usize;
+                        assert_eq!(count.load(SeqCst), TASKS, "left generation {g} early");
+                    }
+                    leaders
+                })
+            })
+            .collect();
+        let leaders: usize = handles.into_iter().map(|h| h.join().unwrap()).sum();
+        assert_eq!(leaders, GENERATIONS);
+    }
 }

@@ -1,5 +1,6 @@
 //! Loom models of `Notify`: no lost wake-up between `notify_one` and a
-//! registering `notified()`, a wake-up given to a dropped waiter is passed on,
+//! registering `notified()`, a wake-up (`notify_one` or `notify_last`) given
+//! to a dropped waiter is passed on,
 //! and `notify_waiters` racing a drop leaves the state consistent. Run with
 //! `RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p runtime-sync --release --test loom_notify`.
 #![cfg(loom)]
@@ -50,6 +51,28 @@ fn notification_given_to_a_dropped_waiter_is_passed_on() {
         }
         // If `mine` was picked by notify_one after enable, dropping it must
         // pass the wake-up on to `other` (or store it as the permit).
+        drop(mine);
+
+        notifier.join().unwrap();
+        other.join().unwrap();
+    });
+}
+
+#[test]
+fn notify_last_given_to_a_dropped_waiter_is_passed_on() {
+    model(|| {
+        let notify = Arc::new(Notify::new());
+        let n = Arc::clone(&notify);
+        let other = thread::spawn(move || block_on(n.notified()));
+        let n = Arc::clone(&notify);
+        let notifier = thread::spawn(move || n.notify_last());
+
+        let mut mine = notify.notified();
+        if Pin::new(&mut mine).enable() {
+            notify.notify_last();
+        }
+        // Picked by notify_last (it is the newest waiter, or the only one)
+        // and dropped: the notification goes on to `other` or is stored.
         drop(mine);
 
         notifier.join().unwrap();
