@@ -50,6 +50,8 @@
 //!   behind.
 //! - `Receiver::blocking_recv` does not detect being called inside an async
 //!   task; there it blocks the worker thread instead of panicking.
+//! - `Sender::closed` spends the task's cooperative budget when it completes
+//!   (Tokio's does not), so a loop over it still yields to the scheduler.
 //! - Not provided: `WeakSender`, `Sender::len`/`is_empty`.
 
 use crate::chan_util::{block_on, lock, set_waiter, take_waiter, WaitList, Waiting};

@@ -74,6 +74,9 @@
 //! - `blocking_send`/`blocking_recv` do not detect being called inside an
 //!   async task (this crate does not know the executor): there they block the
 //!   worker thread instead of panicking.
+//! - `Sender::closed`/`UnboundedSender::closed` spend the task's cooperative
+//!   budget when they complete (Tokio's do not), so a loop over a closed
+//!   channel's `closed()` still yields to the scheduler.
 //! - Not provided: `send_timeout`, `reserve_many`/`try_reserve_many`,
 //!   `blocking_recv_many`.
 
