@@ -3,9 +3,10 @@
 //! Blocking closures run as ordinary tasks (so `JoinHandle`, abort and panic
 //! capture work unchanged) whose single poll runs the closure. Threads are
 //! started on demand up to `max_blocking_threads`, wait `keep_alive` for more
-//! work when idle, then retire. At shutdown, queued closures are cancelled;
-//! running ones are waited for (indefinitely on drop, or up to the
-//! `shutdown_timeout`), since a thread cannot be interrupted.
+//! work when idle, then retire. At shutdown the pool takes no new closures;
+//! running and queued ones run to completion, as in Tokio, and are waited
+//! for (indefinitely on drop, or up to the `shutdown_timeout`), since a
+//! thread cannot be interrupted.
 //!
 //! A pool built with a [`BlockingCount`](runtime_core::blocking_count) in its
 //! `Config` (the facade gives one to current-thread runtimes,
@@ -185,7 +186,8 @@ impl BlockingPool {
         self.pool.state.lock().num_threads
     }
 
-    /// Cancels queued closures and waits for running ones, up to `timeout`.
+    /// Stops taking closures and waits, up to `timeout`, for the threads to
+    /// finish the running and queued ones.
     pub(crate) fn shutdown(&self, timeout: Option<Duration>) {
         let pool = &*self.pool;
         let mut state = pool.state.lock();
@@ -193,7 +195,15 @@ impl BlockingPool {
             return;
         }
         state.shutdown = true;
-        let queued = std::mem::take(&mut state.queue);
+        // Closures already queued still run, as in Tokio: the threads drain
+        // the queue before they exit, so a `JoinHandle` awaited after the
+        // shutdown gets its result. Only with no thread left to run them
+        // (none could be started) are they cancelled here.
+        let queued = if state.num_threads == 0 {
+            std::mem::take(&mut state.queue)
+        } else {
+            VecDeque::new()
+        };
         pool.work_cv.notify_all();
         drop(state);
         let handle = pool.handle.lock().take();
@@ -304,8 +314,9 @@ impl Pool {
                     continue 'work;
                 }
                 if state.shutdown {
+                    // Run what is still queued, then exit (above).
                     state.num_idle -= 1;
-                    break 'work;
+                    continue 'work;
                 }
                 if timed_out {
                     // Idle for `keep_alive`: retire, detaching our own handle.
@@ -367,19 +378,21 @@ mod tests {
         assert_eq!(rt.block_on(queued).unwrap(), 5);
         wait_for(&count, 0);
 
-        // At shutdown: the queued one is cancelled, the running one detached
-        // and counted until it returns.
+        // At shutdown: the running one is detached and the queued one runs
+        // after it; both are counted until they return.
         let (go, wait) = mpsc::channel::<()>();
         let running = rt.handle().spawn_blocking(move || {
             let _ = wait.recv();
         });
-        let cancelled = rt.handle().spawn_blocking(|| ());
+        let queued = rt.handle().spawn_blocking(|| 6);
         assert_eq!(count.in_flight(), 2);
         rt.shutdown_timeout(Duration::from_millis(10));
-        wait_for(&count, 1);
+        assert_eq!(count.in_flight(), 2);
         go.send(()).unwrap();
         wait_for(&count, 0);
-        drop((running, cancelled));
+        let other = Runtime::new(Flavor::CurrentThread, Config::default()).unwrap();
+        assert!(other.block_on(running).is_ok());
+        assert_eq!(other.block_on(queued).unwrap(), 6);
     }
 
     #[test]

@@ -9,7 +9,10 @@ use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::Arc;
 use std::time::Duration;
 
-fn flavours() -> [(&'static str, fn() -> Runtime); 2] {
+/// A runtime flavour's name and how to build it.
+type Flavour = (&'static str, fn() -> Runtime);
+
+fn flavours() -> [Flavour; 2] {
     [
         ("current_thread", || {
             Builder::new_current_thread().enable_all().build().unwrap()
@@ -224,4 +227,40 @@ fn enter_guards_dropped_in_order_restore_the_previous_runtime() {
     assert_eq!(rt1.block_on(task).unwrap(), 1);
     drop(a);
     assert!(runtime::Handle::try_current().is_err());
+}
+
+#[test]
+fn spawn_blocking_started_before_shutdown_still_delivers_its_result() {
+    // One blocking thread: the second closure is still queued at shutdown.
+    let builds: [Flavour; 2] = [
+        ("current_thread", || {
+            Builder::new_current_thread()
+                .max_blocking_threads(1)
+                .build()
+                .unwrap()
+        }),
+        ("multi_thread", || {
+            Builder::new_multi_thread()
+                .worker_threads(1)
+                .max_blocking_threads(1)
+                .build()
+                .unwrap()
+        }),
+    ];
+    for (name, build) in builds {
+        let rt = build();
+        let running = rt.spawn_blocking(|| {
+            std::thread::sleep(Duration::from_millis(50));
+            41
+        });
+        let queued = rt.spawn_blocking(|| 42);
+        rt.shutdown_timeout(Duration::from_secs(100));
+        let other = Builder::new_current_thread().build().unwrap();
+        assert_eq!(other.block_on(running).unwrap(), 41, "{name}");
+        assert_eq!(
+            other.block_on(queued).unwrap(),
+            42,
+            "{name}: queued closure"
+        );
+    }
 }
