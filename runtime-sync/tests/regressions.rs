@@ -407,3 +407,21 @@ fn mpsc_pending_reserve_fails_after_close() {
     drop(send);
     assert_eq!(rx.try_recv(), Err(mpsc::error::TryRecvError::Disconnected));
 }
+
+/// The futures whose bodies changed here (budget steps, the barrier's
+/// generation re-check) are still `Send`: no lock guard lives across an
+/// await.
+#[test]
+fn changed_futures_are_still_send() {
+    fn send<T: Send>(_: T) {}
+    let barrier = Barrier::new(2);
+    send(barrier.wait());
+    let cell = OnceCell::<u8>::new();
+    send(cell.get_or_init(|| async { 1 }));
+    send(cell.get_or_try_init(|| async { Ok::<u8, ()>(1) }));
+    let (tx, mut rx) = watch::channel(0);
+    send(rx.wait_for(|_| true));
+    send(tx.closed());
+    let notify = Notify::new();
+    send(notify.notified());
+}
