@@ -141,3 +141,44 @@ fn time_and_net_outside_a_runtime_panic_at_the_callers_line() {
         rt.block_on(async { drop(runtime::time::interval(Duration::ZERO)) });
     });
 }
+
+/// Polls `fut` to completion on a plain thread with no runtime (as a foreign
+/// executor would); returns the panic message if it panicked.
+fn poll_outside<F: std::future::Future>(fut: F) -> Option<String> {
+    let r = panic::catch_unwind(AssertUnwindSafe(|| futures::executor::block_on(fut)));
+    r.err().map(|p| {
+        p.downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default()
+    })
+}
+
+#[test]
+fn async_constructors_polled_outside_a_runtime_panic_with_the_reason() {
+    install_hook();
+    let cases: Vec<(&str, Option<String>)> = vec![
+        (
+            "TcpListener::bind",
+            poll_outside(async { drop(runtime::net::TcpListener::bind("127.0.0.1:0").await) }),
+        ),
+        (
+            "UdpSocket::bind",
+            poll_outside(async { drop(runtime::net::UdpSocket::bind("127.0.0.1:0").await) }),
+        ),
+        (
+            "TcpStream::connect",
+            poll_outside(async {
+                let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+                drop(runtime::net::TcpStream::connect(l.local_addr().unwrap()).await)
+            }),
+        ),
+    ];
+    for (what, msg) in cases {
+        let msg = msg.unwrap_or_else(|| panic!("{what}: no panic outside a runtime"));
+        assert!(
+            msg.contains("must be called from the context of a runtime"),
+            "{what}: {msg}"
+        );
+    }
+}
