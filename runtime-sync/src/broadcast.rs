@@ -258,6 +258,7 @@ pub struct Receiver<T> {
 ///     assert_eq!(rx.recv().await.unwrap(), "a");
 /// }
 /// ```
+#[track_caller]
 pub fn channel<T: Clone>(capacity: usize) -> (Sender<T>, Receiver<T>) {
     let tx = Sender::new(capacity);
     let rx = tx.subscribe();
@@ -284,6 +285,7 @@ impl<T> Sender<T> {
     /// tx.send(1).unwrap();
     /// assert_eq!(rx.try_recv(), Ok(1));
     /// ```
+    #[track_caller]
     pub fn new(capacity: usize) -> Sender<T> {
         assert!(
             capacity > 0,

@@ -148,6 +148,7 @@ impl<T> RwLock<T> {
     /// let (_a, _b) = (lock.try_read().unwrap(), lock.try_read().unwrap());
     /// assert!(lock.try_read().is_err()); // a third reader must wait
     /// ```
+    #[track_caller]
     pub fn with_max_readers(value: T, max_reads: u32) -> RwLock<T> {
         assert!(
             max_reads > 0 && max_reads <= MAX_READS,

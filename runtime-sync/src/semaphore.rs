@@ -225,6 +225,7 @@ impl Semaphore {
     /// assert_eq!(LIMIT.available_permits(), 3);
     /// ```
     #[cfg(not(loom))]
+    #[track_caller]
     pub const fn new(permits: usize) -> Semaphore {
         assert!(
             permits <= Self::MAX_PERMITS,
@@ -242,6 +243,7 @@ impl Semaphore {
     ///
     /// If `permits` exceeds [`Semaphore::MAX_PERMITS`].
     #[cfg(loom)]
+    #[track_caller]
     pub fn new(permits: usize) -> Semaphore {
         assert!(
             permits <= Self::MAX_PERMITS,
@@ -970,6 +972,7 @@ impl<'a> SemaphorePermit<'a> {
     /// a.merge(sem.try_acquire_many(2).unwrap());
     /// assert_eq!(a.num_permits(), 3);
     /// ```
+    #[track_caller]
     pub fn merge(&mut self, mut other: SemaphorePermit<'a>) {
         assert!(
             std::ptr::eq(self.sem, other.sem),
@@ -1083,6 +1086,7 @@ impl OwnedSemaphorePermit {
     /// a.merge(Arc::clone(&sem).try_acquire_owned().unwrap());
     /// assert_eq!(a.num_permits(), 2);
     /// ```
+    #[track_caller]
     pub fn merge(&mut self, mut other: OwnedSemaphorePermit) {
         assert!(
             Arc::ptr_eq(&self.sem, &other.sem),

@@ -182,3 +182,29 @@ fn async_constructors_polled_outside_a_runtime_panic_with_the_reason() {
         );
     }
 }
+
+#[test]
+fn sync_constructors_and_misuse_panic_at_the_callers_line() {
+    use runtime::sync::{broadcast, mpsc, RwLock, Semaphore};
+    assert_here("broadcast::channel(0)", || {
+        drop(broadcast::channel::<u8>(0));
+    });
+    assert_here("mpsc::channel(0)", || {
+        drop(mpsc::channel::<u8>(0));
+    });
+    assert_here("RwLock::with_max_readers(_, 0)", || {
+        drop(RwLock::with_max_readers(0u8, 0));
+    });
+    assert_here("SemaphorePermit::merge of unrelated permits", || {
+        let a = Semaphore::new(1);
+        let b = Semaphore::new(1);
+        let mut pa = a.try_acquire().unwrap();
+        pa.merge(b.try_acquire().unwrap());
+    });
+    assert_here("io::duplex(0)", || {
+        drop(runtime::io::duplex(0));
+    });
+    assert_here("Semaphore::new over the maximum", || {
+        drop(Semaphore::new(usize::MAX));
+    });
+}

@@ -32,6 +32,7 @@ use std::task::{Context, Poll};
 ///     assert_eq!(rx.recv().await, None); // every sender is gone
 /// }
 /// ```
+#[track_caller]
 pub fn channel<T>(buffer: usize) -> (Sender<T>, Receiver<T>) {
     assert!(
         buffer > 0,

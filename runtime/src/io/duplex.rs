@@ -33,6 +33,7 @@ use std::task::{ready, Context, Poll, Waker};
 /// assert_eq!(got, "ping");
 /// # });
 /// ```
+#[track_caller]
 pub fn duplex(max_buf_size: usize) -> (DuplexStream, DuplexStream) {
     assert!(max_buf_size > 0, "duplex: max_buf_size must be at least 1");
     let one = Arc::new(Mutex::new(Pipe::new(max_buf_size)));

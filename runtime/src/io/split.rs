@@ -132,6 +132,7 @@ impl<T> ReadHalf<T> {
     ///
     /// # Panics
     /// If `write` came from a different [`split`] call.
+    #[track_caller]
     pub fn unsplit(self, write: WriteHalf<T>) -> T
     where
         T: Unpin,
