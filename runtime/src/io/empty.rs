@@ -87,15 +87,15 @@ impl AsyncBufRead for Empty {
     fn consume(self: Pin<&mut Self>, _: usize) {}
 }
 
-/// Discards what is written, like [`Sink`](super::Sink).
+/// Discards what is written: each call is [`Sink`](super::Sink)'s (budget
+/// included).
 impl AsyncWrite for Empty {
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        ready!(poll_proceed_and_make_progress(cx));
-        Poll::Ready(Ok(buf.len()))
+        Pin::new(&mut super::sink()).poll_write(cx, buf)
     }
 
     fn poll_write_vectored(
@@ -103,18 +103,15 @@ impl AsyncWrite for Empty {
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        ready!(poll_proceed_and_make_progress(cx));
-        Poll::Ready(Ok(bufs.iter().map(|b| b.len()).sum()))
+        Pin::new(&mut super::sink()).poll_write_vectored(cx, bufs)
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        ready!(poll_proceed_and_make_progress(cx));
-        Poll::Ready(Ok(()))
+        Pin::new(&mut super::sink()).poll_flush(cx)
     }
 
     fn poll_close(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        ready!(poll_proceed_and_make_progress(cx));
-        Poll::Ready(Ok(()))
+        Pin::new(&mut super::sink()).poll_close(cx)
     }
 }
 
