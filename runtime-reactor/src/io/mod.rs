@@ -2,6 +2,8 @@
 //! resources use to wait for it.
 
 pub(crate) mod poll_evented;
+#[cfg(all(test, loom))]
+mod loom_scheduled_io;
 mod scheduled_io;
 
 pub use poll_evented::PollEvented;
