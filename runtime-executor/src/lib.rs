@@ -45,7 +45,7 @@ mod multi_thread;
 mod park;
 
 pub use defer::defer;
-pub use local::{spawn_local, LocalSet};
+pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 pub use park::ThreadParker;
 pub use runtime_core::{AbortHandle, JoinError, JoinHandle, Park, Unpark};
 

@@ -143,6 +143,33 @@ impl LocalSet {
         spawn_on(&self.shared, future)
     }
 
+    /// Makes this set the one [`spawn_local`] spawns onto, on this thread,
+    /// until the returned guard is dropped; the set is not driven meanwhile
+    /// (tasks spawned run when it next is). Guards nest: dropping one
+    /// restores the set (or absence of one) current before it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    ///
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let local = runtime_executor::LocalSet::new();
+    /// let handle = {
+    ///     let _guard = local.enter();
+    ///     let rc = Rc::new(5);
+    ///     runtime_executor::spawn_local(async move { *rc + 1 })
+    /// };
+    /// rt.block_on(local);
+    /// assert_eq!(rt.block_on(handle).unwrap(), 6);
+    /// ```
+    pub fn enter(&self) -> LocalEnterGuard {
+        LocalEnterGuard {
+            _enter: Enter::new(&self.shared),
+            _not_send: PhantomData,
+        }
+    }
+
     /// Runs `future` and this set's tasks until `future` completes.
     ///
     /// Cancel safety: dropping it stops driving the set; its tasks stay queued
@@ -261,6 +288,30 @@ where
             "`spawn_local` called from outside of a `task::LocalSet`: run the code inside \
              `LocalSet::run_until`, `LocalSet::block_on`, or a task spawned on a LocalSet"
         ),
+    }
+}
+
+/// Keeps a `LocalSet` current for `spawn_local` on this thread; returned by
+/// [`LocalSet::enter`]. Dropping it restores the previous one.
+///
+/// It must be dropped on the thread that made it (it is `!Send`).
+///
+/// # Examples
+///
+/// ```
+/// let local = runtime_executor::LocalSet::new();
+/// let guard: runtime_executor::LocalEnterGuard = local.enter();
+/// drop(guard);
+/// ```
+pub struct LocalEnterGuard {
+    _enter: Enter,
+    /// Restores a thread-local: must stay on its thread.
+    _not_send: PhantomData<*const ()>,
+}
+
+impl fmt::Debug for LocalEnterGuard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalEnterGuard").finish_non_exhaustive()
     }
 }
 
