@@ -63,11 +63,40 @@ pub fn has_budget_remaining() -> bool {
 /// Spends one unit of budget, or returns `Pending` (having woken the task) when
 /// it is exhausted. Call `made_progress` on the returned guard when the
 /// operation succeeded; otherwise dropping it refunds the unit.
+///
+/// # Examples
+///
+/// A hand-written future over an always-ready source that spends budget the
+/// way the runtime's own resources do:
+///
+/// ```
+/// use std::future::Future;
+/// use std::pin::Pin;
+/// use std::task::{ready, Context, Poll};
+/// use runtime::task::coop;
+///
+/// struct Counter(u32);
+///
+/// impl Future for Counter {
+///     type Output = u32;
+///     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<u32> {
+///         let restore = ready!(coop::poll_proceed(cx));
+///         self.0 += 1;
+///         restore.made_progress(); // keep the unit: we did something
+///         Poll::Ready(self.0)
+///     }
+/// }
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     assert_eq!(Counter(41).await, 42);
+/// }
+/// ```
 #[inline]
 pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
     BUDGET
         .try_with(|b| match b.get() {
-            None => Poll::Ready(RestoreOnPending(None)),
+            None => Poll::Ready(RestoreOnPending(Cell::new(None))),
             Some(0) => {
                 EXHAUSTED.with(|e| e.set(true));
                 cx.waker().wake_by_ref();
@@ -75,26 +104,71 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
             }
             Some(n) => {
                 b.set(Some(n - 1));
-                Poll::Ready(RestoreOnPending(Some(n)))
+                Poll::Ready(RestoreOnPending(Cell::new(Some(n))))
             }
         })
-        .unwrap_or(Poll::Ready(RestoreOnPending(None)))
+        .unwrap_or(Poll::Ready(RestoreOnPending(Cell::new(None))))
 }
 
 /// Refunds the unit spent by [`poll_proceed`] unless the operation made progress.
+///
+/// # Examples
+///
+/// ```
+/// use std::future::poll_fn;
+/// use std::task::Poll;
+/// use runtime::task::coop;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     runtime::spawn(async {
+///         poll_fn(|cx| {
+///             let restore: coop::RestoreOnPending = match coop::poll_proceed(cx) {
+///                 Poll::Ready(restore) => restore,
+///                 Poll::Pending => return Poll::Pending,
+///             };
+///             // Nothing was done: dropping it gives the unit back.
+///             drop(restore);
+///             Poll::Ready(())
+///         })
+///         .await;
+///     })
+///     .await
+///     .unwrap();
+/// }
+/// ```
 #[must_use = "drop it after the operation, calling `made_progress` if it succeeded"]
-pub struct RestoreOnPending(Option<u8>);
+#[derive(Debug)]
+pub struct RestoreOnPending(Cell<Option<u8>>);
 
 impl RestoreOnPending {
     /// The operation succeeded: keep the unit spent.
-    pub fn made_progress(mut self) {
-        self.0 = None;
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use std::future::poll_fn;
+    /// use std::task::{ready, Poll};
+    /// use runtime::task::coop;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     poll_fn(|cx| {
+    ///         let restore = ready!(coop::poll_proceed(cx));
+    ///         restore.made_progress();
+    ///         Poll::Ready(())
+    ///     })
+    ///     .await;
+    /// }
+    /// ```
+    pub fn made_progress(&self) {
+        self.0.set(None);
     }
 }
 
 impl Drop for RestoreOnPending {
     fn drop(&mut self) {
-        if let Some(prev) = self.0 {
+        if let Some(prev) = self.0.get() {
             let _ = BUDGET.try_with(|b| b.set(Some(prev)));
         }
     }

@@ -1,5 +1,6 @@
 //! `JoinError`: why a task produced no output.
 
+use crate::id::Id;
 use std::any::Any;
 use std::fmt;
 
@@ -13,11 +14,13 @@ use std::fmt;
 /// async fn main() {
 ///     let err = runtime::spawn(async { panic!("boom") }).await.unwrap_err();
 ///     assert!(err.is_panic());
-///     assert_eq!(err.to_string(), r#"task panicked with message "boom""#);
+///     let id = err.id();
+///     assert_eq!(err.to_string(), format!(r#"task {id} panicked with message "boom""#));
 /// }
 /// ```
 pub struct JoinError {
     repr: Repr,
+    id: Id,
 }
 
 enum Repr {
@@ -43,16 +46,35 @@ impl SyncWrapper<Box<dyn Any + Send + 'static>> {
 }
 
 impl JoinError {
-    pub(crate) fn cancelled() -> JoinError {
+    pub(crate) fn cancelled(id: Id) -> JoinError {
         JoinError {
             repr: Repr::Cancelled,
+            id,
         }
     }
 
-    pub(crate) fn panic(payload: Box<dyn Any + Send + 'static>) -> JoinError {
+    pub(crate) fn panic(id: Id, payload: Box<dyn Any + Send + 'static>) -> JoinError {
         JoinError {
             repr: Repr::Panic(SyncWrapper(payload)),
+            id,
         }
+    }
+
+    /// The id of the task that failed.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let handle = runtime::spawn(std::future::pending::<()>());
+    ///     let id = handle.id();
+    ///     handle.abort();
+    ///     assert_eq!(handle.await.unwrap_err().id(), id);
+    /// }
+    /// ```
+    pub fn id(&self) -> Id {
+        self.id
     }
 
     /// True if the task was cancelled (by `abort` or runtime shutdown).
@@ -147,20 +169,22 @@ impl JoinError {
 
 impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let id = self.id;
         match (&self.repr, self.panic_message()) {
-            (Repr::Cancelled, _) => f.write_str("task was cancelled"),
-            (Repr::Panic(_), Some(msg)) => write!(f, "task panicked with message {msg:?}"),
-            (Repr::Panic(_), None) => f.write_str("task panicked"),
+            (Repr::Cancelled, _) => write!(f, "task {id} was cancelled"),
+            (Repr::Panic(_), Some(msg)) => write!(f, "task {id} panicked with message {msg:?}"),
+            (Repr::Panic(_), None) => write!(f, "task {id} panicked"),
         }
     }
 }
 
 impl fmt::Debug for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let id = self.id;
         match (&self.repr, self.panic_message()) {
-            (Repr::Cancelled, _) => f.write_str("JoinError::Cancelled"),
-            (Repr::Panic(_), Some(msg)) => write!(f, "JoinError::Panic({msg:?}, ...)"),
-            (Repr::Panic(_), None) => f.write_str("JoinError::Panic(...)"),
+            (Repr::Cancelled, _) => write!(f, "JoinError::Cancelled({id:?})"),
+            (Repr::Panic(_), Some(msg)) => write!(f, "JoinError::Panic({id:?}, {msg:?}, ...)"),
+            (Repr::Panic(_), None) => write!(f, "JoinError::Panic({id:?}, ...)"),
         }
     }
 }

@@ -10,6 +10,7 @@
 //! its scheduler's owned list and drops the references that are done.
 
 use crate::error::JoinError;
+use crate::id::IdGuard;
 use crate::raw::{Cell, Header, RawTask, Stage};
 use crate::state::{TransitionToIdle, TransitionToRunning};
 use crate::{coop, waker, Notified, Schedule, Task};
@@ -74,6 +75,11 @@ pub(crate) unsafe fn poll<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>
 /// Polls the future once with `RUNNING` held. On `Ready` (or a panic) the future
 /// is dropped and the result stored as `Stage::Finished`.
 fn poll_future<F: Future, S>(cell: &Cell<F, S>, cx: &mut Context<'_>) -> Poll<()> {
+    let id = cell.header.id;
+    // The task's id is current while its code runs (the poll and, on `Ready`,
+    // the future's drop); the guard restores the previous one (an enclosing
+    // task's, when a `LocalSet` runs inside a task), also on unwind.
+    let _id = IdGuard::enter(id);
     let result = catch_unwind(AssertUnwindSafe(|| {
         cell.stage.with_mut(|stage| {
             // SAFETY: `RUNNING` gives this thread exclusive access to the stage.
@@ -100,7 +106,7 @@ fn poll_future<F: Future, S>(cell: &Cell<F, S>, cx: &mut Context<'_>) -> Poll<()
         Ok(Poll::Ready(output)) => Ok(output),
         Err(payload) => {
             drop_stage_quietly(cell);
-            Err(JoinError::panic(payload))
+            Err(JoinError::panic(id, payload))
         }
     };
     // SAFETY: still `RUNNING`, so the stage is ours.
@@ -112,14 +118,17 @@ fn poll_future<F: Future, S>(cell: &Cell<F, S>, cx: &mut Context<'_>) -> Poll<()
 /// Drops the future with `RUNNING` held and stores the cancellation (or the panic
 /// its destructor raised) as the result.
 fn cancel_future<F: Future, S>(cell: &Cell<F, S>) {
+    let id = cell.header.id;
+    // The future's destructor runs as part of the task: it sees the task's id.
+    let _id = IdGuard::enter(id);
     let result = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: the caller holds `RUNNING`, so the stage is ours.
         cell.stage
             .with_mut(|stage| unsafe { *stage = Stage::Consumed });
     }));
     let err = match result {
-        Ok(()) => JoinError::cancelled(),
-        Err(payload) => JoinError::panic(payload),
+        Ok(()) => JoinError::cancelled(id),
+        Err(payload) => JoinError::panic(id, payload),
     };
     // SAFETY: as above.
     cell.stage
@@ -129,6 +138,8 @@ fn cancel_future<F: Future, S>(cell: &Cell<F, S>) {
 /// Drops whatever the stage holds, swallowing a panic from that destructor: used
 /// where a first panic is already being reported.
 fn drop_stage_quietly<F: Future, S>(cell: &Cell<F, S>) {
+    // Dropping the output (or future) runs user code of the task: under its id.
+    let _id = IdGuard::enter(cell.header.id);
     let _ = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: callers own the stage (they hold `RUNNING`, or the state word
         // gave them the output).

@@ -2,6 +2,7 @@
 
 use crate::coop;
 use crate::error::JoinError;
+use crate::id::Id;
 use crate::raw::RawTask;
 use std::fmt;
 use std::future::Future;
@@ -130,6 +131,23 @@ impl<T> JoinHandle<T> {
         self.raw.state().ref_inc();
         AbortHandle { raw: self.raw }
     }
+
+    /// The task's [`Id`], the same one `task::id()` returns inside the task.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let a = runtime::spawn(async {});
+    ///     let b = runtime::spawn(async {});
+    ///     assert_ne!(a.id(), b.id());
+    ///     assert_eq!(a.id(), a.abort_handle().id());
+    /// }
+    /// ```
+    pub fn id(&self) -> Id {
+        self.raw.id()
+    }
 }
 
 /// Aborts a task without owning its output; dropping it does nothing to the task.
@@ -206,6 +224,22 @@ impl AbortHandle {
     pub fn is_finished(&self) -> bool {
         self.raw.state().load().is_complete()
     }
+
+    /// The task's [`Id`]; see [`JoinHandle::id`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let handle = runtime::spawn(async { runtime::task::id() });
+    ///     let abort = handle.abort_handle();
+    ///     assert_eq!(abort.id(), handle.await.unwrap());
+    /// }
+    /// ```
+    pub fn id(&self) -> Id {
+        self.raw.id()
+    }
 }
 
 impl Drop for AbortHandle {
@@ -217,6 +251,7 @@ impl Drop for AbortHandle {
 impl fmt::Debug for AbortHandle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AbortHandle")
+            .field("id", &self.raw.id())
             .field("state", &self.raw.state().load())
             .finish()
     }
@@ -250,6 +285,7 @@ impl<T> Drop for JoinHandle<T> {
 impl<T> fmt::Debug for JoinHandle<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("JoinHandle")
+            .field("id", &self.raw.id())
             .field("state", &self.raw.state().load())
             .finish()
     }

@@ -36,6 +36,7 @@ pub mod coop;
 pub mod driving;
 mod error;
 mod harness;
+mod id;
 mod join;
 mod list;
 pub mod lock;
@@ -46,6 +47,7 @@ mod sync;
 mod waker;
 
 pub use error::JoinError;
+pub use id::{current as current_task_id, Id};
 pub use join::{AbortHandle, JoinHandle};
 pub use list::OwnedTasks;
 pub use park::{Park, Unpark};

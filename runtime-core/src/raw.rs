@@ -8,6 +8,7 @@
 //! `JoinHandle` need no generic parameters for the future type.
 
 use crate::error::JoinError;
+use crate::id::Id;
 use crate::state::State;
 use crate::sync::{AtomicU64, UnsafeCell};
 use crate::{harness, Schedule};
@@ -49,6 +50,10 @@ pub(crate) struct Header {
     /// Written under that list's shard lock; lets `remove` refuse a task that
     /// belongs to another list instead of unlinking it under the wrong lock.
     pub(crate) owner_id: AtomicU64,
+    /// The task's id, chosen at allocation and never written again: any
+    /// holder of a reference may read it, from any thread, without
+    /// synchronisation beyond what handed it the reference.
+    pub(crate) id: Id,
 }
 
 /// Where the future is in its life. Owned by whoever holds `RUNNING`, or, once
@@ -92,6 +97,7 @@ where
                 vtable: &Self::VTABLE,
                 links: UnsafeCell::new(Links::default()),
                 owner_id: AtomicU64::new(0),
+                id: Id::next(),
             },
             scheduler,
             stage: UnsafeCell::new(Stage::Running(future)),
@@ -125,6 +131,11 @@ impl RawTask {
 
     pub(crate) fn state(&self) -> &State {
         &self.header().state
+    }
+
+    /// The task's id (immutable after allocation).
+    pub(crate) fn id(&self) -> Id {
+        self.header().id
     }
 
     /// Polls the task; consumes one `Notified` reference.

@@ -4,7 +4,7 @@
 //! ready list and wakes whoever awaits `join_next`; so `join_next` polls only
 //! the members that made progress, O(1) per completion however large the set.
 
-use super::{AbortHandle, JoinError, JoinHandle};
+use super::{AbortHandle, Id, JoinError, JoinHandle};
 use std::collections::VecDeque;
 use std::fmt;
 use std::future::{poll_fn, Future};
@@ -177,7 +177,9 @@ impl<T> JoinSet<T> {
         lock(&self.ready.list).indices.clear();
     }
 
-    fn insert(&mut self, handle: JoinHandle<T>) {
+    /// Adds a spawned task to the set; returns its abort handle.
+    pub(super) fn insert(&mut self, handle: JoinHandle<T>) -> AbortHandle {
+        let abort = handle.abort_handle();
         let index = self.free.pop().unwrap_or_else(|| {
             self.slots.push(None);
             self.slots.len() - 1
@@ -195,6 +197,7 @@ impl<T> JoinSet<T> {
         });
         lock(&self.ready.list).indices.push_back(index);
         self.len += 1;
+        abort
     }
 
     /// Waits for the next task to finish and returns its result; `None` when
@@ -245,6 +248,28 @@ impl<T> JoinSet<T> {
     /// # }
     /// ```
     pub fn poll_join_next(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<T, JoinError>>> {
+        self.poll_join_next_with_id(cx)
+            .map(|res| res.map(|res| res.map(|(_, output)| output)))
+    }
+
+    /// As [`poll_join_next`](JoinSet::poll_join_next), with the finished
+    /// task's [`Id`] alongside its output (a [`JoinError`] carries its own).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// use std::future::poll_fn;
+    ///
+    /// let mut set = runtime::task::JoinSet::new();
+    /// let id = set.spawn(async { 5 }).id();
+    /// let (got, out) = poll_fn(|cx| set.poll_join_next_with_id(cx)).await.unwrap().unwrap();
+    /// assert_eq!((got, out), (id, 5));
+    /// # }
+    /// ```
+    pub fn poll_join_next_with_id(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<(Id, T), JoinError>>> {
         if self.len == 0 {
             return Poll::Ready(None);
         }
@@ -273,20 +298,138 @@ impl<T> JoinSet<T> {
         Poll::Pending
     }
 
-    fn poll_member(&mut self, index: usize) -> Option<Result<T, JoinError>> {
+    /// Waits for the next task to finish, as [`join_next`](JoinSet::join_next),
+    /// and returns its [`Id`] with its output.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut set = runtime::task::JoinSet::new();
+    /// let ok = set.spawn(async { "ok" }).id();
+    /// let boom = set.spawn(async { panic!("boom") }).id();
+    /// let mut seen = Vec::new();
+    /// while let Some(res) = set.join_next_with_id().await {
+    ///     match res {
+    ///         Ok((id, out)) => seen.push((id, Some(out))),
+    ///         Err(err) => seen.push((err.id(), None)),
+    ///     }
+    /// }
+    /// seen.sort();
+    /// let mut want = vec![(ok, Some("ok")), (boom, None)];
+    /// want.sort();
+    /// assert_eq!(seen, want);
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe, as [`join_next`](JoinSet::join_next).
+    pub async fn join_next_with_id(&mut self) -> Option<Result<(Id, T), JoinError>> {
+        poll_fn(|cx| self.poll_join_next_with_id(cx)).await
+    }
+
+    /// Returns the result of a task that has already finished, without
+    /// waiting; `None` when none has (or the set is empty). Not budgeted:
+    /// being synchronous, it never has to yield.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut set = runtime::task::JoinSet::new();
+    /// set.spawn(async { 1 });
+    /// assert!(set.try_join_next().is_none()); // it has not run yet
+    /// while set.try_join_next().map(|r| assert_eq!(r.unwrap(), 1)).is_none() {
+    ///     runtime::task::yield_now().await;
+    /// }
+    /// assert!(set.is_empty());
+    /// # }
+    /// ```
+    pub fn try_join_next(&mut self) -> Option<Result<T, JoinError>> {
+        self.try_join_next_with_id()
+            .map(|res| res.map(|(_, output)| output))
+    }
+
+    /// As [`try_join_next`](JoinSet::try_join_next), with the finished
+    /// task's [`Id`] alongside its output.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut set = runtime::task::JoinSet::new();
+    /// let id = set.spawn(async { 1 }).id();
+    /// loop {
+    ///     if let Some(res) = set.try_join_next_with_id() {
+    ///         assert_eq!(res.unwrap(), (id, 1));
+    ///         break;
+    ///     }
+    ///     runtime::task::yield_now().await;
+    /// }
+    /// # }
+    /// ```
+    pub fn try_join_next_with_id(&mut self) -> Option<Result<(Id, T), JoinError>> {
+        // Only the members woken since their last poll can have finished;
+        // each is polled once (a member still pending re-queues itself when
+        // its task wakes it).
+        let count = lock(&self.ready.list).indices.len();
+        for _ in 0..count {
+            let index = lock(&self.ready.list).indices.pop_front()?;
+            // Outside the budget: a spent budget must not hide a result.
+            if let Some(result) = runtime_core::coop::unconstrained(|| self.poll_member(index)) {
+                return Some(result);
+            }
+        }
+        None
+    }
+
+    fn poll_member(&mut self, index: usize) -> Option<Result<(Id, T), JoinError>> {
         let member = self.slots.get_mut(index)?.as_mut()?;
         // Re-arm before polling so a wake during or after the poll is recorded.
         member.wake.queued.store(false, Release);
         let mut cx = Context::from_waker(&member.waker);
         match std::pin::Pin::new(&mut member.handle).poll(&mut cx) {
             Poll::Ready(result) => {
+                let id = member.handle.id();
                 self.slots[index] = None;
                 self.free.push(index);
                 self.len -= 1;
-                Some(result)
+                Some(result.map(|output| (id, output)))
             }
             Poll::Pending => None,
         }
+    }
+
+    /// Waits for every task and returns their outputs, in completion order.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut set = runtime::task::JoinSet::new();
+    /// for i in 0..4u32 {
+    ///     set.spawn(async move { i * 10 });
+    /// }
+    /// let mut outputs = set.join_all().await;
+    /// outputs.sort();
+    /// assert_eq!(outputs, [0, 10, 20, 30]);
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If a task panicked, with that task's panic payload; if one was
+    /// cancelled, with its [`JoinError`]. The tasks left in the set are then
+    /// aborted, as the set is dropped.
+    pub async fn join_all(mut self) -> Vec<T> {
+        let mut outputs = Vec::with_capacity(self.len);
+        while let Some(res) = self.join_next().await {
+            match res {
+                Ok(output) => outputs.push(output),
+                Err(err) => match err.try_into_panic() {
+                    Ok(payload) => std::panic::resume_unwind(payload),
+                    Err(err) => panic!("{err}"),
+                },
+            }
+        }
+        outputs
     }
 
     /// Aborts every task and waits for all of them to finish; the set is then
@@ -313,96 +456,6 @@ impl<T> JoinSet<T> {
     pub async fn shutdown(&mut self) {
         self.abort_all();
         while self.join_next().await.is_some() {}
-    }
-}
-
-impl<T: Send + 'static> JoinSet<T> {
-    /// Spawns a task onto the current runtime and adds it to the set. The
-    /// returned [`AbortHandle`] cancels that one task.
-    ///
-    /// ```
-    /// # #[runtime::main(flavor = "current_thread")]
-    /// # async fn main() {
-    /// let mut set = runtime::task::JoinSet::new();
-    /// let forever = set.spawn(std::future::pending::<&str>());
-    /// set.spawn(async { "done" });
-    /// forever.abort();
-    /// let mut results = Vec::new();
-    /// while let Some(res) = set.join_next().await {
-    ///     results.push(res.map_err(|e| e.is_cancelled()));
-    /// }
-    /// results.sort();
-    /// assert_eq!(results, [Ok("done"), Err(true)]);
-    /// # }
-    /// ```
-    ///
-    /// # Panics
-    ///
-    /// Outside a runtime.
-    #[track_caller]
-    pub fn spawn<F>(&mut self, future: F) -> AbortHandle
-    where
-        F: Future<Output = T> + Send + 'static,
-    {
-        let handle = crate::spawn(future);
-        let abort = handle.abort_handle();
-        self.insert(handle);
-        abort
-    }
-
-    /// Spawns a task onto the runtime of `handle` and adds it to the set.
-    ///
-    /// ```
-    /// let other = runtime::Runtime::new().unwrap();
-    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
-    /// rt.block_on(async {
-    ///     let mut set = runtime::task::JoinSet::new();
-    ///     set.spawn_on(async { std::thread::current().id() }, other.handle());
-    ///     let ran_on = set.join_next().await.unwrap().unwrap();
-    ///     assert_ne!(ran_on, std::thread::current().id()); // on `other`'s workers
-    /// });
-    /// ```
-    pub fn spawn_on<F>(&mut self, future: F, handle: &crate::Handle) -> AbortHandle
-    where
-        F: Future<Output = T> + Send + 'static,
-    {
-        let handle = handle.spawn(future);
-        let abort = handle.abort_handle();
-        self.insert(handle);
-        abort
-    }
-
-    /// Runs a blocking closure on the blocking pool and adds it to the set.
-    /// Aborting it has no effect once the closure has started.
-    ///
-    /// ```
-    /// # #[runtime::main(flavor = "current_thread")]
-    /// # async fn main() {
-    /// let mut set = runtime::task::JoinSet::new();
-    /// for i in 1..=3u64 {
-    ///     set.spawn_blocking(move || (1..=i * 1000).sum::<u64>());
-    /// }
-    /// let mut sums = Vec::new();
-    /// while let Some(res) = set.join_next().await {
-    ///     sums.push(res.unwrap());
-    /// }
-    /// sums.sort();
-    /// assert_eq!(sums, [500_500, 2_001_000, 4_501_500]);
-    /// # }
-    /// ```
-    ///
-    /// # Panics
-    ///
-    /// Outside a runtime.
-    #[track_caller]
-    pub fn spawn_blocking<F>(&mut self, f: F) -> AbortHandle
-    where
-        F: FnOnce() -> T + Send + 'static,
-    {
-        let handle = crate::spawn_blocking(f);
-        let abort = handle.abort_handle();
-        self.insert(handle);
-        abort
     }
 }
 

@@ -1,6 +1,7 @@
 //! `LocalSet` and `spawn_local`: tasks that are not `Send`.
 
 use super::JoinHandle;
+pub use runtime_executor::LocalEnterGuard;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -63,6 +64,27 @@ impl LocalSet {
         F::Output: 'static,
     {
         self.inner.spawn_local(future)
+    }
+
+    /// Makes this set the target of [`spawn_local`] on this thread until the
+    /// returned guard is dropped, without driving it: tasks spawned meanwhile
+    /// run when the set is next driven.
+    ///
+    /// ```
+    /// use std::rc::Rc;
+    ///
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let local = runtime::task::LocalSet::new();
+    /// let handle = {
+    ///     let _guard = local.enter();
+    ///     let rc = Rc::new("entered");
+    ///     runtime::task::spawn_local(async move { rc.len() })
+    /// };
+    /// rt.block_on(local); // runs the set until its tasks are done
+    /// assert_eq!(rt.block_on(handle).unwrap(), 7);
+    /// ```
+    pub fn enter(&self) -> LocalEnterGuard {
+        self.inner.enter()
     }
 
     /// Drives `future` and the set's tasks on `rt` until `future` completes;

@@ -60,12 +60,71 @@
 //! }
 //! ```
 
+pub mod coop;
 mod join_set;
+mod join_set_spawn;
 mod local;
+mod task_local;
 
+pub use coop::{consume_budget, unconstrained, Unconstrained};
 pub use join_set::JoinSet;
-pub use local::{spawn_local, LocalSet};
-pub use runtime_core::{AbortHandle, JoinError, JoinHandle};
+pub use local::{spawn_local, LocalEnterGuard, LocalSet};
+pub use runtime_core::{AbortHandle, Id, JoinError, JoinHandle};
+pub use task_local::LocalKey;
+
+/// Futures made by this module's functions, for naming their types.
+pub mod futures {
+    pub use super::task_local::TaskLocalFuture;
+}
+
+/// The [`Id`] of the task running this code.
+///
+/// ```
+/// use runtime::task;
+///
+/// #[runtime::main]
+/// async fn main() {
+///     let handle = task::spawn(async {
+///         let before = task::id();
+///         task::yield_now().await; // may resume on another worker
+///         assert_eq!(task::id(), before);
+///         before
+///     });
+///     let id = handle.id();
+///     assert_eq!(handle.await.unwrap(), id);
+/// }
+/// ```
+///
+/// # Panics
+///
+/// Outside a task, including in the future given to `block_on` (or
+/// `#[runtime::main]`'s body), which is not a task; see [`try_id`].
+#[track_caller]
+pub fn id() -> Id {
+    match runtime_core::current_task_id() {
+        Some(id) => id,
+        None => panic!(
+            "`task::id()` called outside a task: `block_on` (and the body of \
+             `#[runtime::main]`) is not a task; use `task::try_id()` there"
+        ),
+    }
+}
+
+/// The [`Id`] of the task running this code, or `None` outside a task.
+///
+/// ```
+/// use runtime::task;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() {
+///     assert_eq!(task::try_id(), None); // `main`'s body is not a task
+///     let inside = task::spawn(async { task::try_id() }).await.unwrap();
+///     assert!(inside.is_some());
+/// }
+/// ```
+pub fn try_id() -> Option<Id> {
+    runtime_core::current_task_id()
+}
 
 use std::future::Future;
 use std::pin::Pin;
@@ -142,45 +201,6 @@ where
 /// Cancel-safe: it holds nothing, so dropping it only skips the yield.
 pub async fn yield_now() {
     YieldNow { yielded: false }.await
-}
-
-/// Spends one unit of the task's cooperative budget, yielding to the
-/// scheduler if it is used up. Call it in long loops over always-ready work so
-/// the loop cannot starve other tasks.
-///
-/// ```
-/// use std::sync::atomic::{AtomicBool, Ordering};
-/// use std::sync::Arc;
-///
-/// #[runtime::main(flavor = "current_thread")]
-/// async fn main() {
-///     let ran = Arc::new(AtomicBool::new(false));
-///     let flag = ran.clone();
-///     runtime::spawn(async move { flag.store(true, Ordering::SeqCst) });
-///     // A busy loop with no other await: the budget still lets the
-///     // spawned task in before the loop ends.
-///     let mut saw_it_at = None;
-///     for i in 0..10_000 {
-///         runtime::task::consume_budget().await;
-///         if saw_it_at.is_none() && ran.load(Ordering::SeqCst) {
-///             saw_it_at = Some(i);
-///         }
-///     }
-///     assert!(saw_it_at.is_some());
-/// }
-/// ```
-///
-/// # Cancel safety
-///
-/// Cancel-safe: it holds nothing; dropping it only skips the yield (the
-/// unit of budget may or may not have been spent).
-pub async fn consume_budget() {
-    std::future::poll_fn(|cx| {
-        let restore = std::task::ready!(runtime_core::coop::poll_proceed(cx));
-        restore.made_progress();
-        Poll::Ready(())
-    })
-    .await
 }
 
 struct YieldNow {
