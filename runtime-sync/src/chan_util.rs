@@ -209,8 +209,7 @@ impl Drop for Waiting<'_> {
 /// Outside a runtime task poll the budget is unconstrained and this is ready
 /// at once.
 pub(crate) async fn consume_budget() {
-    std::future::poll_fn(|cx| coop::poll_proceed(cx).map(coop::RestoreOnPending::made_progress))
-        .await
+    std::future::poll_fn(|cx| coop::poll_proceed(cx).map(|c| c.made_progress())).await
 }
 
 /// Unparks the thread blocked in [`block_on`].

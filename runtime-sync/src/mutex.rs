@@ -19,6 +19,10 @@ use std::sync::Arc;
 use crate::semaphore::Semaphore;
 use crate::waiters::block_on;
 
+// The mapped guards (`MutexGuard::map` and friends).
+mod mapped;
+pub use mapped::{MappedMutexGuard, OwnedMappedMutexGuard};
+
 /// An async mutual-exclusion lock, fair (FIFO), whose guard may be held across
 /// `.await` points.
 ///

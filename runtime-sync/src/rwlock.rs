@@ -12,11 +12,19 @@
 
 use std::cell::UnsafeCell;
 use std::fmt;
+use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 
 use crate::mutex::TryLockError;
 use crate::semaphore::Semaphore;
 use crate::waiters::block_on;
+
+// The owned guards (`read_owned`, `write_owned`, ...) and the mapped ones
+// (`map`, `try_map`, `downgrade_map`, ...).
+mod mapped;
+mod owned;
+pub use mapped::{OwnedRwLockMappedWriteGuard, RwLockMappedWriteGuard};
+pub use owned::{OwnedRwLockReadGuard, OwnedRwLockWriteGuard};
 
 /// The most concurrent readers a lock may allow: `u32::MAX >> 3`, as Tokio.
 const MAX_READS: u32 = u32::MAX >> 3;
@@ -24,8 +32,8 @@ const MAX_READS: u32 = u32::MAX >> 3;
 /// An async reader-writer lock, fair (FIFO): a waiting writer blocks readers
 /// that arrive after it.
 ///
-/// Same API and semantics as `tokio::sync::RwLock` (without the owned and
-/// mapped guards). `new` is a `const fn` except under `--cfg loom`.
+/// Same API and semantics as `tokio::sync::RwLock`. `new` is a `const fn`
+/// except under `--cfg loom`.
 ///
 /// # Examples
 ///
@@ -161,6 +169,37 @@ impl<T> RwLock<T> {
         }
     }
 
+    /// [`with_max_readers`](RwLock::with_max_readers) as a `const fn`, for
+    /// statics.
+    ///
+    /// # Panics
+    ///
+    /// If `max_reads` is 0 or more than `u32::MAX >> 3` (at compile time in a
+    /// `const` context).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::RwLock;
+    ///
+    /// static POOL: RwLock<u8> = RwLock::const_with_max_readers(0, 1);
+    /// let _r = POOL.try_read().unwrap();
+    /// assert!(POOL.try_read().is_err()); // one reader at a time
+    /// ```
+    #[cfg(not(loom))]
+    #[track_caller]
+    pub const fn const_with_max_readers(value: T, max_reads: u32) -> RwLock<T> {
+        assert!(
+            max_reads > 0 && max_reads <= MAX_READS,
+            "a RwLock may not be created with 0 or more than u32::MAX >> 3 readers"
+        );
+        RwLock {
+            max_readers: max_reads,
+            s: Semaphore::new(max_reads as usize),
+            c: UnsafeCell::new(value),
+        }
+    }
+
     /// Consumes the lock and returns the data.
     ///
     /// ```
@@ -202,7 +241,7 @@ impl<T: ?Sized> RwLock<T> {
         if self.s.acquire_raw(1).await.is_err() {
             unreachable!("the semaphore of a RwLock is never closed");
         }
-        RwLockReadGuard { lock: self }
+        RwLockReadGuard::new(&self.s, self.c.get())
     }
 
     /// Waits for exclusive write access: waits for the readers inside to
@@ -255,7 +294,7 @@ impl<T: ?Sized> RwLock<T> {
     /// ```
     pub fn try_read(&self) -> Result<RwLockReadGuard<'_, T>, TryLockError> {
         match self.s.try_acquire_raw(1) {
-            Ok(()) => Ok(RwLockReadGuard { lock: self }),
+            Ok(()) => Ok(RwLockReadGuard::new(&self.s, self.c.get())),
             Err(_) => Err(TryLockError(())),
         }
     }
@@ -370,9 +409,28 @@ impl<T: ?Sized + fmt::Debug> fmt::Debug for RwLock<T> {
 /// drop(guard);
 /// assert!(lock.try_write().is_ok());
 /// ```
+///
+/// [`RwLockReadGuard::map`] narrows it to a part of the data (the guard's `T`
+/// is then that part).
 #[must_use = "dropping the guard releases the lock at once"]
 pub struct RwLockReadGuard<'a, T: ?Sized> {
-    lock: &'a RwLock<T>,
+    /// The lock's semaphore, of which this guard owns one permit.
+    s: &'a Semaphore,
+    /// The lock's data, or the part of it a `map` chose: derived from the
+    /// lock's cell, valid for `'a` and never written while the permit is held.
+    data: *const T,
+    _marker: PhantomData<&'a T>,
+}
+
+impl<'a, T: ?Sized> RwLockReadGuard<'a, T> {
+    /// A guard for `data`, owning one permit of `s` (already acquired).
+    fn new(s: &'a Semaphore, data: *const T) -> Self {
+        RwLockReadGuard {
+            s,
+            data,
+            _marker: PhantomData,
+        }
+    }
 }
 
 impl<T: ?Sized> Deref for RwLockReadGuard<'_, T> {
@@ -381,14 +439,16 @@ impl<T: ?Sized> Deref for RwLockReadGuard<'_, T> {
     fn deref(&self) -> &T {
         // SAFETY: this guard owns one of the lock's permits, so no writer
         // (which needs all of them) holds the lock while it lives; readers only
-        // create shared references. The result borrows the guard.
-        unsafe { &*self.lock.c.get() }
+        // create shared references. `data` points into the lock, borrowed for
+        // `'a` (it came from the lock's cell, or from a `&` into it that a map
+        // closure returned). The result borrows the guard.
+        unsafe { &*self.data }
     }
 }
 
 impl<T: ?Sized> Drop for RwLockReadGuard<'_, T> {
     fn drop(&mut self) {
-        self.lock.s.release(1);
+        self.s.release(1);
     }
 }
 
@@ -439,7 +499,7 @@ impl<'a, T: ?Sized> RwLockWriteGuard<'a, T> {
         let lock = self.lock;
         std::mem::forget(self);
         lock.s.release(lock.max_readers as usize - 1);
-        RwLockReadGuard { lock }
+        RwLockReadGuard::new(&lock.s, lock.c.get())
     }
 }
 

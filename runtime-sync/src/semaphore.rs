@@ -33,6 +33,9 @@ use std::task::{ready, Context, Poll, Waker};
 use crate::loom::{lock, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::waiters::{Key, WaiterList, WakeList};
 
+// `blocking_acquire*`, kept apart to keep this file's size in check.
+mod blocking;
+
 const CLOSED: usize = 1;
 const QUEUED: usize = 2;
 const FLAGS: usize = CLOSED | QUEUED;
