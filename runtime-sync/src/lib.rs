@@ -188,7 +188,7 @@ pub use barrier::{Barrier, BarrierWaitResult};
 pub use mutex::{
     MappedMutexGuard, Mutex, MutexGuard, OwnedMappedMutexGuard, OwnedMutexGuard, TryLockError,
 };
-pub use notify::{Notified, Notify};
+pub use notify::{Notified, Notify, OwnedNotified};
 pub use once_cell::{OnceCell, SetError};
 pub use rwlock::{
     OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock,
@@ -198,7 +198,8 @@ pub use semaphore::{
     AcquireError, OwnedSemaphorePermit, Semaphore, SemaphorePermit, TryAcquireError,
 };
 
-/// Named futures, at the same path as in Tokio (`sync::futures::Notified`).
+/// Named futures, at the same path as in Tokio (`sync::futures::Notified`,
+/// `sync::futures::OwnedNotified`).
 ///
 /// ```
 /// use runtime::sync::{futures::Notified, Notify};
@@ -213,5 +214,5 @@ pub use semaphore::{
 /// assert!(std::pin::Pin::new(&mut fut).enable());
 /// ```
 pub mod futures {
-    pub use crate::notify::Notified;
+    pub use crate::notify::{Notified, OwnedNotified};
 }

@@ -44,6 +44,10 @@ use runtime_core::coop;
 use crate::loom::{lock, AtomicUsize, Mutex, MutexGuard, Ordering};
 use crate::waiters::{Key, WaiterList, WakeList};
 
+// `Notify::notified_owned` and its future.
+mod owned;
+pub use owned::OwnedNotified;
+
 const EMPTY: usize = 0;
 const WAITING: usize = 1;
 const NOTIFIED: usize = 2;
@@ -232,6 +236,14 @@ impl Notify {
     pub fn notified(&self) -> Notified<'_> {
         Notified {
             notify: self,
+            wait: self.new_wait(),
+        }
+    }
+
+    /// The waiting state of a new `Notified`/`OwnedNotified`: it records the
+    /// current generation.
+    fn new_wait(&self) -> Wait {
+        Wait {
             generation: generation(self.state.load(Ordering::SeqCst)),
             state: NotifiedState::Init,
         }
@@ -453,7 +465,13 @@ enum NotifiedState {
 #[must_use = "futures do nothing unless polled"]
 pub struct Notified<'a> {
     notify: &'a Notify,
-    /// Generation of the `Notify` when this future was created.
+    wait: Wait,
+}
+
+/// Where a `Notified` (or `OwnedNotified`) stands; its methods take the
+/// `Notify` it waits on, which the two futures hold differently.
+struct Wait {
+    /// Generation of the `Notify` when the future was created.
     generation: usize,
     state: NotifiedState,
 }
@@ -482,22 +500,26 @@ impl Notified<'_> {
     /// }
     /// ```
     pub fn enable(self: Pin<&mut Self>) -> bool {
-        self.get_mut().poll_inner(None).is_ready()
+        let this = self.get_mut();
+        this.wait.poll(this.notify, None).is_ready()
     }
+}
 
-    fn poll_inner(&mut self, waker: Option<&Waker>) -> Poll<()> {
-        let notify = self.notify;
+impl Wait {
+    /// Registers (or re-registers `waker`) with `notify`, or completes.
+    /// `waker` is `None` for `enable`.
+    fn poll(&mut self, notify: &Notify, waker: Option<&Waker>) -> Poll<()> {
         match self.state {
             NotifiedState::Done => Poll::Ready(()),
             NotifiedState::Init => {
-                if self.try_complete(notify.state.load(Ordering::SeqCst)) {
+                if self.try_complete(notify, notify.state.load(Ordering::SeqCst)) {
                     return Poll::Ready(());
                 }
                 let mut list = lock(&notify.waiters);
                 // Re-check under the lock, then register, all in one CAS.
                 let mut cur = notify.state.load(Ordering::SeqCst);
                 loop {
-                    if self.try_complete(cur) {
+                    if self.try_complete(notify, cur) {
                         return Poll::Ready(());
                     }
                     if cur & STATE_MASK == WAITING {
@@ -548,8 +570,8 @@ impl Notified<'_> {
 
     /// Lock-free completion from state word `cur`: a newer generation, or a
     /// stored permit (which this consumes). Retries the CAS as needed.
-    fn try_complete(&mut self, mut cur: usize) -> bool {
-        let state = &self.notify.state;
+    fn try_complete(&mut self, notify: &Notify, mut cur: usize) -> bool {
+        let state = &notify.state;
         loop {
             if generation(cur) != self.generation {
                 self.state = NotifiedState::Done;
@@ -582,7 +604,8 @@ impl Future for Notified<'_> {
         // loops over notifications that are always there still yields. Only
         // `poll` does: `enable` is a synchronous check.
         let coop = ready!(coop::poll_proceed(cx));
-        let res = self.get_mut().poll_inner(Some(cx.waker()));
+        let this = self.get_mut();
+        let res = this.wait.poll(this.notify, Some(cx.waker()));
         if res.is_ready() {
             coop.made_progress();
         }
@@ -592,10 +615,17 @@ impl Future for Notified<'_> {
 
 impl Drop for Notified<'_> {
     fn drop(&mut self) {
+        self.wait.cancel(self.notify);
+    }
+}
+
+impl Wait {
+    /// The future is dropped: leave the list, passing on a `notify_one` /
+    /// `notify_last` that picked it but was not observed.
+    fn cancel(&mut self, notify: &Notify) {
         let NotifiedState::Waiting(key) = self.state else {
             return;
         };
-        let notify = self.notify;
         let mut list = lock(&notify.waiters);
         // `w` (and its waker) outlives the lock, released in every arm: a
         // waker's drop may run arbitrary code.
@@ -627,7 +657,7 @@ impl Drop for Notified<'_> {
 impl fmt::Debug for Notified<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Notified")
-            .field("state", &self.state)
+            .field("state", &self.wait.state)
             .finish_non_exhaustive()
     }
 }
