@@ -41,6 +41,8 @@ mod interval;
 mod sleep;
 mod timeout;
 mod wheel;
+#[cfg(all(test, not(loom)))]
+mod wheel_model;
 
 pub(crate) use clock::Clock;
 pub(crate) use entry::{TimerShared, Timers};
