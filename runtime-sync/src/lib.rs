@@ -1,6 +1,6 @@
 //! Synchronisation primitives for async code: channels ([`oneshot`],
 //! [`mpsc`], [`broadcast`], [`watch`]), locks ([`Mutex`], [`RwLock`]),
-//! [`Notify`], [`Semaphore`], [`Barrier`] and [`OnceCell`].
+//! [`Notify`], [`Semaphore`], [`Barrier`], [`OnceCell`] and [`SetOnce`].
 //!
 //! Users reach this crate through the facade, as `runtime::sync`; the API and
 //! semantics follow `tokio::sync` (differences are listed on each item).
@@ -182,6 +182,7 @@ mod notify;
 mod once_cell;
 mod rwlock;
 mod semaphore;
+mod set_once;
 pub(crate) mod waiters;
 
 pub use barrier::{Barrier, BarrierWaitResult};
@@ -190,6 +191,7 @@ pub use mutex::{
 };
 pub use notify::{Notified, Notify, OwnedNotified};
 pub use once_cell::{OnceCell, SetError};
+pub use set_once::{SetOnce, SetOnceError};
 pub use rwlock::{
     OwnedRwLockMappedWriteGuard, OwnedRwLockReadGuard, OwnedRwLockWriteGuard, RwLock,
     RwLockMappedWriteGuard, RwLockReadGuard, RwLockWriteGuard,

@@ -3,7 +3,8 @@
 //! # Design
 //!
 //! The value lives in a `std::sync::OnceLock<T>`, which gives lock-free reads
-//! and handles the memory ordering of publication. Async initialisers are
+//! and handles the memory ordering of publication (beside it, a value fixed by
+//! [`OnceCell::const_new_with`]; see `once_cell/slot.rs`). Async initialisers are
 //! serialised by a [`Semaphore`] with one permit: the task holding the permit
 //! runs its initialiser while the others wait in FIFO order. Once the value is
 //! stored the semaphore is closed, which wakes every waiter; they read the
@@ -12,10 +13,12 @@
 
 use std::fmt;
 use std::future::Future;
-use std::sync::OnceLock;
-
 use crate::chan_util::consume_budget;
 use crate::semaphore::{Semaphore, SemaphorePermit, TryAcquireError};
+
+// The value's storage, shared with `SetOnce`.
+pub(crate) mod slot;
+use slot::OnceSlot;
 
 /// A thread-safe cell written once, with async initialisation.
 ///
@@ -58,7 +61,7 @@ use crate::semaphore::{Semaphore, SemaphorePermit, TryAcquireError};
 /// }
 /// ```
 pub struct OnceCell<T> {
-    value: OnceLock<T>,
+    value: OnceSlot<T>,
     semaphore: Semaphore,
 }
 
@@ -152,7 +155,7 @@ impl<T> OnceCell<T> {
     #[cfg(not(loom))]
     pub const fn new() -> OnceCell<T> {
         OnceCell {
-            value: OnceLock::new(),
+            value: OnceSlot::new(),
             semaphore: Semaphore::new(1),
         }
     }
@@ -161,7 +164,7 @@ impl<T> OnceCell<T> {
     #[cfg(loom)]
     pub fn new() -> OnceCell<T> {
         OnceCell {
-            value: OnceLock::new(),
+            value: OnceSlot::new(),
             semaphore: Semaphore::new(1),
         }
     }
@@ -181,6 +184,24 @@ impl<T> OnceCell<T> {
         OnceCell::new()
     }
 
+    /// Creates a cell already holding `value`, in a `const` context (for
+    /// statics).
+    ///
+    /// ```
+    /// use runtime::sync::OnceCell;
+    ///
+    /// static LIMIT: OnceCell<u32> = OnceCell::const_new_with(100);
+    /// assert_eq!(LIMIT.get(), Some(&100));
+    /// assert!(LIMIT.set(5).unwrap_err().is_already_init_err());
+    /// ```
+    #[cfg(not(loom))]
+    pub const fn const_new_with(value: T) -> OnceCell<T> {
+        OnceCell {
+            value: OnceSlot::with_value(value),
+            semaphore: Semaphore::new_closed(),
+        }
+    }
+
     /// Creates a cell holding `value` if it is `Some`, else an empty one.
     ///
     /// ```
@@ -193,7 +214,7 @@ impl<T> OnceCell<T> {
         match value {
             None => OnceCell::new(),
             Some(v) => OnceCell {
-                value: OnceLock::from(v),
+                value: OnceSlot::from(v),
                 semaphore: Semaphore::new_closed(),
             },
         }

@@ -114,3 +114,133 @@ async fn owned_notified_in_spawned_tasks() {
         t.await.unwrap();
     }
 }
+
+// ---- SetOnce ----
+
+use runtime::sync::{OnceCell, SetOnce, SetOnceError};
+
+#[test]
+fn set_once_basics() {
+    let cell = SetOnce::new();
+    assert_eq!((cell.get(), cell.initialized()), (None, false));
+    assert_eq!(cell.set(1), Ok(()));
+    assert_eq!(cell.set(2), Err(SetOnceError(2)));
+    assert_eq!(format!("{cell:?}"), "SetOnce { value: Some(1) }");
+    assert_eq!(cell.clone(), SetOnce::from(1));
+    assert_ne!(cell, SetOnce::default());
+    assert_eq!(cell.into_inner(), Some(1));
+    assert_eq!(SetOnce::<u8>::new_with(None).into_inner(), None);
+
+    static PRESET: SetOnce<Vec<u8>> = SetOnce::const_new_with(Vec::new());
+    assert_eq!(PRESET.get(), Some(&Vec::new()));
+    assert_eq!(PRESET.set(vec![1]), Err(SetOnceError(vec![1])));
+    static EMPTY: SetOnce<u8> = SetOnce::const_new();
+    assert!(!EMPTY.initialized());
+}
+
+#[test]
+fn set_once_value_is_dropped_once() {
+    struct D(Arc<AtomicUsize>);
+    impl Drop for D {
+        fn drop(&mut self) {
+            self.0.fetch_add(1, SeqCst);
+        }
+    }
+    let drops = Arc::new(AtomicUsize::new(0));
+    let cell = SetOnce::new();
+    assert!(cell.set(D(Arc::clone(&drops))).is_ok());
+    let rejected = cell.set(D(Arc::clone(&drops))).unwrap_err();
+    drop(rejected);
+    assert_eq!(drops.load(SeqCst), 1);
+    drop(cell);
+    assert_eq!(drops.load(SeqCst), 2);
+}
+
+#[test]
+fn set_once_wait_wakes_on_set_and_is_cancel_safe() {
+    let cell = SetOnce::new();
+    let (c, w) = waker();
+    let mut dropped = Box::pin(cell.wait());
+    assert!(dropped.as_mut().poll(&mut Context::from_waker(&w)).is_pending());
+    drop(dropped);
+    let mut waiting = Box::pin(cell.wait());
+    assert!(waiting.as_mut().poll(&mut Context::from_waker(&w)).is_pending());
+    cell.set(5).unwrap();
+    assert_eq!(c.0.load(SeqCst), 1, "set wakes the waiter");
+    match waiting.as_mut().poll(&mut Context::from_waker(&w)) {
+        Poll::Ready(v) => assert_eq!(*v, 5),
+        Poll::Pending => panic!("the value is set"),
+    }
+}
+
+#[test]
+fn set_once_wait_from_many_threads() {
+    let cell: Arc<SetOnce<i32>> = Arc::new(SetOnce::new());
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let c = Arc::clone(&cell);
+            std::thread::spawn(move || {
+                runtime::Builder::new_current_thread()
+                    .build()
+                    .unwrap()
+                    .block_on(async move { *c.wait().await })
+            })
+        })
+        .collect();
+    std::thread::sleep(std::time::Duration::from_millis(10));
+    let setters: Vec<_> = (0..4)
+        .map(|i| {
+            let c = Arc::clone(&cell);
+            std::thread::spawn(move || c.set(i).is_ok())
+        })
+        .collect();
+    let wins = setters
+        .into_iter()
+        .map(|t| t.join().unwrap())
+        .filter(|&won| won)
+        .count();
+    assert_eq!(wins, 1);
+    let v = *cell.get().unwrap();
+    for r in readers {
+        assert_eq!(r.join().unwrap(), v);
+    }
+}
+
+#[runtime::test]
+async fn set_once_wait_in_tasks() {
+    let cell: Arc<SetOnce<String>> = Arc::new(SetOnce::new());
+    let tasks: Vec<_> = (0..3)
+        .map(|_| {
+            let c = Arc::clone(&cell);
+            runtime::spawn(async move { c.wait().await.len() })
+        })
+        .collect();
+    runtime::task::yield_now().await;
+    cell.set(String::from("abc")).unwrap();
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 3);
+    }
+    assert_eq!(cell.wait().await, "abc"); // already set: at once
+}
+
+// ---- OnceCell::const_new_with ----
+
+#[runtime::test]
+async fn once_cell_const_new_with() {
+    static CELL: OnceCell<&str> = OnceCell::const_new_with("preset");
+    assert!(CELL.initialized());
+    assert_eq!(CELL.get(), Some(&"preset"));
+    assert_eq!(*CELL.get_or_init(|| async { unreachable!() }).await, "preset");
+    let r: Result<_, ()> = CELL.get_or_try_init(|| async { unreachable!() }).await;
+    assert_eq!(r, Ok(&"preset"));
+    assert!(CELL.set("other").unwrap_err().is_already_init_err());
+
+    let mut cell = OnceCell::const_new_with(vec![1]);
+    cell.get_mut().unwrap().push(2);
+    assert_eq!(cell.take(), Some(vec![1, 2]));
+    assert!(!cell.initialized());
+    cell.set(vec![3]).unwrap(); // empty again after take: settable
+    assert_eq!(cell.clone().into_inner(), Some(vec![3]));
+    assert_eq!(cell.into_inner(), Some(vec![3]));
+    assert_eq!(OnceCell::const_new_with(7).into_inner(), Some(7));
+}
