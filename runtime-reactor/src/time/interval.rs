@@ -246,6 +246,70 @@ impl Interval {
         Pin::new(&mut self.delay).reset(Instant::now() + self.period);
     }
 
+    /// Restarts the schedule from now: the next tick is due at once, and the
+    /// ones after follow one period apart from it.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{advance, interval, Duration, Instant};
+    ///
+    /// let mut iv = interval(Duration::from_secs(10));
+    /// iv.tick().await;
+    /// advance(Duration::from_secs(3)).await;
+    /// iv.reset_immediately(); // due now, not at 10 s
+    /// let now = Instant::now();
+    /// assert_eq!(iv.tick().await, now);
+    /// assert_eq!(iv.tick().await, now + Duration::from_secs(10));
+    /// # }
+    /// ```
+    pub fn reset_immediately(&mut self) {
+        Pin::new(&mut self.delay).reset(Instant::now());
+    }
+
+    /// Restarts the schedule so that the next tick is due `after` from now;
+    /// the ones after it follow one period apart. A huge `after` saturates
+    /// (the tick then never comes).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{interval, Duration, Instant};
+    ///
+    /// let mut iv = interval(Duration::from_secs(10));
+    /// iv.tick().await;
+    /// iv.reset_after(Duration::from_secs(2));
+    /// let now = Instant::now();
+    /// assert_eq!(iv.tick().await, now + Duration::from_secs(2));
+    /// assert_eq!(iv.tick().await, now + Duration::from_secs(12));
+    /// # }
+    /// ```
+    pub fn reset_after(&mut self, after: Duration) {
+        Pin::new(&mut self.delay).reset(Instant::now() + after);
+    }
+
+    /// Restarts the schedule so that the next tick is due at `deadline`; the
+    /// ones after it follow one period apart. A deadline in the past makes
+    /// the next tick due at once (and the one after it follows the
+    /// [`MissedTickBehavior`], as for any late tick).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{interval, Duration, Instant};
+    ///
+    /// let mut iv = interval(Duration::from_secs(10));
+    /// iv.tick().await;
+    /// let at = Instant::now() + Duration::from_secs(4);
+    /// iv.reset_at(at);
+    /// assert_eq!(iv.tick().await, at);
+    /// assert_eq!(iv.tick().await, at + Duration::from_secs(10));
+    /// # }
+    /// ```
+    pub fn reset_at(&mut self, deadline: Instant) {
+        Pin::new(&mut self.delay).reset(deadline);
+    }
+
     /// The time between two ticks.
     ///
     /// ```

@@ -117,6 +117,23 @@ impl<F> Timeout<F> {
         &self.value
     }
 
+    /// The inner future, mutably. Only reachable while the `Timeout` is not
+    /// pinned (or the future is `Unpin`), so it cannot move a pinned future.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
+    /// # async fn main() {
+    /// use runtime::time::{timeout, Duration};
+    ///
+    /// let mut t = timeout(Duration::from_secs(1), std::future::ready(1));
+    /// *t.get_mut() = std::future::ready(2);
+    /// assert_eq!(t.await, Ok(2));
+    /// # }
+    /// ```
+    pub fn get_mut(&mut self) -> &mut F {
+        &mut self.value
+    }
+
     /// Consumes the timeout, returning the inner future, which can then run
     /// without a deadline.
     ///
@@ -139,9 +156,10 @@ impl<F: Future> Future for Timeout<F> {
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         // SAFETY: `value` is structurally pinned: it is never moved out of a
-        // pinned `Timeout` (no method gives `&mut F` or moves it while pinned;
-        // `into_inner` takes `self` by value, which requires `Timeout: Unpin`
-        // or an unpinned value). `delay` is `Unpin` and not pinned.
+        // pinned `Timeout` (no method gives `&mut F` or moves it while pinned:
+        // `get_mut` takes `&mut self` and `into_inner` takes `self` by value,
+        // both of which need `Timeout: Unpin` or an unpinned value). `delay`
+        // is `Unpin` and not pinned. `Timeout` has no `Drop` impl.
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: see above; `this.value` stays in place.
         let value = unsafe { Pin::new_unchecked(&mut this.value) };
