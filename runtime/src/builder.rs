@@ -23,6 +23,7 @@ pub struct Builder {
     config: Config,
     #[cfg(feature = "time")]
     start_paused: bool,
+    name: Option<String>,
 }
 
 impl Builder {
@@ -59,6 +60,7 @@ impl Builder {
             config: Config::default(),
             #[cfg(feature = "time")]
             start_paused: false,
+            name: None,
         }
     }
 
@@ -126,6 +128,34 @@ impl Builder {
     pub fn thread_name(&mut self, name: impl Into<String>) -> &mut Builder {
         let name = name.into();
         self.config.thread_name = Arc::new(move || name.clone());
+        self
+    }
+
+    /// Names the runtime (not its threads: see
+    /// [`thread_name`](Builder::thread_name)); [`Handle::name`](crate::Handle::name)
+    /// returns it. Unnamed by default.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread()
+    ///     .name("ingest")
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.handle().name(), Some("ingest"));
+    /// let inside = rt.block_on(async { runtime::Handle::current().name().map(String::from) });
+    /// assert_eq!(inside.as_deref(), Some("ingest"));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `name` is empty or only whitespace.
+    #[track_caller]
+    pub fn name(&mut self, name: impl Into<String>) -> &mut Builder {
+        let name = name.into();
+        assert!(
+            !name.trim().is_empty(),
+            "the runtime name must not be empty"
+        );
+        self.name = Some(name);
         self
     }
 
@@ -339,6 +369,9 @@ impl Builder {
         let (reactor, driver) = driver::build(self.flavor, &mut config)?;
         let executor = runtime_executor::Runtime::new(self.flavor, config)?;
         let rt = Runtime::from_parts(executor, reactor, driver);
+        if let Some(name) = &self.name {
+            crate::handle::names::set(rt.handle(), name);
+        }
         #[cfg(feature = "time")]
         if self.start_paused {
             let _enter = rt.enter();
@@ -351,6 +384,7 @@ impl Builder {
 impl fmt::Debug for Builder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Builder")
+            .field("name", &self.name)
             .field("flavor", &self.flavor)
             .field("config", &self.config)
             .finish()

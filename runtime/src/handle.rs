@@ -4,6 +4,8 @@ use crate::driver::{DriverEnter, DriverHandle};
 use crate::task::JoinHandle;
 use std::fmt;
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// A cheap, clonable reference to a runtime.
 ///
@@ -24,15 +26,66 @@ pub struct Handle {
 /// ```
 /// let err = runtime::Handle::try_current().unwrap_err();
 /// assert!(err.to_string().contains("no runtime is running on this thread"));
+/// assert!(err.is_missing_context());
 /// ```
 #[derive(Debug)]
-pub struct TryCurrentError(());
+pub struct TryCurrentError {
+    kind: TryCurrentErrorKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TryCurrentErrorKind {
+    /// No runtime context is entered on this thread.
+    NoContext,
+    /// The thread-local that holds the context was already destroyed. Kept
+    /// for Tokio's API: the executor reports a destroyed context as an
+    /// absent one, so this kind is not produced (see
+    /// [`TryCurrentError::is_thread_local_destroyed`]).
+    #[allow(dead_code)]
+    ThreadLocalDestroyed,
+}
+
+impl TryCurrentError {
+    /// Whether the call failed because no runtime context is entered on this
+    /// thread: outside `block_on`, a task, a `spawn_blocking` closure or an
+    /// [`enter`](Handle::enter) guard.
+    ///
+    /// ```
+    /// let err = runtime::Handle::try_current().unwrap_err();
+    /// assert!(err.is_missing_context());
+    /// assert!(!err.is_thread_local_destroyed());
+    /// ```
+    pub fn is_missing_context(&self) -> bool {
+        self.kind == TryCurrentErrorKind::NoContext
+    }
+
+    /// Whether the call failed because the thread-local holding the runtime
+    /// context had already been destroyed (a call from another thread-local's
+    /// destructor while the thread exits).
+    ///
+    /// Unlike Tokio, this is always `false`: the scheduler treats a
+    /// destroyed context as an absent one, so such a call reports
+    /// [`is_missing_context`](TryCurrentError::is_missing_context) instead.
+    ///
+    /// ```
+    /// let err = runtime::Handle::try_current().unwrap_err();
+    /// assert!(!err.is_thread_local_destroyed());
+    /// ```
+    pub fn is_thread_local_destroyed(&self) -> bool {
+        self.kind == TryCurrentErrorKind::ThreadLocalDestroyed
+    }
+}
 
 impl fmt::Display for TryCurrentError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(
-            "no runtime is running on this thread: must be called from the context of a runtime",
-        )
+        f.write_str(match self.kind {
+            TryCurrentErrorKind::NoContext => {
+                "no runtime is running on this thread: must be called from the context of a runtime"
+            }
+            TryCurrentErrorKind::ThreadLocalDestroyed => {
+                "the runtime context of this thread was already destroyed (the thread is exiting)"
+            }
+        })
     }
 }
 
@@ -71,7 +124,9 @@ impl Handle {
             DriverHandle::try_current(),
         ) {
             (Some(inner), Some(reactor)) => Ok(Handle { inner, reactor }),
-            _ => Err(TryCurrentError(())),
+            _ => Err(TryCurrentError {
+                kind: TryCurrentErrorKind::NoContext,
+            }),
         }
     }
 
@@ -161,6 +216,50 @@ impl Handle {
         }
     }
 
+    /// Which scheduler this runtime uses: [`RuntimeFlavor::CurrentThread`] for
+    /// [`Builder::new_current_thread`](crate::Builder::new_current_thread),
+    /// [`RuntimeFlavor::MultiThread`] for
+    /// [`Builder::new_multi_thread`](crate::Builder::new_multi_thread).
+    ///
+    /// ```
+    /// use runtime::runtime::{Handle, RuntimeFlavor};
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     assert_eq!(Handle::current().runtime_flavor(), RuntimeFlavor::CurrentThread);
+    ///
+    ///     let rt = runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap();
+    ///     assert_eq!(rt.handle().runtime_flavor(), RuntimeFlavor::MultiThread);
+    ///     rt.shutdown_background();
+    /// }
+    /// ```
+    pub fn runtime_flavor(&self) -> RuntimeFlavor {
+        match self.inner.flavor() {
+            runtime_executor::Flavor::CurrentThread => RuntimeFlavor::CurrentThread,
+            runtime_executor::Flavor::MultiThread => RuntimeFlavor::MultiThread,
+        }
+    }
+
+    /// The runtime's name, as given to [`Builder::name`](crate::Builder::name)
+    /// (or `#[runtime::main(name = "...")]`); `None` when it was not named.
+    ///
+    /// Unlike Tokio's, a handle kept after its runtime shut down answers
+    /// `None`: the name is forgotten with the runtime.
+    ///
+    /// ```
+    /// #[runtime::main(flavor = "current_thread", name = "my-runtime")]
+    /// async fn main() {
+    ///     assert_eq!(runtime::Handle::current().name(), Some("my-runtime"));
+    ///
+    ///     let unnamed = runtime::Builder::new_current_thread().build().unwrap();
+    ///     assert_eq!(unnamed.handle().name(), None);
+    ///     unnamed.shutdown_background(); // a runtime cannot drop inside one
+    /// }
+    /// ```
+    pub fn name(&self) -> Option<&str> {
+        names::get(&self.inner)
+    }
+
     /// Tasks spawned on this runtime that have not completed yet (the
     /// `block_on` future is not a task).
     ///
@@ -193,6 +292,30 @@ impl Handle {
     }
 }
 
+/// The kind of scheduler a runtime uses; see [`Handle::runtime_flavor`].
+///
+/// Non-exhaustive, as Tokio's: a `match` on it needs a wildcard arm.
+///
+/// ```
+/// use runtime::runtime::{Builder, RuntimeFlavor};
+///
+/// let rt = Builder::new_current_thread().build().unwrap();
+/// let threads = match rt.handle().runtime_flavor() {
+///     RuntimeFlavor::CurrentThread => "one",
+///     RuntimeFlavor::MultiThread => "many",
+///     _ => "other",
+/// };
+/// assert_eq!(threads, "one");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RuntimeFlavor {
+    /// Every task runs on the thread that calls `block_on`.
+    CurrentThread,
+    /// Tasks run on a pool of worker threads, which steal work from each other.
+    MultiThread,
+}
+
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.inner.fmt(f)
@@ -215,4 +338,80 @@ impl fmt::Debug for Handle {
 pub struct EnterGuard {
     _inner: runtime_executor::EnterGuard,
     _reactor: DriverEnter,
+}
+
+/// The names of named runtimes, kept next to the scheduler's handle (the
+/// scheduler has no room for one) from `Builder::build` until the runtime
+/// shuts down. A name lives for the program (`&'static`), shared between
+/// runtimes of the same name, so `Handle::name` can lend it out while the
+/// table is unlocked; the memory is one copy per distinct name.
+pub(crate) mod names {
+    use super::*;
+
+    /// How many runtimes are named: while none is, `get` takes no lock.
+    static NAMED: AtomicUsize = AtomicUsize::new(0);
+    static TABLE: Mutex<Table> = Mutex::new(Table {
+        runtimes: Vec::new(),
+        interned: Vec::new(),
+    });
+
+    struct Table {
+        runtimes: Vec<(runtime_executor::Handle, &'static str)>,
+        interned: Vec<&'static str>,
+    }
+
+    fn table() -> std::sync::MutexGuard<'static, Table> {
+        TABLE
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Names the runtime of `handle`.
+    pub(crate) fn set(handle: &Handle, name: &str) {
+        let mut table = table();
+        let name = match table.interned.iter().find(|known| **known == name) {
+            Some(known) => *known,
+            None => {
+                let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
+                table.interned.push(leaked);
+                leaked
+            }
+        };
+        table.runtimes.push((handle.inner.clone(), name));
+        NAMED.fetch_add(1, Ordering::Release);
+    }
+
+    /// The name of the runtime of `handle`, if it was named.
+    pub(crate) fn get(handle: &runtime_executor::Handle) -> Option<&'static str> {
+        if NAMED.load(Ordering::Acquire) == 0 {
+            return None;
+        }
+        let table = table();
+        table
+            .runtimes
+            .iter()
+            .find(|(named, _)| named.ptr_eq(handle))
+            .map(|(_, name)| *name)
+    }
+
+    /// Forgets the name of the runtime of `handle` (at its shutdown).
+    /// Idempotent.
+    pub(crate) fn remove(handle: &Handle) {
+        if NAMED.load(Ordering::Acquire) == 0 {
+            return;
+        }
+        let mut table = table();
+        if let Some(at) = table
+            .runtimes
+            .iter()
+            .position(|(named, _)| named.ptr_eq(&handle.inner))
+        {
+            // Dropped after the lock is released: the scheduler handle's
+            // destructor runs no code of ours, but keep the lock short.
+            let (named, _) = table.runtimes.swap_remove(at);
+            NAMED.fetch_sub(1, Ordering::Release);
+            drop(table);
+            drop(named);
+        }
+    }
 }

@@ -69,8 +69,26 @@ pub mod task;
 pub mod time;
 
 pub use builder::Builder;
-pub use handle::{EnterGuard, Handle, TryCurrentError};
+pub use handle::{EnterGuard, Handle, RuntimeFlavor, TryCurrentError};
 pub use rt::Runtime;
+
+/// The runtime types under Tokio's path, `tokio::runtime` becoming
+/// `runtime::runtime`, so that `use tokio::runtime::{Builder, Runtime};`
+/// survives the rename. The same items are also at the crate root.
+///
+/// ```
+/// use runtime::runtime::{Builder, Handle, Runtime, RuntimeFlavor};
+///
+/// let rt: Runtime = Builder::new_current_thread().enable_all().build().unwrap();
+/// let flavor = rt.block_on(async { Handle::current().runtime_flavor() });
+/// assert_eq!(flavor, RuntimeFlavor::CurrentThread);
+/// assert!(Handle::try_current().unwrap_err().is_missing_context());
+/// ```
+pub mod runtime {
+    pub use crate::builder::Builder;
+    pub use crate::handle::{EnterGuard, Handle, RuntimeFlavor, TryCurrentError};
+    pub use crate::rt::Runtime;
+}
 pub use task::{spawn, spawn_blocking};
 
 #[doc(hidden)]

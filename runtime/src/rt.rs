@@ -178,6 +178,8 @@ impl Runtime {
         self.inner.shutdown(blocking_timeout);
         self.driver.shutdown();
         self.handle.reactor.shutdown();
+        // After the tasks are gone, so their destructors still see the name.
+        crate::handle::names::remove(&self.handle);
     }
 
     /// Shuts down without waiting for blocking closures: any still running
