@@ -1,5 +1,6 @@
 //! The attribute's options: `flavor = "..."`, `worker_threads = N`,
-//! `start_paused = true`, `crate = "path"`, separated by commas.
+//! `start_paused = true`, `crate = "path"`, `name = "..."`, separated by
+//! commas.
 //!
 //! Each option is checked on its own and invalid ones are reported and
 //! replaced by their defaults, so the function can still be expanded next to
@@ -12,7 +13,7 @@ use crate::tokens::{shown, string_value, Errors};
 use crate::Kind;
 
 /// The option keys, in the order error messages list them.
-const KEYS: &[&str] = &["flavor", "worker_threads", "start_paused", "crate"];
+const KEYS: &[&str] = &["flavor", "worker_threads", "start_paused", "crate", "name"];
 const FLAVORS: &[&str] = &["multi_thread", "current_thread"];
 
 /// The scheduler flavor to build.
@@ -29,6 +30,8 @@ pub(crate) struct Config {
     pub(crate) start_paused: bool,
     /// Where the facade is reachable: `::runtime` unless `crate = "..."`.
     pub(crate) crate_path: Vec<TokenTree>,
+    /// The string literal of `name = "..."`, passed to `Builder::name`.
+    pub(crate) name: Option<TokenTree>,
 }
 
 impl Config {
@@ -45,6 +48,7 @@ impl Config {
                 .unwrap()
                 .into_iter()
                 .collect(),
+            name: None,
         }
     }
 }
@@ -69,6 +73,14 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
         let (key_tokens, whole_value) = (&option[..eq], &option[eq + 1..]);
         let key = match key_tokens {
             [key] if KEYS.iter().any(|known| is_ident(key, known)) => key.to_string(),
+            [key] if is_ident(key, "unhandled_panic") => {
+                errors.on(
+                    key_tokens,
+                    "`unhandled_panic` is not supported: this runtime has no unhandled-panic \
+                     policy (a task's panic is returned by awaiting its `JoinHandle`)",
+                );
+                continue;
+            }
             [] => {
                 errors.on(&option[..1], "expected an option name before `=`");
                 continue;
@@ -161,6 +173,16 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
                 None => errors.on(
                     whole_value,
                     "expected a string literal, e.g. `crate = \"my_runtime\"`",
+                ),
+            },
+            "name" => match value.and_then(|v| Some((string_value(v)?, v))) {
+                Some((name, _)) if name.trim().is_empty() => {
+                    errors.on(whole_value, "the runtime name must not be empty")
+                }
+                Some((_, literal)) => config.name = Some(literal.clone()),
+                None => errors.on(
+                    whole_value,
+                    "expected a string literal, e.g. `name = \"my-runtime\"`",
                 ),
             },
             _ => unreachable!("the key was checked against KEYS"),

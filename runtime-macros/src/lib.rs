@@ -80,8 +80,13 @@
 //! * `start_paused = true`: start with the clock paused (see
 //!   `runtime::time::pause`). Only valid with the `current_thread` flavor.
 //! * `crate = "path"`: path under which the `runtime` facade is reachable, for
-//!   crates that rename it (default `::runtime`; use `"crate"` inside the
-//!   facade itself).
+//!   crates that rename it or re-export it (default `::runtime`; use
+//!   `"crate"` inside the facade itself).
+//! * `name = "..."`: the runtime's name (`Builder::name`), a non-empty
+//!   string literal; `Handle::name` returns it.
+//!
+//! Tokio's `unhandled_panic` is refused with an error saying why: this
+//! runtime has no unhandled-panic policy.
 //!
 //! # Errors
 //!
@@ -125,7 +130,9 @@ use tokens::{flatten_invisible, is_ident, is_punct, Errors, Out};
 ///
 /// By default a multi-thread runtime with one worker per core is built.
 /// Accepted options: `flavor = "multi_thread" | "current_thread"`,
-/// `worker_threads = N` (multi-thread only) and `crate = "path"`. The function
+/// `worker_threads = N` (multi-thread only), `crate = "path"` (where the
+/// runtime crate is, for crates that re-export it) and `name = "..."` (the
+/// runtime's name, see `Handle::name`). The function
 /// may return any type, e.g. `Result<(), E>` or `!`. It may take arguments
 /// (methods may take `self`) unless it is named `main`: the expansion is a
 /// blocking `fn` with the same signature.
@@ -356,6 +363,13 @@ fn expand_fn(kind: Kind, func: Func, config: &Config) -> TokenStream {
                 fn_body.src(".start_paused(true)");
             }
         }
+    }
+    if let Some(name) = &config.name {
+        fn_body.src(".name").tree(
+            Out::default()
+                .tree(name.clone())
+                .group(Delimiter::Parenthesis, Span::call_site()),
+        );
     }
     fn_body
         .src(".enable_all().build().expect(\"Failed building the Runtime\").block_on")

@@ -101,7 +101,9 @@
 //! `ref mut` binding (`Some(ref mut v) = fut => *v += 1`) can borrow them
 //! mutably, in the test as in the final `match`.
 //!
-//! **Errors.** `select! {}` (no branch, or only `else`) is a `compile_error!`.
+//! **Errors.** `select! {}` (no branch at all) is a `compile_error!`; a
+//! `select!` with only an `else` branch is that branch's expression, as in
+//! Tokio.
 //! The remaining tokens of a malformed branch are re-matched against a helper
 //! macro that only knows the branch grammar, and `biased` followed by anything
 //! but `;` (or the `=`, `@`, `|` of a pattern named `biased`) goes to a helper
@@ -109,6 +111,52 @@
 //! with "no rules expected …" and notes the token it wanted.
 
 pub mod support;
+
+/// Pins values on the stack, shadowing each named variable with a
+/// [`Pin<&mut T>`](std::pin::Pin) to its value, as Tokio's `pin!`.
+///
+/// Two forms: `pin!(a, b)` pins existing local variables (moving each into
+/// the macro's own slot, so the original can no longer be reached unpinned),
+/// and `pin! { let a = expr; let b = expr; }` declares and pins in one go.
+/// The variables are `mut`, so `a.as_mut()` works. Written without `unsafe`:
+/// it expands to [`std::pin::pin!`].
+///
+/// Pinning is what lets a future be polled by reference, for instance
+/// `&mut fut` in a [`select!`](crate::select) loop, without boxing it.
+///
+/// ```
+/// use runtime::time::{sleep, Duration};
+///
+/// #[runtime::main(flavor = "current_thread", start_paused = true)]
+/// async fn main() {
+///     let deadline = sleep(Duration::from_secs(1));
+///     let work = async { 42 };
+///     runtime::pin!(deadline, work);
+///     runtime::select! {
+///         v = &mut work => assert_eq!(v, 42),
+///         _ = &mut deadline => unreachable!(),
+///     }
+///
+///     runtime::pin! {
+///         let a = async { 1 };
+///         let b = async { 2 };
+///     }
+///     assert_eq!(a.as_mut().await + b.await, 3);
+/// }
+/// ```
+#[macro_export]
+macro_rules! pin {
+    ($($x:ident),* $(,)?) => { $(
+        // `mut`, so that `$x.as_mut()` works; the value moves into the
+        // pinned slot, and the shadowing makes the unpinned one unreachable.
+        #[allow(unused_mut)]
+        let mut $x = $crate::__private::pin!($x);
+    )* };
+    ($(let $x:ident = $init:expr;)*) => { $(
+        let $x = $init;
+        $crate::pin!($x);
+    )* };
+}
 
 /// Waits on multiple concurrent futures, returning when **all** of them
 /// complete, as a tuple of their outputs in argument order.
@@ -124,6 +172,11 @@ pub mod support;
 /// [`IntoFuture`](std::future::IntoFuture) is accepted. `join!()` is `()` and
 /// `join!(f)` is a 1-tuple. At most 64 futures; a trailing comma is fine. Must
 /// be used inside an `async` function, block or closure.
+///
+/// With `biased;` before the futures, every poll polls them in argument
+/// order, first to last, as Tokio's `biased;` does: cheaper, and it lets you
+/// prioritise, but a first future that always spends the budget then starves
+/// the others.
 ///
 /// ```
 /// use runtime::time::{sleep, Duration};
@@ -142,6 +195,15 @@ pub mod support;
 /// async fn main() {
 ///     let (n, w, unit) = runtime::join!(number(), word(), async {});
 ///     assert_eq!((n, w, unit), (42, "hello", ()));
+///
+///     // `biased;`: polled in order, so the first future runs first.
+///     let order = std::cell::RefCell::new(Vec::new());
+///     let step = |name| {
+///         let order = &order;
+///         async move { order.borrow_mut().push(name) }
+///     };
+///     runtime::join!(biased; step("a"), step("b"), step("c"));
+///     assert_eq!(*order.borrow(), ["a", "b", "c"]);
 /// }
 /// ```
 #[macro_export]
@@ -149,8 +211,23 @@ macro_rules! join {
     () => {
         async {}.await
     };
+    (biased;) => {
+        async {}.await
+    };
+    (biased; $($future:expr),+ $(,)?) => {
+        $crate::__join_impl!(@pair join 0 [] [
+            (0 B0) (1 B1) (2 B2) (3 B3) (4 B4) (5 B5) (6 B6) (7 B7)
+            (8 B8) (9 B9) (10 B10) (11 B11) (12 B12) (13 B13) (14 B14) (15 B15)
+            (16 B16) (17 B17) (18 B18) (19 B19) (20 B20) (21 B21) (22 B22) (23 B23)
+            (24 B24) (25 B25) (26 B26) (27 B27) (28 B28) (29 B29) (30 B30) (31 B31)
+            (32 B32) (33 B33) (34 B34) (35 B35) (36 B36) (37 B37) (38 B38) (39 B39)
+            (40 B40) (41 B41) (42 B42) (43 B43) (44 B44) (45 B45) (46 B46) (47 B47)
+            (48 B48) (49 B49) (50 B50) (51 B51) (52 B52) (53 B53) (54 B54) (55 B55)
+            (56 B56) (57 B57) (58 B58) (59 B59) (60 B60) (61 B61) (62 B62) (63 B63)
+        ] $($future,)+)
+    };
     ($($future:expr),+ $(,)?) => {
-        $crate::__join_impl!(@pair join [] [
+        $crate::__join_impl!(@pair join 1 [] [
             (0 B0) (1 B1) (2 B2) (3 B3) (4 B4) (5 B5) (6 B6) (7 B7)
             (8 B8) (9 B9) (10 B10) (11 B11) (12 B12) (13 B13) (14 B14) (15 B15)
             (16 B16) (17 B17) (18 B18) (19 B19) (20 B20) (21 B21) (22 B22) (23 B23)
@@ -171,7 +248,8 @@ macro_rules! join {
 /// macro evaluates to `Result<(T1, T2, …), E>`. On the first error the other
 /// futures are dropped (cancelled) before `try_join!` returns. Otherwise it
 /// behaves like [`join!`](crate::join): the futures run concurrently on the
-/// current task, the first future polled rotates, at most 64 futures.
+/// current task, the first future polled rotates (unless `biased;` comes
+/// first: then they are polled in argument order), at most 64 futures.
 /// `try_join!()` is `Ok(())`.
 ///
 /// ```
@@ -187,6 +265,9 @@ macro_rules! join {
 ///
 ///     let err = runtime::try_join!(parse("1"), parse("two"), parse("3"));
 ///     assert!(err.is_err());
+///
+///     let biased = runtime::try_join!(biased; parse("3"), parse("4"));
+///     assert_eq!(biased, Ok((3, 4)));
 /// }
 /// ```
 #[macro_export]
@@ -194,8 +275,23 @@ macro_rules! try_join {
     () => {
         async { $crate::__private::Ok(()) }.await
     };
+    (biased;) => {
+        async { $crate::__private::Ok(()) }.await
+    };
+    (biased; $($future:expr),+ $(,)?) => {
+        $crate::__join_impl!(@pair try 0 [] [
+            (0 B0) (1 B1) (2 B2) (3 B3) (4 B4) (5 B5) (6 B6) (7 B7)
+            (8 B8) (9 B9) (10 B10) (11 B11) (12 B12) (13 B13) (14 B14) (15 B15)
+            (16 B16) (17 B17) (18 B18) (19 B19) (20 B20) (21 B21) (22 B22) (23 B23)
+            (24 B24) (25 B25) (26 B26) (27 B27) (28 B28) (29 B29) (30 B30) (31 B31)
+            (32 B32) (33 B33) (34 B34) (35 B35) (36 B36) (37 B37) (38 B38) (39 B39)
+            (40 B40) (41 B41) (42 B42) (43 B43) (44 B44) (45 B45) (46 B46) (47 B47)
+            (48 B48) (49 B49) (50 B50) (51 B51) (52 B52) (53 B53) (54 B54) (55 B55)
+            (56 B56) (57 B57) (58 B58) (59 B59) (60 B60) (61 B61) (62 B62) (63 B63)
+        ] $($future,)+)
+    };
     ($($future:expr),+ $(,)?) => {
-        $crate::__join_impl!(@pair try [] [
+        $crate::__join_impl!(@pair try 1 [] [
             (0 B0) (1 B1) (2 B2) (3 B3) (4 B4) (5 B5) (6 B6) (7 B7)
             (8 B8) (9 B9) (10 B10) (11 B11) (12 B12) (13 B13) (14 B14) (15 B15)
             (16 B16) (17 B17) (18 B18) (19 B19) (20 B20) (21 B21) (22 B22) (23 B23)
@@ -213,14 +309,16 @@ macro_rules! try_join {
 #[macro_export]
 macro_rules! __join_impl {
     // Pair the next future with the next `(index Variant)` and a fresh
-    // (hygienic) `__fut` identifier.
-    (@pair $mode:ident [$($done:tt)*] [($i:tt $v:ident) $($pairs:tt)*] $future:expr, $($rest:tt)*) => {
-        $crate::__join_impl!(@pair $mode [$($done)* ($i __fut $future)] [$($pairs)*] $($rest)*)
+    // (hygienic) `__fut` identifier. `$step` is how far the first future
+    // polled moves on each poll: 1 rotates, 0 (`biased;`) always starts at
+    // the first future.
+    (@pair $mode:ident $step:tt [$($done:tt)*] [($i:tt $v:ident) $($pairs:tt)*] $future:expr, $($rest:tt)*) => {
+        $crate::__join_impl!(@pair $mode $step [$($done)* ($i __fut $future)] [$($pairs)*] $($rest)*)
     };
-    (@pair $mode:ident [$($done:tt)*] [] $($rest:tt)+) => {
+    (@pair $mode:ident $step:tt [$($done:tt)*] [] $($rest:tt)+) => {
         ::core::compile_error!("join!/try_join! supports at most 64 futures")
     };
-    (@pair $mode:ident [$(($i:tt $fut:ident $future:expr))+] [$($pairs:tt)*]) => {{
+    (@pair $mode:ident $step:tt [$(($i:tt $fut:ident $future:expr))+] [$($pairs:tt)*]) => {{
         $(
             // `Some($future)` directly in the `let` so that temporaries in
             // the expression (`&mut make_future()`) live as long as the slot.
@@ -232,7 +330,7 @@ macro_rules! __join_impl {
         $crate::__private::poll_fn(|__cx: &mut $crate::__private::Context<'_>| {
             const __COUNT: u32 = [$($i),+].len() as u32;
             let __start = __first;
-            __first = $crate::__private::nth_from(__first, 1, __COUNT);
+            __first = $crate::__private::nth_from(__first, $step, __COUNT);
             let mut __pending = false;
             for __k in 0..__COUNT {
                 match $crate::__private::nth_from(__start, __k, __COUNT) {
@@ -307,7 +405,9 @@ macro_rules! __join_impl {
 ///
 /// Handlers are plain code in the enclosing function: `return`, `?`, `break`
 /// and `continue` work as usual. A handler that is a block needs no trailing
-/// comma. At most 64 branches; at least one besides `else`.
+/// comma. At most 64 branches. A `select!` with only an `else` branch is the
+/// `else` expression (nothing is polled); one with no branch at all does not
+/// compile.
 ///
 /// # Cancellation
 ///
@@ -342,6 +442,10 @@ macro_rules! __join_impl {
 ///         else => 0,
 ///     };
 ///     assert_eq!(picked, 0);
+///
+///     // Only `else`: its value, at once.
+///     let only_else: u32 = runtime::select! { else => 5 };
+///     assert_eq!(only_else, 5);
 /// }
 /// ```
 #[macro_export]
@@ -388,8 +492,12 @@ macro_rules! __select_parse {
     // State: `@munch start; [else] [branches] [unused pairs] tokens…`.
 
     // All input consumed.
-    (@munch $start:path; [$($else:expr)?] [] [$($pairs:tt)*]) => {
+    (@munch $start:path; [] [] [$($pairs:tt)*]) => {
         ::core::compile_error!("select! requires at least one branch")
+    };
+    // Only an `else` branch: it is the value, nothing is polled (as Tokio's).
+    (@munch $start:path; [$else:expr] [] [$($pairs:tt)*]) => {
+        $else
     };
     (@munch $start:path; [$($else:expr)?] [$($branch:tt)+] [$($pairs:tt)*]) => {
         $crate::__select_expand!($start; [$($else)?] $($branch)+)

@@ -1,0 +1,4 @@
+#[runtime::test(name = my_runtime)]
+async fn named() {}
+
+fn main() {}
