@@ -1,9 +1,9 @@
 //! I/O readiness: what the driver records per source, and the wrapper
 //! resources use to wait for it.
 
-pub(crate) mod poll_evented;
 #[cfg(all(test, loom))]
 mod loom_scheduled_io;
+pub(crate) mod poll_evented;
 mod scheduled_io;
 
 pub use poll_evented::PollEvented;
