@@ -52,7 +52,6 @@
 //!   task; there it blocks the worker thread instead of panicking.
 //! - `Sender::closed` spends the task's cooperative budget when it completes
 //!   (Tokio's does not), so a loop over it still yields to the scheduler.
-//! - Not provided: `WeakSender`, `Sender::len`/`is_empty`.
 
 use crate::chan_util::{block_on, lock, set_waiter, take_waiter, WaitList, Waiting};
 use crate::loom::{Arc, Mutex};
@@ -61,6 +60,10 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll, Waker};
+
+// `WeakSender` and the count methods (`len`, `strong_count`, `is_closed`, ...).
+mod weak;
+pub use weak::WeakSender;
 
 /// Errors returned by the broadcast channel.
 pub mod error {
@@ -180,6 +183,8 @@ struct State<T> {
     tail: u64,
     rx_count: usize,
     tx_count: usize,
+    /// Live `WeakSender`s (they do not keep the channel open).
+    weak_count: usize,
     next_waiter: u64,
     /// Receivers waiting for a value (or the close).
     waiters: Vec<(u64, Waker)>,
@@ -309,6 +314,7 @@ impl<T> Sender<T> {
                     tail: 0,
                     rx_count: 0,
                     tx_count: 1,
+                    weak_count: 0,
                     next_waiter: 0,
                     waiters: Vec::new(),
                 }),

@@ -580,6 +580,64 @@ impl<T> Receiver<T> {
     pub fn blocking_recv(self) -> Result<T, RecvError> {
         block_on(self)
     }
+
+    /// True once this receiver has produced its result: awaiting it returned
+    /// (a value or [`RecvError`]), or [`try_recv`](Receiver::try_recv)
+    /// returned a value or `Closed`. A terminated receiver must not be polled
+    /// again. Sending a value, or dropping the sender, does not terminate it
+    /// by itself: the result still has to be taken.
+    ///
+    /// ```
+    /// use runtime::sync::oneshot;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let (tx, mut rx) = oneshot::channel();
+    ///     assert!(!rx.is_terminated());
+    ///     tx.send("done").unwrap();
+    ///     assert!(!rx.is_terminated()); // sent, not yet taken
+    ///     assert_eq!((&mut rx).await, Ok("done"));
+    ///     assert!(rx.is_terminated());
+    /// }
+    /// ```
+    pub fn is_terminated(&self) -> bool {
+        self.inner.is_none()
+    }
+
+    /// True if no value is waiting in the channel: nothing was sent yet, the
+    /// sender was dropped or the receiver closed without a value, or the value
+    /// was already taken. An empty receiver may still be terminated (see
+    /// [`is_terminated`](Receiver::is_terminated)), so `is_empty` does not say
+    /// whether polling is allowed.
+    ///
+    /// ```
+    /// use runtime::sync::oneshot;
+    ///
+    /// let (tx, mut rx) = oneshot::channel();
+    /// assert!(rx.is_empty());
+    /// tx.send(1).unwrap();
+    /// assert!(!rx.is_empty());
+    /// assert_eq!(rx.try_recv(), Ok(1));
+    /// assert!(rx.is_empty());
+    ///
+    /// let (tx, rx) = oneshot::channel::<u8>();
+    /// drop(tx); // closed without a value: empty, though awaiting gives an error
+    /// assert!(rx.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        let Some(inner) = &self.inner else {
+            return true;
+        };
+        if inner.state.load(Acquire) & COMPLETE == 0 {
+            return true;
+        }
+        // SAFETY: COMPLETE was observed with acquire, so the sender's write
+        // of the cell happened-before and the sender never touches it again;
+        // the only other accessor is this receiver, which takes the value
+        // only through `&mut self`, so a shared read under `&self` races with
+        // nothing.
+        inner.value.with(|v| unsafe { (*v).is_none() })
+    }
 }
 
 impl<T> Future for Receiver<T> {
