@@ -38,6 +38,8 @@ mod clock;
 mod entry;
 mod instant;
 mod interval;
+#[cfg(all(test, loom))]
+mod loom_entry;
 mod sleep;
 mod timeout;
 mod wheel;
