@@ -2,7 +2,7 @@
 //!
 //! Moving from Tokio is a rename: `tokio::spawn` becomes `runtime::spawn`,
 //! `#[tokio::main]` becomes `#[runtime::main]`, `tokio::runtime::Builder`
-//! becomes `runtime::Builder`.
+//! becomes `runtime::runtime::Builder` (also at the root, `runtime::Builder`).
 //!
 //! ```
 //! #[runtime::main]
@@ -95,8 +95,11 @@ pub use task::{spawn, spawn_blocking};
 pub use macros::support as __private;
 
 /// Marks `async fn main` to run on a runtime. Options: `flavor =
-/// "multi_thread" | "current_thread"` (default multi-thread) and
-/// `worker_threads = N` (multi-thread only).
+/// "multi_thread" | "current_thread"` (default multi-thread),
+/// `worker_threads = N` (multi-thread only), `start_paused = true`
+/// (current-thread only), `name = "..."` (the runtime's name, see
+/// [`Handle::name`]) and `crate = "path"` (where this crate is, for crates
+/// that re-export it).
 #[cfg(feature = "macros")]
 pub use runtime_macros::main;
 
