@@ -326,3 +326,37 @@ fn closed_racing_last_receiver_drop_completes() {
         t2.join().unwrap();
     });
 }
+
+/// `WeakSender::upgrade` racing the last `Sender`'s drop, while the receiver
+/// waits: the upgrade succeeds only if the channel was still open, and then
+/// its value is received before `Closed`; a failed upgrade sends nothing.
+/// (An upgrade that revived a closed channel would send after the receiver
+/// saw `Closed`.)
+#[test]
+fn weak_upgrade_racing_last_sender_drop() {
+    model(|| {
+        let (tx, mut rx) = broadcast::channel(1);
+        let weak = tx.downgrade();
+        let dropper = thread::spawn(move || drop(tx));
+        let upgrader = thread::spawn(move || match weak.upgrade() {
+            Some(tx) => {
+                tx.send(1u32).unwrap();
+                true
+            }
+            None => false,
+        });
+        let mut got = Vec::new();
+        loop {
+            match block_on(rx.recv()) {
+                Ok(v) => got.push(v),
+                Err(RecvError::Closed) => break,
+                Err(RecvError::Lagged(n)) => panic!("lagged {n}"),
+            }
+        }
+        dropper.join().unwrap();
+        let upgraded = upgrader.join().unwrap();
+        assert_eq!(got, if upgraded { vec![1] } else { vec![] });
+        assert!(rx.is_closed());
+        assert_eq!(rx.sender_weak_count(), 0);
+    });
+}
