@@ -1,7 +1,8 @@
 //! Loom model of a timer's lifecycle: the shared entry (`entry.rs`:
 //! `TimerShared`, `Timers`' entry cache), the `Sleep` that owns it
 //! (`sleep.rs`: first poll, re-poll, `reset`, drop) and the driver that fires
-//! it (`driver.rs`: `Handle::collect_due_timers`, and for the last test the
+//! it (`driver.rs`: `Handle::collect_due_timers`, `Handle::shutdown`'s
+//! timer part, and for the last test the
 //! turn's sleep, `Driver::turn` with `Handle::unpark`/`begin_park`/
 //! `end_park`).
 //!
@@ -30,8 +31,9 @@
 //! reports); a timer fires at most once and wakes its waker at most once; a
 //! `Sleep` dropped or reset while it fires leaves nothing in the wheel, and
 //! its cached entry, reused by the next `Sleep` while the driver may still
-//! hold the old fire, is never fired or woken on the old timer's behalf; no
-//! entry leaks (loom checks every `Arc` is freed).
+//! hold the old fire, is never fired or woken on the old timer's behalf;
+//! shutdown racing first polls and re-polls completes them all; no entry
+//! leaks (loom checks every `Arc` is freed).
 //!
 //! [`FIRE_TAKES_WAKER_FIRST`] swaps the two steps of `fire`,
 //! [`ENTRY_KEEPS_FIRED`] leaves out the reset of `fired` when a cached entry
@@ -276,6 +278,25 @@ impl Inner {
         timers.wheel.poll(now, fired);
         for timer in fired.iter() {
             timer.fire(wake);
+        }
+    }
+
+    /// The timer part of `Handle::shutdown`: every timer fired at once (the
+    /// wheel's time jumps to `u64::MAX`, so later inserts are refused and
+    /// ready at once), the fired entries dropped under the lock, the wakes
+    /// after it.
+    fn shutdown(&self) {
+        let mut wake = Vec::new();
+        let mut fired = Vec::new();
+        {
+            let mut timers = self.timers.lock().unwrap();
+            timers.wheel.poll(u64::MAX, &mut fired);
+            for timer in fired.drain(..) {
+                timer.fire(&mut wake);
+            }
+        }
+        for waker in wake {
+            waker.wake();
         }
     }
 
@@ -567,6 +588,30 @@ fn fire_racing_reset_earlier_completes() {
         block_on(&mut sleep);
         driver.join().unwrap();
         assert!(sleep.fires() <= 1);
+        assert_eq!(inner.timers.lock().unwrap().wheel.len(), 0);
+    });
+}
+
+/// The reactor shuts down while a `Sleep` is first polled and while another
+/// one, registered, is re-polled: both complete (the first poll's shutdown
+/// check, which panics, is left out: the shutdown may come right after it).
+#[test]
+fn shutdown_racing_polls_completes_both() {
+    model(|| {
+        let inner = Inner::new();
+        let mut registered = Sleep::new(&inner, 7);
+        let (_, noop) = counting_waker();
+        assert!(Pin::new(&mut registered)
+            .poll(&mut Context::from_waker(&noop))
+            .is_pending());
+        let i = inner.clone();
+        let driver = thread::spawn(move || i.shutdown());
+        let i = inner.clone();
+        let other = thread::spawn(move || block_on(Sleep::new(&i, 5)));
+        block_on(&mut registered);
+        other.join().unwrap();
+        driver.join().unwrap();
+        assert!(registered.fires() <= 1);
         assert_eq!(inner.timers.lock().unwrap().wheel.len(), 0);
     });
 }
