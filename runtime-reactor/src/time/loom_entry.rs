@@ -2,9 +2,8 @@
 //! `TimerShared`, `Timers`' entry cache), the `Sleep` that owns it
 //! (`sleep.rs`: first poll, re-poll, `reset`, drop) and the driver that fires
 //! it (`driver.rs`: `Handle::collect_due_timers`, `Handle::shutdown`'s
-//! timer part, and for the last test the
-//! turn's sleep, `Driver::turn` with `Handle::unpark`/`begin_park`/
-//! `end_park`).
+//! timer part, and for the last test the turn's sleep, `Driver::turn` with
+//! `Handle::unpark`/`begin_park`/`end_park`).
 //!
 //! `entry.rs` uses `std`'s atomics and `runtime_core`'s lock directly, which
 //! loom cannot see, so, like `crate::loom_model`, this model is
