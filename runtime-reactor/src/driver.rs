@@ -89,10 +89,17 @@ impl Driver {
     /// I/O became ready or whose timer is due.
     pub fn turn(&mut self, max_wait: Option<Duration>) {
         let inner = &self.handle.inner;
-        let next_timer = inner.timers.lock().wheel.next_expiration();
-        inner
-            .next_wake
-            .store(next_timer.unwrap_or(u64::MAX), Release);
+        // `next_wake` is stored before the timers lock is released: a `Sleep`
+        // inserted after that reads it (after its own use of the lock) and
+        // unparks us if its deadline is sooner. Stored after the unlock, a
+        // `Sleep` could read the previous turn's value, skip the unpark, and
+        // the driver would sleep past it (found by `time/loom_entry.rs`).
+        let next_timer = {
+            let timers = inner.timers.lock();
+            let next = timers.wheel.next_expiration();
+            inner.next_wake.store(next.unwrap_or(u64::MAX), Release);
+            next
+        };
         let clock = &inner.clock;
         let until_timer = next_timer.map(|tick| {
             clock

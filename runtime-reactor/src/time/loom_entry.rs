@@ -42,12 +42,12 @@
 //! the lock it only drops its `Arc`, so reusing the entry meanwhile is
 //! harmless; the check is defensive.)
 //!
-//! # Finding (open): a timer registered as a turn starts can be slept past
+//! # Finding (fixed 2026-12-04): a timer registered as a turn starts could be slept past
 //!
-//! `driver::timer_inserted_at_turn_start_unparks_driver` fails (ignored, with
-//! the reason) on the real protocol. `Driver::turn` reads the wheel's next
-//! expiration under the timers lock but stores it into `next_wake` only after
-//! releasing the lock; `Sleep::poll_elapsed` inserts under the lock, releases
+//! `driver::timer_inserted_at_turn_start_unparks_driver` failed on the
+//! protocol as it was. `Driver::turn` read the wheel's next expiration under
+//! the timers lock but stored it into `next_wake` only after releasing the
+//! lock; `Sleep::poll_elapsed` inserts under the lock, releases
 //! it, then unparks the driver only if its deadline is before `next_wake`.
 //! The interleaving (one preemption):
 //!
@@ -62,10 +62,11 @@
 //!    event or unpark (in the multi-thread runtime a worker or the backstop
 //!    may be in that poll with no timeout).
 //!
-//! Storing `next_wake` before releasing the lock ([`driver`]'s
-//! `NEXT_WAKE_UNDER_LOCK`) makes the test pass (also with 8 preemptions):
-//! then either the driver's read sees the timer, or the task's load, after
-//! its lock, sees the new `next_wake` and unparks.
+//! `Driver::turn` now stores `next_wake` before releasing the lock (the
+//! mirror's `NEXT_WAKE_UNDER_LOCK`; set it to `false` to see the failure),
+//! which makes the test pass (also with 8 preemptions): either the driver's
+//! read sees the timer, or the task's load, after its lock, sees the new
+//! `next_wake` and unparks.
 //!
 //! Run with
 //! `RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p runtime-reactor --release --lib loom_`.
@@ -620,9 +621,10 @@ mod driver {
     use super::*;
 
     /// Stores `next_wake` while still holding the timers lock (taken for
-    /// `next_expiration`), instead of after releasing it as `Driver::turn`
-    /// does: the fix for the bug below. `false`: the real code.
-    const NEXT_WAKE_UNDER_LOCK: bool = false;
+    /// `next_expiration`), as `Driver::turn` does since the fix of the bug
+    /// below (`true`: the real code). `false` stores it after releasing the
+    /// lock, as the code did before: the test below then fails.
+    const NEXT_WAKE_UNDER_LOCK: bool = true;
 
     /// How a turn waits in the poller.
     enum Timeout {
@@ -684,7 +686,6 @@ mod driver {
     /// where the driver looks after the turn, as `Sleep` does in the wheel),
     /// and a flag read after the turn could then read stale.
     #[test]
-    #[ignore = "bug: Driver::turn stores next_wake after releasing the timers lock; a Sleep inserted in between reads the stale value, skips the unpark, and the driver sleeps past it"]
     fn timer_inserted_at_turn_start_unparks_driver() {
         model(|| {
             let inner = Inner::new();
