@@ -31,6 +31,15 @@ fn raise(kind: SignalKind) {
     assert_eq!(rc, 0, "raise failed");
 }
 
+/// Signal tests run one at a time (`SERIAL`): a listener drains the process-wide
+/// self-pipe for every listener (see `signal/registry.rs`), so a listener of
+/// a concurrent test, on another thread, could split deliveries this test
+/// raised back to back, and `deliveries_between_polls_coalesce_into_one`
+/// would see two reports (it did, once, under load).
+/// Held across awaits, so it is the runtime's async mutex (runtime-agnostic:
+/// each test has its own runtime); plain `#[test]`s take it blocking.
+static SERIAL: runtime::sync::Mutex<()> = runtime::sync::Mutex::const_new(());
+
 /// Runs `f` under the watchdog.
 async fn watchdog<F: Future>(f: F) -> F::Output {
     timeout(WATCHDOG, f).await.expect("watchdog: test hung")
@@ -44,6 +53,7 @@ async fn is_pending<F: Future + Unpin>(fut: &mut F) -> bool {
 
 #[runtime::test]
 async fn recv_returns_after_a_delivery() {
+    let _serial = SERIAL.lock().await;
     watchdog(async {
         let mut usr1 = signal(SignalKind::user_defined1()).unwrap();
         raise(SignalKind::user_defined1());
@@ -57,6 +67,7 @@ async fn recv_returns_after_a_delivery() {
 
 #[runtime::test(flavor = "multi_thread")]
 async fn every_listener_sees_each_delivery_even_on_another_runtime() {
+    let _serial = SERIAL.lock().await;
     let kind = SignalKind::user_defined2();
     // Listener 1 on this runtime, in a spawned task.
     let mut first = signal(kind).unwrap();
@@ -91,6 +102,7 @@ async fn every_listener_sees_each_delivery_even_on_another_runtime() {
 
 #[runtime::test]
 async fn deliveries_between_polls_coalesce_into_one() {
+    let _serial = SERIAL.lock().await;
     watchdog(async {
         let kind = SignalKind::hangup();
         let mut hup = signal(kind).unwrap();
@@ -114,6 +126,7 @@ async fn deliveries_between_polls_coalesce_into_one() {
 
 #[runtime::test]
 async fn a_listener_sees_only_deliveries_after_it_was_created() {
+    let _serial = SERIAL.lock().await;
     watchdog(async {
         let kind = SignalKind::alarm();
         let mut early = signal(kind).unwrap();
@@ -133,6 +146,7 @@ async fn a_listener_sees_only_deliveries_after_it_was_created() {
 
 #[runtime::test]
 async fn ctrl_c_resolves_on_sigint() {
+    let _serial = SERIAL.lock().await;
     watchdog(async {
         // Install the SIGINT handler first, so the raise below can never kill
         // the test harness, whatever ctrl_c does.
@@ -153,6 +167,7 @@ async fn ctrl_c_resolves_on_sigint() {
 
 #[runtime::test(flavor = "multi_thread")]
 async fn process_directed_signal_from_kill_reaches_a_spawned_listener() {
+    let _serial = SERIAL.lock().await;
     let kind = SignalKind::terminate();
     let mut term = signal(kind).unwrap();
     let task = runtime::spawn(async move { timeout(WATCHDOG, term.recv()).await });
@@ -168,6 +183,7 @@ async fn process_directed_signal_from_kill_reaches_a_spawned_listener() {
 
 #[runtime::test]
 async fn from_raw_kinds_work() {
+    let _serial = SERIAL.lock().await;
     watchdog(async {
         let kind = SignalKind::from_raw(libc::SIGWINCH);
         assert_eq!(kind, SignalKind::window_change());
@@ -181,6 +197,7 @@ async fn from_raw_kinds_work() {
 
 #[runtime::test]
 async fn forbidden_and_invalid_signals_are_errors() {
+    let _serial = SERIAL.lock().await;
     for raw in [
         libc::SIGKILL,
         libc::SIGSTOP,
@@ -218,6 +235,7 @@ fn recv_after_runtime_drop(rt: runtime::Runtime) -> Option<()> {
 
 #[test]
 fn recv_returns_none_once_the_multi_thread_runtime_is_gone() {
+    let _serial = SERIAL.blocking_lock();
     let rt = Builder::new_multi_thread()
         .worker_threads(1)
         .build()
@@ -227,6 +245,7 @@ fn recv_returns_none_once_the_multi_thread_runtime_is_gone() {
 
 #[test]
 fn recv_returns_none_once_the_current_thread_runtime_is_gone() {
+    let _serial = SERIAL.blocking_lock();
     let rt = Builder::new_current_thread().build().unwrap();
     assert_eq!(recv_after_runtime_drop(rt), None);
 }
