@@ -11,7 +11,10 @@
 //! The loop (`CoreGuard::block_on`): poll the `block_on` future when it was
 //! woken; run up to `EVENT_INTERVAL` tasks (fewer if one spends its whole
 //! cooperative budget); then let the parker poll for events without blocking,
-//! or, when there is nothing to run, park until woken.
+//! or, when there is nothing to run, park until woken. A future that is woken
+//! again and again (by itself, or ping-ponging with a task) gets the parker's
+//! look at least every `EVENT_INTERVAL` polls, so it cannot starve I/O and
+//! timers, without paying a system call for every wake.
 
 use crate::block_on::thread_parker;
 use crate::context::{self, Scheduler as Ctx};
@@ -250,10 +253,15 @@ fn run<F: Future>(
     mut future: Pin<&mut F>,
 ) -> F::Output {
     let mut cx = Context::from_waker(&shared.block_on_waker);
+    // Polls (of the future and of tasks) since the parker last looked at I/O
+    // and timers: bounded by `EVENT_INTERVAL`, so a `block_on` future that
+    // keeps waking itself, or ping-pongs with a task, cannot starve them.
+    let mut since_look = 0u32;
     // Poll the future once before anything else.
     shared.woken.woken.store(true, Relaxed);
     loop {
         if shared.woken.woken.swap(false, AcqRel) {
+            since_look += 1;
             if let Poll::Ready(v) = coop::budget(|| future.as_mut().poll(&mut cx)) {
                 return v;
             }
@@ -267,20 +275,23 @@ fn run<F: Future>(
                     break;
                 }
             }
+            since_look += 1;
             if coop::take_budget_exhausted() {
                 // A task spent a whole budget: look at I/O and timers now.
                 break;
             }
         }
-        if !idle || !local.deferred.is_empty() || shared.woken.woken.load(Acquire) {
-            // Busy, only yielded tasks left, or the `block_on` future woke
-            // (maybe itself, during its poll): let the parker deliver pending
-            // events without sleeping. Skipping this when the future woke
-            // itself would starve the very timers and I/O it waits on.
+        let woken = shared.woken.woken.load(Acquire);
+        if !idle || !local.deferred.is_empty() || (woken && since_look >= EVENT_INTERVAL) {
+            // Busy, only yielded tasks left, or the future has been woken
+            // over and over with no look in between: let the parker deliver
+            // pending events without sleeping.
             core.park.park_timeout(Duration::ZERO);
-        } else {
+            since_look = 0;
+        } else if !woken {
             // Nothing to run: every new task or wake-up unparks us.
             core.park.park();
+            since_look = 0;
         }
         // What yielded since the last look runs after what the look woke.
         local.deferred.wake_all();

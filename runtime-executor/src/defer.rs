@@ -31,13 +31,19 @@ impl Deferred {
         list.push(waker.clone());
     }
 
+    #[inline]
     pub(crate) fn is_empty(&self) -> bool {
         self.0.borrow().is_empty()
     }
 
     /// Wakes every deferred waker. The list is taken first: a woken task is
     /// only queued here, but a foreign waker may run anything, even `defer`.
+    #[inline]
     pub(crate) fn wake_all(&self) {
+        // The common case, on every scheduler turn: nothing deferred.
+        if self.is_empty() {
+            return;
+        }
         let list = std::mem::take(&mut *self.0.borrow_mut());
         for waker in list {
             waker.wake();

@@ -99,3 +99,40 @@ fn self_waking_task_lets_timers_fire() {
         );
     }
 }
+
+/// The `block_on` future and a task wake each other back and forth for
+/// ever; a timer in a third task must still fire (the driver gets a look at
+/// least every few dozen polls).
+#[test]
+fn block_on_ping_ponging_with_a_task_lets_timers_fire() {
+    use runtime::sync::Notify;
+    use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+    use std::sync::Arc;
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let rt = Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let fired = Arc::new(AtomicBool::new(false));
+            let f = fired.clone();
+            runtime::spawn(async move {
+                runtime::time::sleep(Duration::from_millis(10)).await;
+                f.store(true, SeqCst);
+            });
+            let (ping, pong) = (Arc::new(Notify::new()), Arc::new(Notify::new()));
+            let (p, q) = (ping.clone(), pong.clone());
+            runtime::spawn(async move {
+                loop {
+                    p.notified().await;
+                    q.notify_one();
+                }
+            });
+            while !fired.load(SeqCst) {
+                ping.notify_one();
+                pong.notified().await;
+            }
+        });
+        let _ = tx.send(());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(10))
+        .expect("a block_on ping-ponging with a task starved the timer");
+}
