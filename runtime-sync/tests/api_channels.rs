@@ -171,3 +171,56 @@ fn broadcast_weak_upgrade_races_with_the_last_drop() {
         }
     }
 }
+
+// ---- mpsc ----
+
+use runtime::sync::mpsc;
+
+#[test]
+fn mpsc_blocking_recv_many_waits_for_a_message_from_another_thread() {
+    let (tx, mut rx) = mpsc::channel(8);
+    let consumer = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let mut total = 0;
+        loop {
+            let n = rx.blocking_recv_many(&mut buf, 3);
+            if n == 0 {
+                break;
+            }
+            assert!(n <= 3);
+            total += n;
+        }
+        (total, buf)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(10));
+    for i in 0..7 {
+        tx.blocking_send(i).unwrap();
+    }
+    drop(tx);
+    let (total, buf) = consumer.join().unwrap();
+    assert_eq!(total, 7);
+    assert_eq!(buf, (0..7).collect::<Vec<_>>());
+
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let consumer = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let n = rx.blocking_recv_many(&mut buf, 10);
+        (n, buf)
+    });
+    std::thread::sleep(std::time::Duration::from_millis(10));
+    tx.send('x').unwrap();
+    let (n, buf) = consumer.join().unwrap();
+    assert_eq!((n, buf), (1, vec!['x']));
+}
+
+#[test]
+fn mpsc_blocking_recv_many_panics_inside_a_runtime() {
+    let rt = runtime::Builder::new_current_thread().build().unwrap();
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        rt.block_on(async {
+            let (_tx, mut rx) = mpsc::channel::<u8>(1);
+            rx.blocking_recv_many(&mut Vec::new(), 1)
+        })
+    }));
+    assert!(r.is_err());
+}

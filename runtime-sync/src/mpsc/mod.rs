@@ -82,6 +82,8 @@
 
 mod atomic_waker;
 mod block;
+// `blocking_recv_many` for both receivers.
+mod blocking;
 mod bounded;
 mod chan;
 pub mod error;
