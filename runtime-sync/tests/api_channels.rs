@@ -224,3 +224,53 @@ fn mpsc_blocking_recv_many_panics_inside_a_runtime() {
     }));
     assert!(r.is_err());
 }
+
+#[test]
+fn mpsc_try_reserve_many_is_all_or_nothing_and_returns_unused_slots() {
+    use mpsc::error::TrySendError;
+    let (tx, mut rx) = mpsc::channel(3);
+    assert_eq!(tx.try_reserve_many(4).unwrap_err(), TrySendError::Full(()));
+    let empty = tx.try_reserve_many(0).unwrap();
+    assert_eq!(empty.len(), 0);
+    drop(empty);
+    tx.try_send(0).unwrap();
+    assert_eq!(tx.try_reserve_many(3).unwrap_err(), TrySendError::Full(()));
+    assert_eq!(tx.capacity(), 2, "a failed try takes nothing");
+    let mut permits = tx.try_reserve_many(2).unwrap();
+    assert_eq!(tx.capacity(), 0);
+    assert!(format!("{permits:?}").contains("remaining: 2"));
+    permits.next().unwrap().send(1);
+    assert_eq!(permits.size_hint(), (1, Some(1)));
+    drop(permits);
+    assert_eq!(tx.capacity(), 1);
+    assert_eq!((rx.try_recv(), rx.try_recv()), (Ok(0), Ok(1)));
+    assert_eq!(tx.capacity(), 3);
+    let mut permits = tx.try_reserve_many(1).unwrap();
+    permits.next().unwrap().send(2);
+    assert!(permits.next().is_none() && permits.next().is_none());
+    rx.close();
+    assert_eq!(tx.try_reserve_many(1).unwrap_err(), TrySendError::Closed(()));
+    assert_eq!(tx.try_reserve_many(0).unwrap_err(), TrySendError::Closed(()));
+    assert_eq!(rx.try_recv(), Ok(2));
+}
+
+#[runtime::test]
+async fn mpsc_dropped_permit_iterator_hands_slots_to_queued_senders_and_ends_recv() {
+    let (tx, mut rx) = mpsc::channel::<u8>(2);
+    let permits = tx.try_reserve_many(2).unwrap();
+    let tx2 = tx.clone();
+    let waiting = runtime::spawn(async move { tx2.send(7).await });
+    runtime::task::yield_now().await;
+    assert!(!waiting.is_finished());
+    drop(permits); // one slot to the queued sender, one to the free count
+    waiting.await.unwrap().unwrap();
+    assert_eq!(rx.recv().await, Some(7));
+    // The receiver sees "closed and drained" once the last reserved slot
+    // comes back unused.
+    let permits = tx.try_reserve_many(1).unwrap();
+    rx.close();
+    let recv = runtime::spawn(async move { rx.recv().await });
+    runtime::task::yield_now().await;
+    drop(permits);
+    assert_eq!(recv.await.unwrap(), None);
+}

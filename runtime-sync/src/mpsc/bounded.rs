@@ -8,6 +8,10 @@ use std::fmt;
 use std::future::poll_fn;
 use std::task::{Context, Poll};
 
+// `try_reserve_many` and `PermitIterator`.
+mod many;
+pub use many::PermitIterator;
+
 /// Creates a bounded channel holding at most `buffer` messages: once it is
 /// full, [`Sender::send`] waits until the receiver takes one.
 ///

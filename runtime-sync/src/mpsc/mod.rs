@@ -90,5 +90,7 @@ pub mod error;
 mod semaphore;
 mod unbounded;
 
-pub use bounded::{channel, OwnedPermit, Permit, Receiver, Sender, WeakSender};
+pub use bounded::{
+    channel, OwnedPermit, Permit, PermitIterator, Receiver, Sender, WeakSender,
+};
 pub use unbounded::{unbounded_channel, UnboundedReceiver, UnboundedSender, WeakUnboundedSender};

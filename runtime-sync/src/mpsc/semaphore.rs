@@ -100,17 +100,24 @@ impl BoundedSemaphore {
     }
 
     pub(crate) fn try_acquire(&self) -> Result<(), TryAcquireError> {
+        self.try_acquire_many(1)
+    }
+
+    /// Takes `n` permits at once if that many are free (`n <= bound`, checked
+    /// by the caller). Never barges: while senders are queued the free count
+    /// is zero.
+    pub(crate) fn try_acquire_many(&self, n: usize) -> Result<(), TryAcquireError> {
         let mut state = self.state.load(Acquire);
         loop {
             if state & CLOSED != 0 {
                 return Err(TryAcquireError::Closed);
             }
-            if state >> SHIFT == 0 {
+            if state >> SHIFT < n {
                 return Err(TryAcquireError::NoPermits);
             }
             match self
                 .state
-                .compare_exchange_weak(state, state - (1 << SHIFT), AcqRel, Acquire)
+                .compare_exchange_weak(state, state - (n << SHIFT), AcqRel, Acquire)
             {
                 Ok(_) => return Ok(()),
                 Err(actual) => state = actual,
