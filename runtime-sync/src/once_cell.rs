@@ -11,10 +11,10 @@
 //! value. If the initialiser fails or its future is dropped, the permit goes
 //! back to the semaphore and the next waiter runs its own initialiser.
 
-use std::fmt;
-use std::future::Future;
 use crate::chan_util::consume_budget;
 use crate::semaphore::{Semaphore, SemaphorePermit, TryAcquireError};
+use std::fmt;
+use std::future::Future;
 
 // The value's storage, shared with `SetOnce`.
 pub(crate) mod slot;

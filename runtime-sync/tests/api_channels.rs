@@ -249,8 +249,14 @@ fn mpsc_try_reserve_many_is_all_or_nothing_and_returns_unused_slots() {
     permits.next().unwrap().send(2);
     assert!(permits.next().is_none() && permits.next().is_none());
     rx.close();
-    assert_eq!(tx.try_reserve_many(1).unwrap_err(), TrySendError::Closed(()));
-    assert_eq!(tx.try_reserve_many(0).unwrap_err(), TrySendError::Closed(()));
+    assert_eq!(
+        tx.try_reserve_many(1).unwrap_err(),
+        TrySendError::Closed(())
+    );
+    assert_eq!(
+        tx.try_reserve_many(0).unwrap_err(),
+        TrySendError::Closed(())
+    );
     assert_eq!(rx.try_recv(), Ok(2));
 }
 

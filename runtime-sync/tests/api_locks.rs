@@ -45,7 +45,10 @@ fn mapped_mutex_guard_holds_the_whole_lock_until_dropped() {
 fn mutex_try_map_hands_back_the_locked_guard() {
     let m = Mutex::new(vec![1]);
     let g = MutexGuard::try_map(m.try_lock().unwrap(), |v| v.get_mut(3)).unwrap_err();
-    assert!(m.try_lock().is_err(), "the returned guard still holds the lock");
+    assert!(
+        m.try_lock().is_err(),
+        "the returned guard still holds the lock"
+    );
     let g = MutexGuard::map(g, |v| v.as_mut_slice());
     let g = MappedMutexGuard::try_map(g, |s| s.get_mut(3)).unwrap_err();
     assert!(m.try_lock().is_err());
@@ -140,7 +143,10 @@ fn downgrade_map_lets_readers_in_and_keeps_writers_out() {
     let lock = RwLock::with_max_readers((String::from("x"), 1), 2);
     let w = lock.try_write().unwrap();
     let w = RwLockWriteGuard::try_downgrade_map(w, |_| None::<&u8>).unwrap_err();
-    assert!(lock.try_read().is_err(), "a failed try_downgrade_map stays exclusive");
+    assert!(
+        lock.try_read().is_err(),
+        "a failed try_downgrade_map stays exclusive"
+    );
     let r = RwLockWriteGuard::downgrade_map(w, |p| &p.0);
     let other = lock.try_read().unwrap();
     assert!(lock.try_read().is_err(), "max_readers is 2");
@@ -172,7 +178,10 @@ fn owned_rwlock_guards() {
     let mut last = OwnedRwLockMappedWriteGuard::try_map(last, |n| Some(n)).unwrap();
     *last *= 10;
     assert!(lock.try_read().is_err());
-    assert!(Arc::ptr_eq(OwnedRwLockMappedWriteGuard::rwlock(&last), &lock));
+    assert!(Arc::ptr_eq(
+        OwnedRwLockMappedWriteGuard::rwlock(&last),
+        &lock
+    ));
     drop(last);
     assert_eq!(*lock.try_read().unwrap(), [1, 2, 3, 40]);
 
@@ -249,7 +258,10 @@ fn blocking_acquire_waits_for_a_release_from_another_thread() {
     let t = std::thread::spawn(move || s.blocking_acquire_many_owned(1).map(|p| p.num_permits()));
     std::thread::sleep(Duration::from_millis(20));
     sem.close();
-    assert!(t.join().unwrap().is_err(), "closing fails the blocked acquire");
+    assert!(
+        t.join().unwrap().is_err(),
+        "closing fails the blocked acquire"
+    );
     drop(p);
     assert!(sem.blocking_acquire().is_err());
 }

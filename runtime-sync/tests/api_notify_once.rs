@@ -161,10 +161,16 @@ fn set_once_wait_wakes_on_set_and_is_cancel_safe() {
     let cell = SetOnce::new();
     let (c, w) = waker();
     let mut dropped = Box::pin(cell.wait());
-    assert!(dropped.as_mut().poll(&mut Context::from_waker(&w)).is_pending());
+    assert!(dropped
+        .as_mut()
+        .poll(&mut Context::from_waker(&w))
+        .is_pending());
     drop(dropped);
     let mut waiting = Box::pin(cell.wait());
-    assert!(waiting.as_mut().poll(&mut Context::from_waker(&w)).is_pending());
+    assert!(waiting
+        .as_mut()
+        .poll(&mut Context::from_waker(&w))
+        .is_pending());
     cell.set(5).unwrap();
     assert_eq!(c.0.load(SeqCst), 1, "set wakes the waiter");
     match waiting.as_mut().poll(&mut Context::from_waker(&w)) {
@@ -230,7 +236,10 @@ async fn once_cell_const_new_with() {
     static CELL: OnceCell<&str> = OnceCell::const_new_with("preset");
     assert!(CELL.initialized());
     assert_eq!(CELL.get(), Some(&"preset"));
-    assert_eq!(*CELL.get_or_init(|| async { unreachable!() }).await, "preset");
+    assert_eq!(
+        *CELL.get_or_init(|| async { unreachable!() }).await,
+        "preset"
+    );
     let r: Result<_, ()> = CELL.get_or_try_init(|| async { unreachable!() }).await;
     assert_eq!(r, Ok(&"preset"));
     assert!(CELL.set("other").unwrap_err().is_already_init_err());
