@@ -48,8 +48,6 @@
 //! - Tokio rounds the capacity up to a power of two; here it is exact, so
 //!   `Lagged` is reported as soon as a receiver is more than `capacity`
 //!   behind.
-//! - `Receiver::blocking_recv` does not detect being called inside an async
-//!   task; there it blocks the worker thread instead of panicking.
 //! - `Sender::closed` spends the task's cooperative budget when it completes
 //!   (Tokio's does not), so a loop over it still yields to the scheduler.
 

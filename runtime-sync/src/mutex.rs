@@ -26,12 +26,9 @@ pub use mapped::{MappedMutexGuard, OwnedMappedMutexGuard};
 /// An async mutual-exclusion lock, fair (FIFO), whose guard may be held across
 /// `.await` points.
 ///
-/// Same API and semantics as `tokio::sync::Mutex`. Differences: `new` is a
-/// `const fn` (except under `--cfg loom`), and [`blocking_lock`] cannot detect
-/// that it is called from async code (Tokio panics there): it would simply
-/// block the worker thread.
-///
-/// [`blocking_lock`]: Mutex::blocking_lock
+/// Same API and semantics as `tokio::sync::Mutex`. One difference: `new` is
+/// a `const fn` (except under `--cfg loom`). Like Tokio's, `blocking_lock`
+/// panics on a thread that drives a runtime.
 ///
 /// # Examples
 ///
@@ -294,9 +291,11 @@ impl<T: ?Sized> Mutex<T> {
     /// Blocks the current thread until the lock is taken, for synchronous
     /// code that shares data with async code.
     ///
-    /// Must not be called from async code (a task, or anything a runtime
-    /// worker runs): it parks the thread, which would stall the worker and can
-    /// deadlock. Unlike Tokio this cannot be detected, so it does not panic.
+    /// # Panics
+    ///
+    /// On a thread that drives a runtime (a task, `block_on`): parking it
+    /// would stall the worker and could deadlock. Use `lock().await` there,
+    /// or `spawn_blocking`.
     ///
     /// # Examples
     ///

@@ -57,11 +57,8 @@
 //! for the receiver, `CLOSED` for the sender) it leaves the cell alone — the
 //! other side may be reading it — and completes instead.
 //!
-//! # Differences from Tokio
-//!
-//! [`Receiver::blocking_recv`] does not detect being called from inside an
-//! async task (this crate does not know the executor); doing so blocks that
-//! worker thread instead of panicking.
+//! Like Tokio's, [`Receiver::blocking_recv`] panics on a thread that drives
+//! a runtime: the executor marks its threads in `runtime_core::driving`.
 
 use crate::chan_util::{block_on, UnsafeCell};
 use crate::loom::{Arc, AtomicUsize, Ordering::*};

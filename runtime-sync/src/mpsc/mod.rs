@@ -71,9 +71,6 @@
 //! - `len` also counts messages whose `send` is in progress (slot claimed,
 //!   value not yet written). `try_recv`, like Tokio's, waits for such a
 //!   message rather than reporting `Empty` when a later send has completed.
-//! - `blocking_send`/`blocking_recv` do not detect being called inside an
-//!   async task (this crate does not know the executor): there they block the
-//!   worker thread instead of panicking.
 //! - `Sender::closed`/`UnboundedSender::closed` spend the task's cooperative
 //!   budget when they complete (Tokio's do not), so a loop over a closed
 //!   channel's `closed()` still yields to the scheduler.
@@ -90,7 +87,5 @@ pub mod error;
 mod semaphore;
 mod unbounded;
 
-pub use bounded::{
-    channel, OwnedPermit, Permit, PermitIterator, Receiver, Sender, WeakSender,
-};
+pub use bounded::{channel, OwnedPermit, Permit, PermitIterator, Receiver, Sender, WeakSender};
 pub use unbounded::{unbounded_channel, UnboundedReceiver, UnboundedSender, WeakUnboundedSender};
