@@ -43,7 +43,8 @@ pub mod lock;
 mod park;
 mod raw;
 mod state;
-mod sync;
+#[doc(hidden)]
+pub mod sync;
 mod waker;
 
 pub use error::JoinError;

@@ -12,7 +12,7 @@
 //! the wrong lock, and a task already taken out returns `None`.
 
 use crate::raw::{Header, RawTask};
-use crate::sync::{AtomicBool, Mutex, Ordering::*};
+use crate::sync::{lock, AtomicBool, Mutex, Ordering::*};
 use crate::{Notified, Schedule, Task};
 use std::ptr::NonNull;
 use std::sync::atomic::AtomicU64;
@@ -171,14 +171,6 @@ impl<S: Schedule> Drop for OwnedTasks<S> {
             self.close_and_shutdown_all();
         }
     }
-}
-
-fn lock(shard: &Mutex<Shard>) -> impl std::ops::DerefMut<Target = Shard> + '_ {
-    // A panic while holding a shard lock can only come from a bug in this file
-    // (no user code runs under it), so poisoning carries no extra information.
-    shard
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Shard {

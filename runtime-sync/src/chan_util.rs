@@ -1,5 +1,5 @@
 //! Small pieces the channels share: the loom-aware `UnsafeCell` and
-//! `AtomicPtr` (not in [`crate::loom`]), a spin hint that loom understands, a
+//! `AtomicPtr` (re-exported from [`crate::loom`]), a spin hint that loom understands, a
 //! list of parked wakers keyed by id, the budget step for always-ready paths,
 //! and the thread-parking `block_on` behind the `blocking_*` methods.
 
@@ -10,38 +10,7 @@ use std::pin::pin;
 use std::sync::PoisonError;
 use std::task::{Context, Poll, Wake, Waker};
 
-#[cfg(loom)]
-pub(crate) use loom::sync::atomic::AtomicPtr;
-#[cfg(not(loom))]
-pub(crate) use std::sync::atomic::AtomicPtr;
-
-#[cfg(loom)]
-pub(crate) use loom::cell::UnsafeCell;
-
-/// `std::cell::UnsafeCell` with loom's closure-based access API, so the same
-/// code compiles against both (as in `runtime-core/src/sync.rs`).
-#[cfg(not(loom))]
-#[derive(Debug)]
-pub(crate) struct UnsafeCell<T>(std::cell::UnsafeCell<T>);
-
-#[cfg(not(loom))]
-impl<T> UnsafeCell<T> {
-    pub(crate) const fn new(value: T) -> UnsafeCell<T> {
-        UnsafeCell(std::cell::UnsafeCell::new(value))
-    }
-
-    /// Shared access; the caller guarantees no concurrent `with_mut`.
-    #[inline]
-    pub(crate) fn with<R>(&self, f: impl FnOnce(*const T) -> R) -> R {
-        f(self.0.get())
-    }
-
-    /// Exclusive access; the caller guarantees no concurrent access at all.
-    #[inline]
-    pub(crate) fn with_mut<R>(&self, f: impl FnOnce(*mut T) -> R) -> R {
-        f(self.0.get())
-    }
-}
+pub(crate) use crate::loom::{AtomicPtr, UnsafeCell};
 
 /// Waits a moment for another thread to finish a short critical step (a
 /// sender between claiming a queue slot and filling it). Under loom this is a

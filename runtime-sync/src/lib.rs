@@ -166,7 +166,9 @@
 #![warn(missing_docs)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
-pub(crate) mod loom;
+/// The loom-aware primitives, shared with runtime-core (one shim for the
+/// workspace, see `runtime_core::sync`).
+pub(crate) use runtime_core::sync as loom;
 
 // Channels.
 pub mod broadcast;
