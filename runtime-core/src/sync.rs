@@ -11,13 +11,13 @@
 #[cfg(loom)]
 pub use loom::sync::{
     atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize},
-    Arc, Mutex, MutexGuard, RwLock,
+    Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard,
 };
 
 #[cfg(not(loom))]
 pub use std::sync::{
     atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize},
-    Arc, Mutex, MutexGuard, RwLock,
+    Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard,
 };
 
 pub use std::sync::atomic::Ordering;

@@ -44,7 +44,8 @@
 //!
 //! # Design
 //!
-//! The value sits in a `std::sync::RwLock` (receivers borrow it concurrently);
+//! The value sits in an `RwLock` (std's; loom's under `--cfg loom`, so the
+//! models see it), which receivers borrow concurrently;
 //! an atomic word holds `version << 1 | CLOSED`. The version is bumped while
 //! the write lock is held, so a receiver reading the version under the read
 //! lock sees the version of the value it reads. Waiting receivers (and senders
@@ -57,15 +58,16 @@
 //! - If the closure passed to [`Sender::send_modify`] or
 //!   [`Sender::send_if_modified`] panics, the value keeps whatever changes it
 //!   made and receivers are not notified (the lock's poisoning is ignored).
-//! - [`Ref`] holds a `std::sync::RwLockReadGuard`; as in Tokio, don't hold it
+//! - [`Ref`] holds the lock's read guard; as in Tokio, don't hold it
 //!   across an `.await` or while sending (a send waits for it).
 
 use crate::chan_util::{consume_budget, WaitList, Waiting};
 use crate::loom::{Arc, AtomicUsize, Ordering::*};
+use crate::loom::{RwLock, RwLockReadGuard};
 use std::fmt;
 use std::future::poll_fn;
 use std::ops::Deref;
-use std::sync::{PoisonError, RwLock, RwLockReadGuard};
+use std::sync::PoisonError;
 use std::task::{ready, Poll};
 
 /// Errors returned by the watch channel.

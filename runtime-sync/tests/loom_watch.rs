@@ -4,20 +4,12 @@
 //! seen), `closed()` racing the receivers' drops, and `borrow_and_update`
 //! racing a send.
 //!
-//! # Limitation: the value lock is `std`'s
-//!
-//! `watch.rs` keeps the value in a `std::sync::RwLock`, which `crate::loom`
-//! does not swap for loom's. Loom runs all the model's threads on one OS
-//! thread, so a `borrow`/`borrow_and_update` that runs while a send holds
-//! the write lock (or a send while a `Ref` is alive) blocks that OS thread
-//! for ever: the model hangs instead of exploring (so do two sends on two
-//! threads). The tests on the real channel therefore send from one thread
-//! only and borrow once no send can be in flight (the sender joined), and
-//! `borrow_and_update_racing_send` is ignored. Its protocol (the
-//! version bumped under the write lock, read under the read lock, so a
-//! receiver's version always matches the value it read) is checked by
-//! [`mirror`], a step-for-step copy of `send_if_modified`,
-//! `borrow_and_update` and `changed` on loom's `RwLock`.
+//! The value lock is the shared shim's `RwLock` (loom's under `--cfg loom`),
+//! so `borrow_and_update_racing_send` runs on the real channel. [`mirror`],
+//! a step-for-step copy of `send_if_modified`, `borrow_and_update` and
+//! `changed` on loom's `RwLock`, was written while the lock was std's
+//! (invisible to loom, and a borrow racing a send then blocked loom's only
+//! OS thread); it stays as a second, smaller model of the same protocol.
 //!
 //! A lost wake-up shows as a deadlock, which loom reports. Run with
 //! `RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p runtime-sync --release --test loom_watch`.
@@ -169,7 +161,6 @@ fn closed_racing_receiver_drop_completes() {
 /// `has_changed` must match the value, and no wake-up may be lost. See the
 /// module docs for why it hangs under loom; [`mirror`] checks its protocol.
 #[test]
-#[ignore = "bug: watch's value lock is std::sync::RwLock, not loom-swapped: a borrow racing a send blocks loom's only OS thread (model hangs); see mirror::borrow_and_update_racing_send"]
 fn borrow_and_update_racing_send() {
     model(|| {
         let (tx, mut rx) = watch::channel(0u32);
