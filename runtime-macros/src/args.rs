@@ -21,6 +21,8 @@ const FLAVORS: &[&str] = &["multi_thread", "current_thread"];
 pub(crate) enum Flavor {
     MultiThread,
     CurrentThread,
+    /// A `LocalRuntime`: current-thread, and `spawn_local` works in it.
+    Local,
 }
 
 /// Settings gathered from the attribute's options.
@@ -128,6 +130,7 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
             "flavor" => match value.and_then(string_value) {
                 Some(name) if name == "multi_thread" => config.flavor = Flavor::MultiThread,
                 Some(name) if name == "current_thread" => config.flavor = Flavor::CurrentThread,
+                Some(name) if name == "local" => config.flavor = Flavor::Local,
                 Some(name) => errors.on(
                     whole_value,
                     format!(
@@ -191,7 +194,7 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
 
     // Checked after the loop so that the order of the options does not matter.
     if let Some(option) = worker_threads_option {
-        if config.flavor == Flavor::CurrentThread {
+        if config.flavor != Flavor::MultiThread {
             let hint = if flavor_given {
                 String::new()
             } else {

@@ -72,13 +72,16 @@
 //! Options are written as `key = literal` pairs separated by commas, e.g.
 //! `#[runtime::main(flavor = "current_thread")]`:
 //!
-//! * `flavor = "multi_thread" | "current_thread"`: which scheduler to build.
-//!   `#[main]` defaults to `multi_thread` (one worker per core), `#[test]` to
-//!   `current_thread`.
+//! * `flavor = "multi_thread" | "current_thread" | "local"`: which scheduler
+//!   to build. `#[main]` defaults to `multi_thread` (one worker per core),
+//!   `#[test]` to `current_thread`. `local` builds a `LocalRuntime`
+//!   (`Builder::build_local`), in which `task::spawn_local` works without a
+//!   `LocalSet`.
 //! * `worker_threads = N`: number of worker threads, a positive integer
 //!   literal. Only valid with the `multi_thread` flavor.
 //! * `start_paused = true`: start with the clock paused (see
-//!   `runtime::time::pause`). Only valid with the `current_thread` flavor.
+//!   `runtime::time::pause`). Only valid with the `current_thread` and
+//!   `local` flavors.
 //! * `crate = "path"`: path under which the `runtime` facade is reachable, for
 //!   crates that rename it or re-export it (default `::runtime`; use
 //!   `"crate"` inside the facade itself).
@@ -129,7 +132,7 @@ use tokens::{flatten_invisible, is_ident, is_punct, Errors, Out};
 /// Marks an `async fn` as the program's entry point, run on a new runtime.
 ///
 /// By default a multi-thread runtime with one worker per core is built.
-/// Accepted options: `flavor = "multi_thread" | "current_thread"`,
+/// Accepted options: `flavor = "multi_thread" | "current_thread" | "local"`,
 /// `worker_threads = N` (multi-thread only), `crate = "path"` (where the
 /// runtime crate is, for crates that re-export it) and `name = "..."` (the
 /// runtime's name, see `Handle::name`). The function
@@ -357,7 +360,7 @@ fn expand_fn(kind: Kind, func: Func, config: &Config) -> TokenStream {
                 );
             }
         }
-        Flavor::CurrentThread => {
+        Flavor::CurrentThread | Flavor::Local => {
             fn_body.src("::Builder::new_current_thread()");
             if config.start_paused {
                 fn_body.src(".start_paused(true)");
@@ -371,8 +374,14 @@ fn expand_fn(kind: Kind, func: Func, config: &Config) -> TokenStream {
                 .group(Delimiter::Parenthesis, Span::call_site()),
         );
     }
+    fn_body.src(".enable_all()");
+    if config.flavor == Flavor::Local {
+        fn_body.src(".build_local(::core::default::Default::default())");
+    } else {
+        fn_body.src(".build()");
+    }
     fn_body
-        .src(".enable_all().build().expect(\"Failed building the Runtime\").block_on")
+        .src(".expect(\"Failed building the Runtime\").block_on")
         .tree(
             Out::default()
                 .tree(body)

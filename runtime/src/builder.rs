@@ -379,6 +379,40 @@ impl Builder {
         }
         Ok(rt)
     }
+
+    /// Builds a [`LocalRuntime`](crate::runtime::LocalRuntime): a
+    /// current-thread runtime, bound to this thread, on which
+    /// [`spawn_local`](crate::task::spawn_local) works without a `LocalSet`.
+    ///
+    /// ```
+    /// use runtime::runtime::{Builder, LocalOptions};
+    ///
+    /// let rt = Builder::new_current_thread()
+    ///     .enable_all()
+    ///     .build_local(LocalOptions::default())
+    ///     .unwrap();
+    /// let rc = std::rc::Rc::new(7);
+    /// assert_eq!(rt.block_on(rt.spawn_local(async move { *rc })).unwrap(), 7);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// On a builder from [`Builder::new_multi_thread`], as in Tokio.
+    ///
+    /// # Errors
+    ///
+    /// As [`build`](Builder::build).
+    pub fn build_local(
+        &mut self,
+        _options: crate::runtime::LocalOptions,
+    ) -> io::Result<crate::runtime::LocalRuntime> {
+        if self.flavor == Flavor::MultiThread {
+            panic!("multi_thread is not supported for LocalRuntime");
+        }
+        Ok(crate::local_runtime::LocalRuntime::from_runtime(
+            self.build()?,
+        ))
+    }
 }
 
 impl fmt::Debug for Builder {

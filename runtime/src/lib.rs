@@ -53,6 +53,7 @@
 mod builder;
 mod driver;
 mod handle;
+mod local_runtime;
 #[cfg(feature = "hyper")]
 pub mod hyper;
 pub mod io;
@@ -87,6 +88,7 @@ pub use rt::Runtime;
 pub mod runtime {
     pub use crate::builder::Builder;
     pub use crate::handle::{EnterGuard, Handle, RuntimeFlavor, TryCurrentError};
+    pub use crate::local_runtime::{LocalOptions, LocalRuntime};
     pub use crate::rt::Runtime;
 }
 pub use task::{spawn, spawn_blocking};
