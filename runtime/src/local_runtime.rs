@@ -47,6 +47,13 @@ pub struct LocalOptions {
 /// });
 /// assert_eq!(out, 22);
 /// ```
+///
+/// It cannot be sent to another thread:
+///
+/// ```compile_fail
+/// let rt = runtime::runtime::LocalRuntime::new().unwrap();
+/// std::thread::spawn(move || rt.block_on(async {}));
+/// ```
 pub struct LocalRuntime {
     // Dropped in `Drop`, inside the runtime's context, before the runtime.
     local: Option<LocalSet>,
@@ -163,7 +170,12 @@ impl LocalRuntime {
     /// When called inside a runtime (a task or another `block_on`).
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        self.local().block_on(self.rt(), future)
+        // The set stays current for all of `block_on`, not only while
+        // `future` is polled: `Send` tasks that the scheduler runs in between
+        // can `spawn_local` too, as in Tokio. They all run on this thread.
+        let local = self.local();
+        let _current = local.enter();
+        local.block_on(self.rt(), future)
     }
 
     /// Enters the runtime's context until the guard drops, so

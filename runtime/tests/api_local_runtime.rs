@@ -156,3 +156,49 @@ async fn test_attribute_local_flavor() {
         .unwrap();
     assert_eq!(n, 6);
 }
+
+#[test]
+fn send_task_can_spawn_local() {
+    let rt = LocalRuntime::new().unwrap();
+    let out = rt.block_on(async {
+        let send = runtime::spawn(async {
+            // The `Rc` stays in the local task; only the number comes out.
+            let h = runtime::task::spawn_local(async {
+                let rc = Rc::new(11);
+                runtime::task::yield_now().await;
+                *rc
+            });
+            h.await.unwrap()
+        });
+        send.await.unwrap()
+    });
+    assert_eq!(out, 11);
+}
+
+#[test]
+fn local_tasks_survive_between_block_ons() {
+    let rt = LocalRuntime::new().unwrap();
+    let counter = Rc::new(Cell::new(0));
+    let c = counter.clone();
+    let (tx, rx) = runtime::sync::oneshot::channel::<()>();
+    let task = rt.spawn_local(async move {
+        c.set(1);
+        rx.await.unwrap();
+        c.set(2);
+    });
+    rt.block_on(runtime::task::yield_now());
+    assert_eq!(counter.get(), 1);
+    tx.send(()).unwrap();
+    rt.block_on(task).unwrap();
+    assert_eq!(counter.get(), 2);
+}
+
+#[test]
+fn handle_is_send_and_spawns_from_other_threads() {
+    let rt = LocalRuntime::new().unwrap();
+    let handle = rt.handle().clone();
+    let task = std::thread::spawn(move || handle.spawn(async { 2 }))
+        .join()
+        .unwrap();
+    assert_eq!(rt.block_on(task).unwrap(), 2);
+}
