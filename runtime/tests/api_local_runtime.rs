@@ -202,3 +202,10 @@ fn handle_is_send_and_spawns_from_other_threads() {
         .unwrap();
     assert_eq!(rt.block_on(task).unwrap(), 2);
 }
+
+#[test]
+fn reports_current_thread_flavor() {
+    let rt = LocalRuntime::new().unwrap();
+    let flavor = rt.block_on(async { runtime::runtime::Handle::current().runtime_flavor() });
+    assert_eq!(flavor, runtime::runtime::RuntimeFlavor::CurrentThread);
+}
