@@ -14,7 +14,7 @@ use crate::Kind;
 
 /// The option keys, in the order error messages list them.
 const KEYS: &[&str] = &["flavor", "worker_threads", "start_paused", "crate", "name"];
-const FLAVORS: &[&str] = &["multi_thread", "current_thread"];
+const FLAVORS: &[&str] = &["multi_thread", "current_thread", "local"];
 
 /// The scheduler flavor to build.
 #[derive(Clone, Copy, PartialEq, Eq)]
