@@ -98,7 +98,7 @@ pub use macros::support as __private;
 
 /// Marks `async fn main` to run on a runtime. Options: `flavor =
 /// "multi_thread" | "current_thread" | "local"` (default multi-thread;
-/// `local` is a [`runtime::LocalRuntime`](crate::runtime::LocalRuntime)),
+/// `local` is a [`runtime::LocalRuntime`]),
 /// `worker_threads = N` (multi-thread only), `start_paused = true`
 /// (current-thread and local only), `name = "..."` (the runtime's name, see
 /// [`Handle::name`]) and `crate = "path"` (where this crate is, for crates
