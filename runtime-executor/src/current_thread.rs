@@ -9,11 +9,11 @@
 //! locked remote queue and unpark the driver.
 //!
 //! The loop (`CoreGuard::block_on`): poll the `block_on` future when it was
-//! woken; run up to `EVENT_INTERVAL` tasks (fewer if one spends its whole
+//! woken; run up to `Config::event_interval` tasks (fewer if one spends its whole
 //! cooperative budget); then let the parker poll for events without blocking,
 //! or, when there is nothing to run, park until woken. A future that is woken
 //! again and again (by itself, or ping-ponging with a task) gets the parker's
-//! look at least every `EVENT_INTERVAL` polls, so it cannot starve I/O and
+//! look at least every `Config::event_interval` polls, so it cannot starve I/O and
 //! timers, without paying a system call for every wake.
 
 use crate::block_on::thread_parker;
@@ -31,16 +31,14 @@ use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
-/// Tasks run between two non-blocking polls of the parker (I/O and timers).
-/// Borrowed from Tokio's default `event_interval` (61): frequent enough that
-/// I/O readiness is not delayed behind a long queue, rare enough that the
-/// syscall does not dominate short tasks.
-const EVENT_INTERVAL: u32 = 61;
-
-/// Every this many ticks the remote queue is served before the local one, so
-/// wakes from other threads are not starved by local ping-pong. Borrowed from
-/// Tokio's current-thread default (31).
-const GLOBAL_QUEUE_INTERVAL: u32 = 31;
+// `Config::event_interval`: tasks run between two non-blocking polls of the
+// parker (I/O and timers); Tokio's default 61: frequent enough that I/O
+// readiness is not delayed behind a long queue, rare enough that the syscall
+// does not dominate short tasks.
+//
+// `Config::global_queue_interval`: every this many ticks the remote queue is
+// served before the local one, so wakes from other threads are not starved
+// by local ping-pong (Tokio's default 31).
 
 /// The scheduler handle every task of this runtime carries.
 #[derive(Clone)]
@@ -57,6 +55,11 @@ pub(crate) struct Shared {
     /// Threads in `block_on` waiting for the core to come back.
     core_waiters: Mutex<Vec<Waker>>,
     pub(crate) blocking: BlockingPool,
+    pub(crate) metrics: crate::WorkerMetrics,
+    event_interval: u32,
+    global_queue_interval: u32,
+    on_park: Option<crate::ThreadHook>,
+    on_unpark: Option<crate::ThreadHook>,
 }
 
 struct Remote {
@@ -118,6 +121,11 @@ impl Shared {
             }))),
             core_waiters: Mutex::new(Vec::new()),
             blocking: BlockingPool::new(config),
+            metrics: crate::WorkerMetrics::default(),
+            event_interval: config.event_interval,
+            global_queue_interval: config.global_queue_interval,
+            on_park: config.on_thread_park.clone(),
+            on_unpark: config.on_thread_unpark.clone(),
         })
     }
 
@@ -152,6 +160,10 @@ impl Shared {
         remote.queue.push_back(task);
         drop(remote);
         self.unpark.unpark();
+    }
+
+    pub(crate) fn remote_len(&self) -> usize {
+        self.remote.lock().queue.len()
     }
 
     fn pop_remote(&self) -> Option<Notified<Scheduler>> {
@@ -254,9 +266,11 @@ fn run<F: Future>(
 ) -> F::Output {
     let mut cx = Context::from_waker(&shared.block_on_waker);
     // Polls (of the future and of tasks) since the parker last looked at I/O
-    // and timers: bounded by `EVENT_INTERVAL`, so a `block_on` future that
+    // and timers: bounded by `Config::event_interval`, so a `block_on` future that
     // keeps waking itself, or ping-pongs with a task, cannot starve them.
     let mut since_look = 0u32;
+    let event_interval = shared.event_interval;
+    let mut busy_since = std::time::Instant::now();
     // Poll the future once before anything else.
     shared.woken.woken.store(true, Relaxed);
     loop {
@@ -267,7 +281,7 @@ fn run<F: Future>(
             }
         }
         let mut idle = false;
-        for _ in 0..EVENT_INTERVAL {
+        for _ in 0..event_interval {
             match next_task(shared, core, local) {
                 Some(task) => task.run(),
                 None => {
@@ -282,7 +296,7 @@ fn run<F: Future>(
             }
         }
         let woken = shared.woken.woken.load(Acquire);
-        if !idle || !local.deferred.is_empty() || (woken && since_look >= EVENT_INTERVAL) {
+        if !idle || !local.deferred.is_empty() || (woken && since_look >= event_interval) {
             // Busy, only yielded tasks left, or the future has been woken
             // over and over with no look in between: let the parker deliver
             // pending events without sleeping.
@@ -290,7 +304,16 @@ fn run<F: Future>(
             since_look = 0;
         } else if !woken {
             // Nothing to run: every new task or wake-up unparks us.
+            if let Some(f) = &shared.on_park {
+                f();
+            }
+            shared.metrics.before_park(busy_since);
             core.park.park();
+            shared.metrics.after_unpark();
+            busy_since = std::time::Instant::now();
+            if let Some(f) = &shared.on_unpark {
+                f();
+            }
             since_look = 0;
         }
         // What yielded since the last look runs after what the look woke.
@@ -301,7 +324,7 @@ fn run<F: Future>(
 fn next_task(shared: &Shared, core: &mut Core, local: &Local) -> Option<Notified<Scheduler>> {
     core.tick = core.tick.wrapping_add(1);
     let pop_local = || local.queue.borrow_mut().pop_front();
-    if core.tick % GLOBAL_QUEUE_INTERVAL == 0 {
+    if core.tick % shared.global_queue_interval == 0 {
         shared.pop_remote().or_else(pop_local)
     } else {
         pop_local().or_else(|| shared.pop_remote())

@@ -22,7 +22,7 @@
 //! driver itself; each multi-thread worker gets one (`Config::worker_park`)
 //! that sleeps in the poller when the driver is free, so the tasks a worker's
 //! turn wakes land in its own queue and run on its own core. Between tasks a
-//! worker also asks its parker for a non-blocking look every `EVENT_INTERVAL`
+//! worker also asks its parker for a non-blocking look every `event_interval`
 //! ticks. Without a facade (tests of this crate), `ThreadParker`, a plain
 //! condition variable, is the default.
 //!
@@ -47,11 +47,55 @@ mod park;
 pub use defer::defer;
 pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 pub use park::ThreadParker;
+
+/// Counters of one worker, updated by that worker only, around its parks.
+#[derive(Debug, Default)]
+pub struct WorkerMetrics {
+    park_count: AtomicU64,
+    park_unpark_count: AtomicU64,
+    busy_nanos: AtomicU64,
+}
+
+impl WorkerMetrics {
+    /// Times the worker parked.
+    pub fn park_count(&self) -> u64 {
+        self.park_count.load(Relaxed)
+    }
+
+    /// Times the worker parked or unparked: odd while it is parked.
+    pub fn park_unpark_count(&self) -> u64 {
+        self.park_unpark_count.load(Relaxed)
+    }
+
+    /// Time spent out of park, published each time the worker parks.
+    pub fn total_busy_duration(&self) -> Duration {
+        Duration::from_nanos(self.busy_nanos.load(Relaxed))
+    }
+
+    /// Called by the worker just before it parks; `busy_since` is when it
+    /// last unparked.
+    pub(crate) fn before_park(&self, busy_since: std::time::Instant) {
+        let busy = busy_since.elapsed().as_nanos() as u64;
+        self.busy_nanos
+            .store(self.busy_nanos.load(Relaxed).wrapping_add(busy), Relaxed);
+        self.park_count
+            .store(self.park_count.load(Relaxed) + 1, Relaxed);
+        self.park_unpark_count
+            .store(self.park_unpark_count.load(Relaxed) + 1, Relaxed);
+    }
+
+    /// Called by the worker just after it unparks.
+    pub(crate) fn after_unpark(&self) {
+        self.park_unpark_count
+            .store(self.park_unpark_count.load(Relaxed) + 1, Relaxed);
+    }
+}
 pub use runtime_core::{AbortHandle, JoinError, JoinHandle, Park, Unpark};
 
 use std::fmt;
 use std::future::Future;
 use std::io;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
@@ -63,6 +107,14 @@ pub const DEFAULT_MAX_BLOCKING_THREADS: usize = 512;
 /// How long an idle blocking thread waits for work before retiring: Tokio's
 /// default (10 s), long enough to absorb bursts without re-spawning threads.
 pub const DEFAULT_BLOCKING_KEEP_ALIVE: Duration = Duration::from_secs(10);
+
+/// Default ticks between two non-blocking looks at I/O and timers: Tokio's
+/// default `event_interval` (61).
+pub const DEFAULT_EVENT_INTERVAL: u32 = 61;
+
+/// Default ticks between two checks of the shared queue first: Tokio's
+/// default `global_queue_interval` (31).
+pub const DEFAULT_GLOBAL_QUEUE_INTERVAL: u32 = 31;
 
 /// A hook run on every runtime thread.
 pub type ThreadHook = Arc<dyn Fn() + Send + Sync>;
@@ -101,6 +153,16 @@ pub struct Config {
     /// must not auto-advance meanwhile (see
     /// [`runtime_core::blocking_count`]; default: not counted).
     pub blocking_count: Option<Arc<runtime_core::blocking_count::BlockingCount>>,
+    /// Ticks between two non-blocking looks at I/O and timers (default 61,
+    /// Tokio's `event_interval`); must not be 0.
+    pub event_interval: u32,
+    /// Ticks between two checks of the shared queue before the local one
+    /// (default 31, Tokio's `global_queue_interval`); must not be 0.
+    pub global_queue_interval: u32,
+    /// Run on a worker thread (or the current-thread driver) before it parks.
+    pub on_thread_park: Option<ThreadHook>,
+    /// Run on a worker thread (or the current-thread driver) after it unparks.
+    pub on_thread_unpark: Option<ThreadHook>,
 }
 
 /// Makes one worker's parker (see [`Config::worker_park`]).
@@ -119,6 +181,10 @@ impl Default for Config {
             park: None,
             worker_park: None,
             blocking_count: None,
+            event_interval: DEFAULT_EVENT_INTERVAL,
+            global_queue_interval: DEFAULT_GLOBAL_QUEUE_INTERVAL,
+            on_thread_park: None,
+            on_thread_unpark: None,
         }
     }
 }
@@ -244,6 +310,37 @@ impl Handle {
         self.blocking().num_threads()
     }
 
+    /// Number of worker threads: 1 for the current-thread flavour.
+    pub fn num_workers(&self) -> usize {
+        match &self.inner {
+            Inner::Multi(shared) => shared.metrics.len(),
+            Inner::Current(_) => 1,
+        }
+    }
+
+    /// Number of tasks in the shared (injection) queue.
+    pub fn global_queue_depth(&self) -> usize {
+        match &self.inner {
+            Inner::Multi(shared) => shared.injector.len(),
+            Inner::Current(shared) => shared.remote_len(),
+        }
+    }
+
+    /// Per-worker counters of worker `worker`.
+    ///
+    /// # Panics
+    /// If `worker` is not below [`num_workers`](Handle::num_workers).
+    #[track_caller]
+    pub fn worker_metrics(&self, worker: usize) -> &WorkerMetrics {
+        match &self.inner {
+            Inner::Multi(shared) => &shared.metrics[worker],
+            Inner::Current(shared) => {
+                assert!(worker == 0, "worker index {worker} out of range (1 worker)");
+                &shared.metrics
+            }
+        }
+    }
+
     fn blocking(&self) -> &blocking::BlockingPool {
         match &self.inner {
             Inner::Multi(shared) => &shared.blocking,
@@ -341,6 +438,12 @@ impl Runtime {
             return Err(io::Error::new(
                 io::ErrorKind::InvalidInput,
                 "worker_threads must be at least 1",
+            ));
+        }
+        if config.event_interval == 0 || config.global_queue_interval == 0 {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "event_interval and global_queue_interval must be at least 1",
             ));
         }
         if config.max_blocking_threads == 0 {

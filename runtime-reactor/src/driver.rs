@@ -33,12 +33,23 @@ pub struct Driver {
 impl Driver {
     /// A new reactor: its poller, wake-up channel, timer wheel and clock.
     pub fn new() -> io::Result<Driver> {
+        Driver::with_events_capacity(EVENTS_PER_TURN)
+    }
+
+    /// As [`new`](Driver::new), with room for at most `capacity` I/O events
+    /// per turn of the poller (default 1024; 0 counts as 1).
+    ///
+    /// ```
+    /// let driver = runtime_reactor::Driver::with_events_capacity(16).unwrap();
+    /// drop(driver);
+    /// ```
+    pub fn with_events_capacity(capacity: usize) -> io::Result<Driver> {
         let poll = mio::Poll::new()?;
         let waker = mio::Waker::new(poll.registry(), WAKE_TOKEN)?;
         let registry = poll.registry().try_clone()?;
         Ok(Driver {
             poll,
-            events: mio::Events::with_capacity(EVENTS_PER_TURN),
+            events: mio::Events::with_capacity(capacity.max(1)),
             handle: Handle::new(registry, waker),
             wake: Vec::new(),
             fired: Vec::new(),

@@ -24,6 +24,7 @@ pub struct Builder {
     #[cfg(feature = "time")]
     start_paused: bool,
     name: Option<String>,
+    nevents: usize,
 }
 
 impl Builder {
@@ -61,6 +62,7 @@ impl Builder {
             #[cfg(feature = "time")]
             start_paused: false,
             name: None,
+            nevents: 1024,
         }
     }
 
@@ -272,6 +274,126 @@ impl Builder {
         self
     }
 
+    /// Runs `f` on a worker thread (or, for the current-thread runtime, the
+    /// thread driving it) each time it is about to park, waiting for work.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let parks = Arc::new(AtomicUsize::new(0));
+    /// let count = parks.clone();
+    /// let rt = runtime::Builder::new_current_thread()
+    ///     .enable_all()
+    ///     .on_thread_park(move || {
+    ///         count.fetch_add(1, Ordering::SeqCst);
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async { runtime::time::sleep(std::time::Duration::from_millis(5)).await });
+    /// assert!(parks.load(Ordering::SeqCst) >= 1);
+    /// ```
+    pub fn on_thread_park<F>(&mut self, f: F) -> &mut Builder
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.config.on_thread_park = Some(Arc::new(f));
+        self
+    }
+
+    /// Runs `f` on a worker thread (or the thread driving a current-thread
+    /// runtime) each time it wakes from a park.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
+    /// use std::sync::Arc;
+    ///
+    /// let unparks = Arc::new(AtomicUsize::new(0));
+    /// let count = unparks.clone();
+    /// let rt = runtime::Builder::new_current_thread()
+    ///     .enable_all()
+    ///     .on_thread_unpark(move || {
+    ///         count.fetch_add(1, Ordering::SeqCst);
+    ///     })
+    ///     .build()
+    ///     .unwrap();
+    /// rt.block_on(async { runtime::time::sleep(std::time::Duration::from_millis(5)).await });
+    /// assert!(unparks.load(Ordering::SeqCst) >= 1);
+    /// ```
+    pub fn on_thread_unpark<F>(&mut self, f: F) -> &mut Builder
+    where
+        F: Fn() + Send + Sync + 'static,
+    {
+        self.config.on_thread_unpark = Some(Arc::new(f));
+        self
+    }
+
+    /// Scheduler ticks (tasks run) between two non-blocking looks at I/O
+    /// and timers while tasks keep the runtime busy (default 61). Smaller
+    /// values notice events sooner at the cost of more polling.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .event_interval(31)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `val` is 0.
+    #[track_caller]
+    pub fn event_interval(&mut self, val: u32) -> &mut Builder {
+        assert!(val > 0, "event_interval must be greater than 0");
+        self.config.event_interval = val;
+        self
+    }
+
+    /// Scheduler ticks between two checks of the shared queue (tasks
+    /// spawned or woken from outside a worker) ahead of the worker's own
+    /// queue (default 31). Smaller values serve outside work more fairly.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .global_queue_interval(7)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `val` is 0.
+    #[track_caller]
+    pub fn global_queue_interval(&mut self, val: u32) -> &mut Builder {
+        assert!(val > 0, "global_queue_interval must be greater than 0");
+        self.config.global_queue_interval = val;
+        self
+    }
+
+    /// Most I/O events the reactor takes from the OS in one turn (default
+    /// 1024); more wait for the next turn.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread()
+    ///     .enable_all()
+    ///     .max_io_events_per_tick(64)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 1 }), 1);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `capacity` is 0.
+    #[track_caller]
+    pub fn max_io_events_per_tick(&mut self, capacity: usize) -> &mut Builder {
+        assert!(capacity > 0, "max_io_events_per_tick must be non-zero");
+        self.nevents = capacity;
+        self
+    }
+
     /// Accepted for Tokio compatibility: the drivers that the enabled
     /// features build (`time`, `net`, `signal`) are always on.
     ///
@@ -365,8 +487,12 @@ impl Builder {
             park: None,
             worker_park: None,
             blocking_count: None,
+            event_interval: self.config.event_interval,
+            global_queue_interval: self.config.global_queue_interval,
+            on_thread_park: self.config.on_thread_park.clone(),
+            on_thread_unpark: self.config.on_thread_unpark.clone(),
         };
-        let (reactor, driver) = driver::build(self.flavor, &mut config)?;
+        let (reactor, driver) = driver::build(self.flavor, &mut config, self.nevents)?;
         let executor = runtime_executor::Runtime::new(self.flavor, config)?;
         let rt = Runtime::from_parts(executor, reactor, driver);
         if let Some(name) = &self.name {

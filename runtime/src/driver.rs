@@ -44,8 +44,12 @@ mod imp {
 
     /// Makes the reactor of a new runtime and hands the scheduler its parkers
     /// (in `config`); every runtime thread enters the reactor on start.
-    pub(crate) fn build(flavor: Flavor, config: &mut Config) -> io::Result<(DriverHandle, Driver)> {
-        let mut driver = runtime_reactor::Driver::new()?;
+    pub(crate) fn build(
+        flavor: Flavor,
+        config: &mut Config,
+        nevents: usize,
+    ) -> io::Result<(DriverHandle, Driver)> {
+        let mut driver = runtime_reactor::Driver::with_events_capacity(nevents)?;
         let reactor = driver.handle().clone();
         let user_start = config.on_thread_start.take();
         let entering = reactor.clone();
@@ -142,7 +146,7 @@ mod imp {
     pub(crate) struct DriverEnter;
 
     /// The scheduler keeps its own thread parkers.
-    pub(crate) fn build(_: Flavor, _: &mut Config) -> io::Result<(DriverHandle, Driver)> {
+    pub(crate) fn build(_: Flavor, _: &mut Config, _: usize) -> io::Result<(DriverHandle, Driver)> {
         Ok((DriverHandle, Driver))
     }
 

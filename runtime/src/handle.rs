@@ -6,6 +6,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::Duration;
 
 /// A cheap, clonable reference to a runtime.
 ///
@@ -289,6 +290,134 @@ impl Handle {
     /// ```
     pub fn num_blocking_threads(&self) -> usize {
         self.inner.num_blocking_threads()
+    }
+
+    /// A view of this runtime's metrics, as Tokio's `Handle::metrics`.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// assert_eq!(rt.handle().metrics().num_workers(), 2);
+    /// ```
+    pub fn metrics(&self) -> RuntimeMetrics {
+        RuntimeMetrics {
+            handle: self.inner.clone(),
+        }
+    }
+}
+
+/// A runtime's metrics (Tokio's stable subset), from
+/// [`Handle::metrics`] or [`Runtime::metrics`](crate::Runtime::metrics).
+/// Cheap to clone; every call reads the current value.
+///
+/// ```
+/// let rt = runtime::Builder::new_current_thread().build().unwrap();
+/// let metrics = rt.metrics();
+/// assert_eq!(metrics.num_workers(), 1);
+/// assert_eq!(metrics.num_alive_tasks(), 0);
+/// ```
+#[derive(Clone)]
+pub struct RuntimeMetrics {
+    handle: runtime_executor::Handle,
+}
+
+impl RuntimeMetrics {
+    /// Number of worker threads: the configured `worker_threads` for the
+    /// multi-thread runtime, 1 for the current-thread runtime.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.metrics().num_workers(), 1);
+    /// ```
+    pub fn num_workers(&self) -> usize {
+        self.handle.num_workers()
+    }
+
+    /// Number of tasks spawned and not yet completed (or cancelled and
+    /// dropped).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let task = rt.spawn(async {});
+    /// assert_eq!(rt.metrics().num_alive_tasks(), 1);
+    /// rt.block_on(task).unwrap();
+    /// assert_eq!(rt.metrics().num_alive_tasks(), 0);
+    /// ```
+    pub fn num_alive_tasks(&self) -> usize {
+        self.handle.num_alive_tasks()
+    }
+
+    /// Number of tasks waiting in the runtime's shared queue: tasks spawned
+    /// or woken from outside the runtime's threads and not yet picked up.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// let task = rt.spawn(async {}); // from outside: into the shared queue
+    /// assert_eq!(rt.metrics().global_queue_depth(), 1);
+    /// rt.block_on(task).unwrap();
+    /// assert_eq!(rt.metrics().global_queue_depth(), 0);
+    /// ```
+    pub fn global_queue_depth(&self) -> usize {
+        self.handle.global_queue_depth()
+    }
+
+    /// Total time worker `worker` spent out of park (running tasks or
+    /// looking for them). Updated each time the worker parks.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(1).build().unwrap();
+    /// let busy = rt.metrics().worker_total_busy_duration(0);
+    /// assert!(busy < std::time::Duration::from_secs(3600));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `worker` is not below [`num_workers`](RuntimeMetrics::num_workers).
+    #[track_caller]
+    pub fn worker_total_busy_duration(&self, worker: usize) -> Duration {
+        self.handle.worker_metrics(worker).total_busy_duration()
+    }
+
+    /// Times worker `worker` parked (went to sleep waiting for work).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// rt.block_on(async { runtime::time::sleep(std::time::Duration::from_millis(5)).await });
+    /// assert!(rt.metrics().worker_park_count(0) >= 1);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `worker` is not below [`num_workers`](RuntimeMetrics::num_workers).
+    #[track_caller]
+    pub fn worker_park_count(&self, worker: usize) -> u64 {
+        self.handle.worker_metrics(worker).park_count()
+    }
+
+    /// Times worker `worker` parked or unparked: an odd value means it is
+    /// parked now, and two readings that differ mean it woke in between.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// rt.block_on(async { runtime::time::sleep(std::time::Duration::from_millis(5)).await });
+    /// // Not parked now: it is not driving (even), and it parked at least once.
+    /// let n = rt.metrics().worker_park_unpark_count(0);
+    /// assert!(n >= 2 && n % 2 == 0);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `worker` is not below [`num_workers`](RuntimeMetrics::num_workers).
+    #[track_caller]
+    pub fn worker_park_unpark_count(&self, worker: usize) -> u64 {
+        self.handle.worker_metrics(worker).park_unpark_count()
+    }
+}
+
+impl fmt::Debug for RuntimeMetrics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RuntimeMetrics")
+            .field("num_workers", &self.num_workers())
+            .finish_non_exhaustive()
     }
 }
 

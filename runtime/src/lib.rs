@@ -87,7 +87,7 @@ pub use rt::Runtime;
 /// ```
 pub mod runtime {
     pub use crate::builder::Builder;
-    pub use crate::handle::{EnterGuard, Handle, RuntimeFlavor, TryCurrentError};
+    pub use crate::handle::{EnterGuard, Handle, RuntimeFlavor, RuntimeMetrics, TryCurrentError};
     pub use crate::local_runtime::{LocalOptions, LocalRuntime};
     pub use crate::rt::Runtime;
 }

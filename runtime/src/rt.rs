@@ -134,6 +134,16 @@ impl Runtime {
         &self.handle
     }
 
+    /// A view of this runtime's metrics; see [`RuntimeMetrics`](crate::runtime::RuntimeMetrics).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread().worker_threads(2).build().unwrap();
+    /// assert_eq!(rt.metrics().num_workers(), 2);
+    /// ```
+    pub fn metrics(&self) -> crate::runtime::RuntimeMetrics {
+        self.handle.metrics()
+    }
+
     /// Enters the runtime's context until the guard drops, so `spawn` (and
     /// creating timers and sockets) works outside of tasks.
     ///

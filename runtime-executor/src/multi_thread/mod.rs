@@ -39,6 +39,12 @@ pub(crate) struct Shared {
     /// Workers not yet exited; the last one out runs `shutdown_tasks`.
     pub(crate) workers_running: AtomicUsize,
     pub(crate) blocking: BlockingPool,
+    /// Counters of worker `i`, written only by it.
+    pub(crate) metrics: Box<[crate::WorkerMetrics]>,
+    pub(crate) event_interval: u32,
+    pub(crate) global_queue_interval: u32,
+    pub(crate) on_park: Option<crate::ThreadHook>,
+    pub(crate) on_unpark: Option<crate::ThreadHook>,
 }
 
 impl Shared {
@@ -61,6 +67,11 @@ impl Shared {
             shutdown: AtomicBool::new(false),
             workers_running: AtomicUsize::new(n),
             blocking: BlockingPool::new(config),
+            metrics: (0..n).map(|_| crate::WorkerMetrics::default()).collect(),
+            event_interval: config.event_interval,
+            global_queue_interval: config.global_queue_interval,
+            on_park: config.on_thread_park.clone(),
+            on_unpark: config.on_thread_unpark.clone(),
         });
         (shared, queues.into_iter().zip(parkers).collect())
     }

@@ -1,7 +1,7 @@
 //! The worker loop: where every task of the multi-thread scheduler is polled.
 //!
 //! Each iteration picks one task, in this order:
-//! 1. every `GLOBAL_QUEUE_INTERVAL` ticks, the injector first, so tasks spawned
+//! 1. every `Config::global_queue_interval` ticks, the injector first, so tasks spawned
 //!    from outside the pool are not starved by local work;
 //! 2. the LIFO slot (the task the previous task just woke, whose data is still
 //!    in cache), at most `MAX_LIFO_POLLS_PER_TICK` times in a row;
@@ -9,7 +9,7 @@
 //! 4. a batch from the injector;
 //! 5. stealing half of a random victim's queue (when allowed to search);
 //!
-//! and parks when all of that comes up empty. Every `EVENT_INTERVAL` ticks, and
+//! and parks when all of that comes up empty. Every `Config::event_interval` ticks, and
 //! right after a task was forced to yield by its cooperative budget, it also
 //! asks its parker for a non-blocking look at I/O and timers, so a busy pool
 //! still notices them between tasks.
@@ -29,10 +29,9 @@ use std::sync::atomic::Ordering::{AcqRel, Relaxed};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How often (in ticks) the injector is checked before local work. Borrowed
-/// from Tokio's default `global_queue_interval` (31); it bounds how long a task
-/// spawned from outside waits behind a busy worker's local queue.
-const GLOBAL_QUEUE_INTERVAL: u32 = 31;
+// `Config::global_queue_interval`: how often (in ticks) the injector is
+// checked before local work; Tokio's default 31. It bounds how long a task
+// spawned from outside waits behind a busy worker's local queue.
 
 /// Consecutive polls the LIFO slot may take before the local queue gets a turn.
 /// Borrowed from Tokio (`MAX_LIFO_POLLS_PER_TICK`, 3): enough for a
@@ -40,11 +39,10 @@ const GLOBAL_QUEUE_INTERVAL: u32 = 31;
 /// each other cannot starve the queue.
 const MAX_LIFO_POLLS_PER_TICK: u32 = 3;
 
-/// Ticks between two non-blocking looks at I/O and timers. Borrowed from
-/// Tokio's default `event_interval` (61): often enough that readiness is not
-/// left waiting behind a long run queue, rarely enough that the syscall is
-/// lost in the cost of the tasks in between.
-const EVENT_INTERVAL: u32 = 61;
+// `Config::event_interval`: ticks between two non-blocking looks at I/O and
+// timers; Tokio's default 61: often enough that readiness is not left waiting
+// behind a long run queue, rarely enough that the syscall is lost in the cost
+// of the tasks in between.
 
 /// A worker's own state, on its thread's stack for the thread's lifetime.
 pub(crate) struct Local {
@@ -66,6 +64,8 @@ pub(crate) struct Local {
     pub(crate) deferred: Deferred,
     /// Waking `deferred`: those tasks go behind the queue, like any yield.
     waking_deferred: Cell<bool>,
+    /// When this worker last unparked (or started), for its busy time.
+    busy_since: Cell<std::time::Instant>,
 }
 
 /// Runs worker `index` until shutdown.
@@ -89,6 +89,7 @@ pub(crate) fn run(
         parking: Cell::new(false),
         deferred: Deferred::default(),
         waking_deferred: Cell::new(false),
+        busy_since: Cell::new(std::time::Instant::now()),
     };
     let entered = context::enter_runtime(handle);
     let scheduler = context::set_scheduler(Ctx::Worker(&local));
@@ -107,7 +108,7 @@ pub(crate) fn run(
 impl Local {
     fn run(&self) {
         while !self.shared.shutdown.load(Relaxed) {
-            if self.tick.get() % EVENT_INTERVAL == 0 || coop::take_budget_exhausted() {
+            if self.tick.get() % self.shared.event_interval == 0 || coop::take_budget_exhausted() {
                 self.poll_events();
                 // The look may have consumed the unpark of a shutdown that
                 // began after the loop's check: without this, the worker
@@ -141,7 +142,7 @@ impl Local {
     fn next_task(&self) -> Option<Notified<Scheduler>> {
         let tick = self.tick.get().wrapping_add(1);
         self.tick.set(tick);
-        if tick % GLOBAL_QUEUE_INTERVAL == 0 {
+        if tick % self.shared.global_queue_interval == 0 {
             if let Some(task) = steal_one(&self.shared.injector) {
                 return Some(task);
             }
@@ -203,6 +204,21 @@ impl Local {
     }
 
     fn park(&self) {
+        let shared = &self.shared;
+        if let Some(f) = &shared.on_park {
+            f();
+        }
+        let metrics = &shared.metrics[self.index];
+        metrics.before_park(self.busy_since.get());
+        self.park_inner();
+        metrics.after_unpark();
+        self.busy_since.set(std::time::Instant::now());
+        if let Some(f) = &shared.on_unpark {
+            f();
+        }
+    }
+
+    fn park_inner(&self) {
         let idle = &self.shared.idle;
         let was_searching = self.searching.replace(false);
         if idle.transition_worker_to_parked(self.index, was_searching) && self.work_pending() {
