@@ -53,10 +53,10 @@
 mod builder;
 mod driver;
 mod handle;
-mod local_runtime;
 #[cfg(feature = "hyper")]
 pub mod hyper;
 pub mod io;
+mod local_runtime;
 mod macros;
 #[cfg(feature = "net")]
 pub mod net;
