@@ -215,28 +215,10 @@ macro_rules! join {
         async {}.await
     };
     (biased; $($future:expr),+ $(,)?) => {
-        $crate::__join_impl!(@pair join 0 [] [
-            (0 B0) (1 B1) (2 B2) (3 B3) (4 B4) (5 B5) (6 B6) (7 B7)
-            (8 B8) (9 B9) (10 B10) (11 B11) (12 B12) (13 B13) (14 B14) (15 B15)
-            (16 B16) (17 B17) (18 B18) (19 B19) (20 B20) (21 B21) (22 B22) (23 B23)
-            (24 B24) (25 B25) (26 B26) (27 B27) (28 B28) (29 B29) (30 B30) (31 B31)
-            (32 B32) (33 B33) (34 B34) (35 B35) (36 B36) (37 B37) (38 B38) (39 B39)
-            (40 B40) (41 B41) (42 B42) (43 B43) (44 B44) (45 B45) (46 B46) (47 B47)
-            (48 B48) (49 B49) (50 B50) (51 B51) (52 B52) (53 B53) (54 B54) (55 B55)
-            (56 B56) (57 B57) (58 B58) (59 B59) (60 B60) (61 B61) (62 B62) (63 B63)
-        ] $($future,)+)
+        $crate::__join_impl!(@start join 0 $($future,)+)
     };
     ($($future:expr),+ $(,)?) => {
-        $crate::__join_impl!(@pair join 1 [] [
-            (0 B0) (1 B1) (2 B2) (3 B3) (4 B4) (5 B5) (6 B6) (7 B7)
-            (8 B8) (9 B9) (10 B10) (11 B11) (12 B12) (13 B13) (14 B14) (15 B15)
-            (16 B16) (17 B17) (18 B18) (19 B19) (20 B20) (21 B21) (22 B22) (23 B23)
-            (24 B24) (25 B25) (26 B26) (27 B27) (28 B28) (29 B29) (30 B30) (31 B31)
-            (32 B32) (33 B33) (34 B34) (35 B35) (36 B36) (37 B37) (38 B38) (39 B39)
-            (40 B40) (41 B41) (42 B42) (43 B43) (44 B44) (45 B45) (46 B46) (47 B47)
-            (48 B48) (49 B49) (50 B50) (51 B51) (52 B52) (53 B53) (54 B54) (55 B55)
-            (56 B56) (57 B57) (58 B58) (59 B59) (60 B60) (61 B61) (62 B62) (63 B63)
-        ] $($future,)+)
+        $crate::__join_impl!(@start join 1 $($future,)+)
     };
 }
 
@@ -279,28 +261,10 @@ macro_rules! try_join {
         async { $crate::__private::Ok(()) }.await
     };
     (biased; $($future:expr),+ $(,)?) => {
-        $crate::__join_impl!(@pair try 0 [] [
-            (0 B0) (1 B1) (2 B2) (3 B3) (4 B4) (5 B5) (6 B6) (7 B7)
-            (8 B8) (9 B9) (10 B10) (11 B11) (12 B12) (13 B13) (14 B14) (15 B15)
-            (16 B16) (17 B17) (18 B18) (19 B19) (20 B20) (21 B21) (22 B22) (23 B23)
-            (24 B24) (25 B25) (26 B26) (27 B27) (28 B28) (29 B29) (30 B30) (31 B31)
-            (32 B32) (33 B33) (34 B34) (35 B35) (36 B36) (37 B37) (38 B38) (39 B39)
-            (40 B40) (41 B41) (42 B42) (43 B43) (44 B44) (45 B45) (46 B46) (47 B47)
-            (48 B48) (49 B49) (50 B50) (51 B51) (52 B52) (53 B53) (54 B54) (55 B55)
-            (56 B56) (57 B57) (58 B58) (59 B59) (60 B60) (61 B61) (62 B62) (63 B63)
-        ] $($future,)+)
+        $crate::__join_impl!(@start try 0 $($future,)+)
     };
     ($($future:expr),+ $(,)?) => {
-        $crate::__join_impl!(@pair try 1 [] [
-            (0 B0) (1 B1) (2 B2) (3 B3) (4 B4) (5 B5) (6 B6) (7 B7)
-            (8 B8) (9 B9) (10 B10) (11 B11) (12 B12) (13 B13) (14 B14) (15 B15)
-            (16 B16) (17 B17) (18 B18) (19 B19) (20 B20) (21 B21) (22 B22) (23 B23)
-            (24 B24) (25 B25) (26 B26) (27 B27) (28 B28) (29 B29) (30 B30) (31 B31)
-            (32 B32) (33 B33) (34 B34) (35 B35) (36 B36) (37 B37) (38 B38) (39 B39)
-            (40 B40) (41 B41) (42 B42) (43 B43) (44 B44) (45 B45) (46 B46) (47 B47)
-            (48 B48) (49 B49) (50 B50) (51 B51) (52 B52) (53 B53) (54 B54) (55 B55)
-            (56 B56) (57 B57) (58 B58) (59 B59) (60 B60) (61 B61) (62 B62) (63 B63)
-        ] $($future,)+)
+        $crate::__join_impl!(@start try 1 $($future,)+)
     };
 }
 
@@ -308,6 +272,20 @@ macro_rules! try_join {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __join_impl {
+    // The entry point: attaches the fixed list of 64 `(index Variant)` pairs
+    // (kept here only) and starts pairing.
+    (@start $mode:ident $step:tt $($future:expr,)+) => {
+        $crate::__join_impl!(@pair $mode $step [] [
+            (0 B0) (1 B1) (2 B2) (3 B3) (4 B4) (5 B5) (6 B6) (7 B7)
+            (8 B8) (9 B9) (10 B10) (11 B11) (12 B12) (13 B13) (14 B14) (15 B15)
+            (16 B16) (17 B17) (18 B18) (19 B19) (20 B20) (21 B21) (22 B22) (23 B23)
+            (24 B24) (25 B25) (26 B26) (27 B27) (28 B28) (29 B29) (30 B30) (31 B31)
+            (32 B32) (33 B33) (34 B34) (35 B35) (36 B36) (37 B37) (38 B38) (39 B39)
+            (40 B40) (41 B41) (42 B42) (43 B43) (44 B44) (45 B45) (46 B46) (47 B47)
+            (48 B48) (49 B49) (50 B50) (51 B51) (52 B52) (53 B53) (54 B54) (55 B55)
+            (56 B56) (57 B57) (58 B58) (59 B59) (60 B60) (61 B61) (62 B62) (63 B63)
+        ] $($future,)+)
+    };
     // Pair the next future with the next `(index Variant)` and a fresh
     // (hygienic) `__fut` identifier. `$step` is how far the first future
     // polled moves on each poll: 1 rotates, 0 (`biased;`) always starts at
