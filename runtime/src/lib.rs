@@ -52,6 +52,8 @@
 
 mod builder;
 mod driver;
+#[cfg(feature = "fs")]
+pub mod fs;
 mod handle;
 #[cfg(feature = "hyper")]
 pub mod hyper;
@@ -60,6 +62,8 @@ mod local_runtime;
 mod macros;
 #[cfg(feature = "net")]
 pub mod net;
+#[cfg(all(unix, feature = "process"))]
+pub mod process;
 mod rt;
 #[cfg(all(unix, feature = "signal"))]
 pub mod signal;

@@ -1,0 +1,1 @@
+//! Files and directories (Tokio's `tokio::fs`), on the blocking pool: being written.

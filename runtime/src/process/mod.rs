@@ -1,0 +1,1 @@
+//! Child processes (Tokio's `tokio::process`): being written.
