@@ -65,6 +65,12 @@ impl<S: Schedule> OwnedTasks<S> {
         }
     }
 
+    /// This list's process-unique id (never 0): the one stored in the headers
+    /// it links, and the identity of the runtime or `LocalSet` that owns it.
+    pub fn id(&self) -> u64 {
+        self.id
+    }
+
     fn shard(&self, ptr: NonNull<Header>) -> &Mutex<Shard> {
         // Task cells are heap blocks of at least 64 bytes; a Fibonacci hash of the
         // address spreads neighbouring allocations over the shards.

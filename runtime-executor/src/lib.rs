@@ -45,7 +45,7 @@ mod multi_thread;
 mod park;
 
 pub use defer::defer;
-pub use local::{spawn_local, LocalEnterGuard, LocalSet};
+pub use local::{spawn_local, LocalEnterGuard, LocalSet, LocalTaskCount};
 pub use park::ThreadParker;
 
 /// Counters of one worker, updated by that worker only, around its parks.
@@ -345,6 +345,15 @@ impl Handle {
         match &self.inner {
             Inner::Multi(shared) => &shared.blocking,
             Inner::Current(shared) => &shared.blocking,
+        }
+    }
+
+    /// A process-unique, never-zero number for this runtime: two runtimes
+    /// alive at the same time (or ever, in one process) never share it.
+    pub fn id(&self) -> u64 {
+        match &self.inner {
+            Inner::Multi(shared) => shared.owned.id(),
+            Inner::Current(shared) => shared.owned.id(),
         }
     }
 

@@ -60,6 +60,24 @@ struct Queue {
     closed: bool,
 }
 
+/// The live-task count of a [`LocalSet`], readable from any thread; from
+/// [`LocalSet::alive_tasks`].
+#[derive(Clone)]
+pub struct LocalTaskCount(Arc<Shared>);
+
+impl LocalTaskCount {
+    /// Tasks of the set that have not completed (0 once the set dropped).
+    pub fn get(&self) -> usize {
+        self.0.owned.len()
+    }
+}
+
+impl fmt::Debug for LocalTaskCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("LocalTaskCount").field(&self.get()).finish()
+    }
+}
+
 #[derive(Clone)]
 struct LocalScheduler(Arc<Shared>);
 
@@ -114,6 +132,34 @@ impl LocalSet {
             }),
             _not_send: PhantomData,
         }
+    }
+
+    /// A process-unique, never-zero number for this set, from the same
+    /// sequence as the runtimes' ids (see `Handle::id`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let (a, b) = (runtime_executor::LocalSet::new(), runtime_executor::LocalSet::new());
+    /// assert_ne!(a.id(), b.id());
+    /// ```
+    pub fn id(&self) -> u64 {
+        self.shared.owned.id()
+    }
+
+    /// A count of this set's live tasks that any thread can read (a local
+    /// runtime's metrics include them).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let local = runtime_executor::LocalSet::new();
+    /// let count = local.alive_tasks();
+    /// let _task = local.spawn_local(async {});
+    /// assert_eq!(std::thread::spawn(move || count.get()).join().unwrap(), 1);
+    /// ```
+    pub fn alive_tasks(&self) -> LocalTaskCount {
+        LocalTaskCount(self.shared.clone())
     }
 
     /// Spawns a `!Send` task onto this set; it runs when the set is driven.

@@ -19,7 +19,7 @@
 //! `spawn_blocking` work is in flight (as in Tokio); it reaches the pool
 //! through the executor's `Config::blocking_count`.
 
-pub(crate) use imp::{build, Driver, DriverEnter, DriverHandle};
+pub(crate) use imp::{build, is_shutdown_error, Driver, DriverEnter, DriverHandle};
 
 #[cfg(feature = "driver")]
 mod imp {
@@ -27,6 +27,11 @@ mod imp {
     use runtime_executor::{Config, Flavor};
     use std::io;
     use std::sync::Arc;
+
+    /// Whether `err` came from an I/O resource whose runtime shut down.
+    pub(crate) fn is_shutdown_error(err: &io::Error) -> bool {
+        runtime_reactor::io::is_shutdown_error(err)
+    }
 
     /// The part of the driver the runtime owns: for the multi-thread flavour,
     /// the shared slot and its backstop thread. The current-thread driver
@@ -133,6 +138,11 @@ mod imp {
 mod imp {
     use runtime_executor::{Config, Flavor};
     use std::io;
+
+    /// No driver, no I/O resources: no error comes from a shutdown.
+    pub(crate) fn is_shutdown_error(_: &io::Error) -> bool {
+        false
+    }
 
     /// No driver is built: nothing to own.
     pub(crate) struct Driver;

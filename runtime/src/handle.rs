@@ -241,6 +241,24 @@ impl Handle {
         }
     }
 
+    /// This runtime's [`Id`](crate::runtime::Id), unique within the process.
+    ///
+    /// ```
+    /// use runtime::runtime::Handle;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let here = Handle::current().id();
+    ///     let other = runtime::Builder::new_current_thread().build().unwrap();
+    ///     assert_ne!(here, other.handle().id());
+    ///     other.shutdown_background();
+    ///     println!("current runtime id: {here}");
+    /// }
+    /// ```
+    pub fn id(&self) -> crate::runtime::Id {
+        crate::runtime::Id::new(self.inner.id())
+    }
+
     /// The runtime's name, as given to [`Builder::name`](crate::Builder::name)
     /// (or `#[runtime::main(name = "...")]`); `None` when it was not named.
     ///
@@ -301,6 +319,7 @@ impl Handle {
     pub fn metrics(&self) -> RuntimeMetrics {
         RuntimeMetrics {
             handle: self.inner.clone(),
+            local: None,
         }
     }
 }
@@ -318,9 +337,18 @@ impl Handle {
 #[derive(Clone)]
 pub struct RuntimeMetrics {
     handle: runtime_executor::Handle,
+    /// A local runtime's `spawn_local` tasks live in its `LocalSet`, not in
+    /// the scheduler's list: counted in too.
+    local: Option<runtime_executor::LocalTaskCount>,
 }
 
 impl RuntimeMetrics {
+    /// These metrics, counting `local`'s tasks in (for a `LocalRuntime`).
+    pub(crate) fn with_local(mut self, local: runtime_executor::LocalTaskCount) -> RuntimeMetrics {
+        self.local = Some(local);
+        self
+    }
+
     /// Number of worker threads: the configured `worker_threads` for the
     /// multi-thread runtime, 1 for the current-thread runtime.
     ///
@@ -343,7 +371,7 @@ impl RuntimeMetrics {
     /// assert_eq!(rt.metrics().num_alive_tasks(), 0);
     /// ```
     pub fn num_alive_tasks(&self) -> usize {
-        self.handle.num_alive_tasks()
+        self.handle.num_alive_tasks() + self.local.as_ref().map_or(0, |local| local.get())
     }
 
     /// Number of tasks waiting in the runtime's shared queue: tasks spawned

@@ -55,6 +55,7 @@ mod driver;
 #[cfg(feature = "fs")]
 pub mod fs;
 mod handle;
+mod id;
 #[cfg(feature = "hyper")]
 pub mod hyper;
 pub mod io;
@@ -92,6 +93,7 @@ pub use rt::Runtime;
 pub mod runtime {
     pub use crate::builder::Builder;
     pub use crate::handle::{EnterGuard, Handle, RuntimeFlavor, RuntimeMetrics, TryCurrentError};
+    pub use crate::id::{is_rt_shutdown_err, Id};
     pub use crate::local_runtime::{LocalOptions, LocalRuntime};
     pub use crate::rt::Runtime;
 }

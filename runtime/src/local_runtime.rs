@@ -109,6 +109,25 @@ impl LocalRuntime {
         self.rt().handle()
     }
 
+    /// A view of this runtime's metrics; see
+    /// [`RuntimeMetrics`](crate::runtime::RuntimeMetrics). A local runtime
+    /// has one worker: the thread that calls `block_on`.
+    ///
+    /// ```
+    /// let rt = runtime::runtime::LocalRuntime::new().unwrap();
+    /// let metrics = rt.metrics();
+    /// assert_eq!(metrics.num_workers(), 1);
+    /// let task = rt.spawn_local(async {});
+    /// assert_eq!(metrics.num_alive_tasks(), 1);
+    /// rt.block_on(task).unwrap();
+    /// assert_eq!(metrics.num_alive_tasks(), 0);
+    /// ```
+    pub fn metrics(&self) -> crate::runtime::RuntimeMetrics {
+        self.handle()
+            .metrics()
+            .with_local(self.local().inner.alive_tasks())
+    }
+
     /// Spawns a task that need not be `Send`; it runs when
     /// [`block_on`](LocalRuntime::block_on) next runs.
     ///

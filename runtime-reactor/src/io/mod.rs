@@ -6,6 +6,6 @@ mod loom_scheduled_io;
 pub(crate) mod poll_evented;
 mod scheduled_io;
 
-pub use poll_evented::PollEvented;
+pub use poll_evented::{is_shutdown_error, PollEvented};
 pub(crate) use scheduled_io::ScheduledIo;
 pub use scheduled_io::{Direction, Ready, ReadyEvent};

@@ -47,8 +47,29 @@ pub struct PollEvented<E: Source> {
 impl<E: Source + std::panic::UnwindSafe> std::panic::UnwindSafe for PollEvented<E> {}
 impl<E: Source + std::panic::RefUnwindSafe> std::panic::RefUnwindSafe for PollEvented<E> {}
 
+/// The payload of the error an I/O resource returns once its runtime has
+/// shut down: a type of its own, so [`is_shutdown_error`] can tell it from
+/// any other `ErrorKind::Other`.
+#[derive(Debug)]
+struct RuntimeShutdown;
+
+impl std::fmt::Display for RuntimeShutdown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the runtime that owns this I/O resource has shut down")
+    }
+}
+
+impl std::error::Error for RuntimeShutdown {}
+
 fn shutdown_error() -> io::Error {
-    io::Error::other("the runtime that owns this I/O resource has shut down")
+    io::Error::other(RuntimeShutdown)
+}
+
+/// Whether `err` is the error an I/O resource returns because the runtime
+/// it was registered with has shut down (the facade's
+/// `runtime::runtime::is_rt_shutdown_err`).
+pub fn is_shutdown_error(err: &io::Error) -> bool {
+    err.get_ref().is_some_and(|inner| inner.is::<RuntimeShutdown>())
 }
 
 impl<E: Source> PollEvented<E> {

@@ -27,7 +27,7 @@ use std::task::{Context, Poll};
 /// ```
 #[derive(Default)]
 pub struct LocalSet {
-    inner: runtime_executor::LocalSet,
+    pub(crate) inner: runtime_executor::LocalSet,
 }
 
 impl LocalSet {
@@ -64,6 +64,20 @@ impl LocalSet {
         F::Output: 'static,
     {
         self.inner.spawn_local(future)
+    }
+
+    /// This set's [`Id`](crate::runtime::Id): unique among the runtimes
+    /// and sets of this process, as Tokio's `LocalSet::id`.
+    ///
+    /// ```
+    /// let local = runtime::task::LocalSet::new();
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_ne!(local.id(), rt.handle().id());
+    /// assert_eq!(local.id(), local.id());
+    /// println!("local set id: {}", local.id());
+    /// ```
+    pub fn id(&self) -> crate::runtime::Id {
+        crate::runtime::Id::new(self.inner.id())
     }
 
     /// Makes this set the target of [`spawn_local`] on this thread until the
