@@ -42,9 +42,12 @@ mod list;
 pub mod lock;
 mod park;
 mod raw;
+mod read_buf;
 mod state;
 #[doc(hidden)]
 pub mod sync;
+#[doc(hidden)]
+pub mod timer_hook;
 mod waker;
 
 pub use error::JoinError;
@@ -52,6 +55,7 @@ pub use id::{current as current_task_id, Id};
 pub use join::{AbortHandle, JoinHandle};
 pub use list::OwnedTasks;
 pub use park::{Park, Unpark};
+pub use read_buf::ReadBuf;
 
 use raw::{Cell, RawTask};
 use std::fmt;

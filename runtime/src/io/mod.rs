@@ -63,6 +63,7 @@ mod copy;
 mod copy_bidirectional;
 mod duplex;
 mod empty;
+mod int;
 mod lines;
 mod read_ext;
 mod repeat;
@@ -81,18 +82,15 @@ pub use duplex::{duplex, DuplexStream};
 pub use empty::{empty, Empty};
 pub use futures_io::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
 pub use lines::Lines;
-pub use read_ext::{
-    AsyncReadExt, Read, ReadExact, ReadToEnd, ReadToString, ReadU16, ReadU32, ReadU64, ReadU8,
-};
+pub use int::*;
+pub use read_ext::{AsyncReadExt, Read, ReadExact, ReadToEnd, ReadToString};
 pub use repeat::{repeat, Repeat};
+pub use runtime_core::ReadBuf;
 pub use sink::{sink, Sink};
 pub use split::{split, ReadHalf, WriteHalf};
 pub use std::io::{Error, ErrorKind, IoSlice, IoSliceMut, Result};
 pub use take::Take;
-pub use write_ext::{
-    AsyncWriteExt, Flush, Shutdown, Write, WriteAll, WriteU16, WriteU32, WriteU64, WriteU8,
-    WriteVectored,
-};
+pub use write_ext::{AsyncWriteExt, Flush, Shutdown, Write, WriteAll, WriteVectored};
 
 /// Spends one unit of the task's cooperative budget on an operation that is
 /// always ready, or returns `Pending` (having woken the task, so it runs again
