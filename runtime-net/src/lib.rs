@@ -109,6 +109,7 @@ mod split;
 mod stream;
 pub mod tcp;
 mod udp;
+mod uninit;
 #[cfg(unix)]
 pub mod unix;
 
