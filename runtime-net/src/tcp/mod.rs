@@ -37,6 +37,7 @@
 mod listener;
 mod socket;
 mod stream;
+mod stream_options;
 
 pub use listener::TcpListener;
 pub use socket::TcpSocket;

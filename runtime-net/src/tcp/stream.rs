@@ -2,12 +2,15 @@
 
 use crate::addr::{each_addr, ToSocketAddrs};
 use crate::split::{self, sealed, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
-use crate::stream::{impl_async_io, Evented};
+use crate::stream::{impl_async_io, Evented, RawStream};
+use crate::uninit::fill_read_buf;
+use runtime_core::ReadBuf;
 use std::fmt;
 use std::future::poll_fn;
-use std::io;
+use std::io::{self, IoSlice, IoSliceMut};
 use std::net::SocketAddr;
-use std::time::Duration;
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
+use std::task::{Context, Poll};
 
 /// A TCP connection between a local and a remote socket.
 ///
@@ -48,7 +51,7 @@ use std::time::Duration;
 /// }
 /// ```
 pub struct TcpStream {
-    inner: Evented<mio::net::TcpStream>,
+    pub(crate) inner: Evented<mio::net::TcpStream>,
 }
 
 impl sealed::Sealed for TcpStream {
@@ -218,108 +221,6 @@ impl TcpStream {
         self.inner.get_ref().local_addr()
     }
 
-    /// Sets the `TCP_NODELAY` option. `true` disables Nagle's algorithm:
-    /// small writes are sent at once instead of being held back to coalesce
-    /// with later ones, which lowers latency for request/response traffic.
-    ///
-    /// ```
-    /// # #[runtime::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// stream.set_nodelay(true)?;
-    /// assert!(stream.nodelay()?);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn set_nodelay(&self, nodelay: bool) -> io::Result<()> {
-        self.inner.get_ref().set_nodelay(nodelay)
-    }
-
-    /// The `TCP_NODELAY` option; see [`set_nodelay`](TcpStream::set_nodelay).
-    ///
-    /// ```
-    /// # #[runtime::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// assert!(!stream.nodelay()?); // Nagle's algorithm is on by default
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn nodelay(&self) -> io::Result<bool> {
-        self.inner.get_ref().nodelay()
-    }
-
-    /// Sets the `SO_LINGER` option: with `Some(duration)`, closing the
-    /// socket waits up to `duration` for unsent data to go out; with
-    /// `Some(Duration::ZERO)`, closing resets the connection at once; with
-    /// `None` (the default), closing returns at once and the OS sends the
-    /// remaining data in the background.
-    ///
-    /// ```
-    /// # #[runtime::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// use std::time::Duration;
-    ///
-    /// stream.set_linger(Some(Duration::from_secs(1)))?;
-    /// assert_eq!(stream.linger()?, Some(Duration::from_secs(1)));
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn set_linger(&self, linger: Option<Duration>) -> io::Result<()> {
-        socket2::SockRef::from(self.inner.get_ref()).set_linger(linger)
-    }
-
-    /// The `SO_LINGER` option; see [`set_linger`](TcpStream::set_linger).
-    ///
-    /// ```
-    /// # #[runtime::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// assert_eq!(stream.linger()?, None); // the default
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn linger(&self) -> io::Result<Option<Duration>> {
-        socket2::SockRef::from(self.inner.get_ref()).linger()
-    }
-
-    /// Sets the `IP_TTL` option: the time-to-live of the packets this
-    /// socket sends.
-    ///
-    /// ```
-    /// # #[runtime::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// stream.set_ttl(100)?;
-    /// assert_eq!(stream.ttl()?, 100);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn set_ttl(&self, ttl: u32) -> io::Result<()> {
-        self.inner.get_ref().set_ttl(ttl)
-    }
-
-    /// The `IP_TTL` option; see [`set_ttl`](TcpStream::set_ttl).
-    ///
-    /// ```
-    /// # #[runtime::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
-    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
-    /// assert!(stream.ttl()? > 0);
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn ttl(&self) -> io::Result<u32> {
-        self.inner.get_ref().ttl()
-    }
-
     /// Reads received data into `buf` without removing it from the queue,
     /// waiting until some is there; the next read returns the same bytes.
     /// Returns how many bytes were copied; `Ok(0)` means the peer closed its
@@ -357,6 +258,58 @@ impl TcpStream {
                 .poll_read_io(cx, || self.inner.get_ref().peek(buf))
         })
         .await
+    }
+
+    /// As [`peek`](TcpStream::peek), into `buf`'s unfilled part, or
+    /// registers the task to be woken when data arrives. The peeked bytes
+    /// are appended to `buf.filled()` and stay queued; returns how many.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncWriteExt, ReadBuf};
+    /// use runtime::net::{TcpListener, TcpStream};
+    /// use std::future::poll_fn;
+    ///
+    /// let listener = TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut client = TcpStream::connect(listener.local_addr()?).await?;
+    /// let (server, _) = listener.accept().await?;
+    /// client.write_all(b"hey").await?;
+    ///
+    /// let mut storage = [0; 8];
+    /// let mut buf = ReadBuf::new(&mut storage);
+    /// let n = poll_fn(|cx| server.poll_peek(cx, &mut buf)).await?;
+    /// assert_eq!(&buf.filled()[..n], &b"hey"[..n]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_peek(
+        &self,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<usize>> {
+        self.inner.io.poll_read_io(cx, || {
+            fill_read_buf(buf, |slots| {
+                let n = socket2::SockRef::from(self.inner.get_ref()).peek(slots)?;
+                Ok((n, n))
+            })
+        })
+    }
+
+    /// Takes the socket's pending error (`SO_ERROR`), clearing it;
+    /// `Ok(None)` when there is none.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// assert!(stream.take_error()?.is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.inner.get_ref().take_error()
     }
 
     /// Waits until the stream is readable: data is queued, the peer closed
@@ -449,7 +402,6 @@ impl TcpStream {
     /// # }
     /// ```
     pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
-        use crate::stream::RawStream;
         self.inner.try_read_io(|s| s.read(buf))
     }
 
@@ -477,8 +429,107 @@ impl TcpStream {
     /// # }
     /// ```
     pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
-        use crate::stream::RawStream;
         self.inner.try_write_io(|s| s.write(buf))
+    }
+
+    /// Reads received data into `bufs`, in order, without waiting (a
+    /// vectored [`try_read`](TcpStream::try_read)); returns how many bytes
+    /// were read, `Ok(0)` at end of stream. Fails with `WouldBlock` when no
+    /// data is queued.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncWriteExt;
+    /// use std::io::IoSliceMut;
+    ///
+    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (server, _) = listener.accept().await?;
+    /// client.write_all(b"headbody").await?;
+    /// let (mut head, mut body) = ([0; 4], [0; 4]);
+    /// let mut got = 0;
+    /// while got < 8 {
+    ///     server.readable().await?;
+    ///     let mut bufs = [IoSliceMut::new(&mut head[got.min(4)..]), IoSliceMut::new(&mut body[got.saturating_sub(4)..])];
+    ///     match server.try_read_vectored(&mut bufs) {
+    ///         Ok(n) => got += n,
+    ///         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+    ///         Err(e) => return Err(e),
+    ///     }
+    /// }
+    /// assert_eq!((&head, &body), (b"head", b"body"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        self.inner.try_read_io(|s| s.read_vectored(bufs))
+    }
+
+    /// Writes as much of `bufs`, in order, as the send buffer takes,
+    /// without waiting (a vectored [`try_write`](TcpStream::try_write));
+    /// returns how many bytes were written. Fails with `WouldBlock` when
+    /// the send buffer is full.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncReadExt;
+    /// use std::io::IoSlice;
+    ///
+    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let client = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (mut server, _) = listener.accept().await?;
+    /// let bufs = [IoSlice::new(b"one "), IoSlice::new(b"two")];
+    /// assert_eq!(client.try_write_vectored(&bufs)?, 7); // a fresh socket has room
+    /// let mut got = [0; 7];
+    /// server.read_exact(&mut got).await?;
+    /// assert_eq!(&got, b"one two");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        self.inner.try_write_io(|s| s.write_vectored(bufs))
+    }
+
+    /// Reads received data into `buf`'s spare capacity (which a `Vec` or
+    /// `BytesMut` grows when full) without waiting, and advances `buf`
+    /// past it; returns how many bytes were read, `Ok(0)` at end of stream.
+    /// Fails with `WouldBlock` when no data is queued. Needs the `bytes`
+    /// feature.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncWriteExt;
+    ///
+    /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// # let mut client = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// # let (server, _) = listener.accept().await?;
+    /// client.write_all(b"abc").await?;
+    /// client.shutdown().await?;
+    /// let mut buf = Vec::new();
+    /// loop {
+    ///     server.readable().await?;
+    ///     match server.try_read_buf(&mut buf) {
+    ///         Ok(0) => break, // end of stream
+    ///         Ok(_) => {}
+    ///         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+    ///         Err(e) => return Err(e),
+    ///     }
+    /// }
+    /// assert_eq!(buf, b"abc");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "bytes")]
+    pub fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.inner.try_read_io(|s| {
+            crate::uninit::fill_buf_mut(buf, |slots| {
+                let n = crate::uninit::read_fd(s, slots)?;
+                Ok((n, n))
+            })
+        })
     }
 
     /// Splits the stream into a read half and a write half that borrow it,
@@ -569,5 +620,38 @@ impl_async_io!(write: TcpStream, , |s| s.inner);
 impl fmt::Debug for TcpStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.inner.get_ref().fmt(f)
+    }
+}
+
+/// Same as [`TcpStream::from_std`]: registers the stream with the current
+/// runtime's reactor.
+///
+/// # Panics
+///
+/// Outside a runtime.
+impl TryFrom<std::net::TcpStream> for TcpStream {
+    type Error = io::Error;
+
+    #[track_caller]
+    fn try_from(stream: std::net::TcpStream) -> io::Result<TcpStream> {
+        TcpStream::from_std(stream)
+    }
+}
+
+impl AsRef<TcpStream> for TcpStream {
+    fn as_ref(&self) -> &TcpStream {
+        self
+    }
+}
+
+impl AsRawFd for TcpStream {
+    fn as_raw_fd(&self) -> RawFd {
+        self.inner.get_ref().as_raw_fd()
+    }
+}
+
+impl AsFd for TcpStream {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.inner.get_ref().as_fd()
     }
 }
