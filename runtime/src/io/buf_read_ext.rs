@@ -1,6 +1,6 @@
 //! [`AsyncBufReadExt`] and the futures its methods return.
 
-use super::{invalid_utf8, Lines};
+use super::{invalid_utf8, Lines, Split};
 use futures_io::AsyncBufRead;
 use std::future::Future;
 use std::io;
@@ -141,6 +141,61 @@ pub trait AsyncBufReadExt: AsyncBufRead {
         Lines::new(self)
     }
 
+    /// Turns the reader into a [`Split`], which yields the segments between
+    /// occurrences of `byte` (without it), as `Vec<u8>`s.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::AsyncBufReadExt;
+    ///
+    /// let reader: &[u8] = b"a,bc,,d";
+    /// let mut fields = reader.split(b',');
+    /// let mut got = Vec::new();
+    /// while let Some(field) = fields.next_segment().await? {
+    ///     got.push(field);
+    /// }
+    /// assert_eq!(got, [&b"a"[..], b"bc", b"", b"d"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    fn split(self, byte: u8) -> Split<Self>
+    where
+        Self: Sized + Unpin,
+    {
+        Split::new(self, byte)
+    }
+
+    /// Returns the data buffered in the reader, first reading more from the
+    /// inner reader if the buffer is empty; an empty slice means end of
+    /// stream. Nothing is consumed: follow with
+    /// [`consume`](Self::consume) to mark bytes as read.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncBufReadExt, BufReader};
+    ///
+    /// let mut reader = BufReader::new(&b"peek"[..]);
+    /// assert_eq!(reader.fill_buf().await?, b"peek");
+    /// assert_eq!(reader.fill_buf().await?, b"peek"); // still there
+    /// reader.consume(4);
+    /// assert!(reader.fill_buf().await?.is_empty()); // end of stream
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe: what was read is kept in the reader's buffer, not in the
+    /// future, so if the future is dropped the next call returns it.
+    fn fill_buf(&mut self) -> FillBuf<'_, Self>
+    where
+        Self: Unpin,
+    {
+        FillBuf { reader: Some(self) }
+    }
+
     /// Marks `amt` bytes of the buffer as read (see
     /// [`AsyncBufRead::consume`]), so the next read starts after them.
     ///
@@ -200,6 +255,55 @@ impl<R: AsyncBufRead + Unpin + ?Sized> Future for ReadUntil<'_, R> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         poll_read_until(&mut *this.reader, cx, this.byte, this.buf, &mut this.read)
+    }
+}
+
+/// Future for [`AsyncBufReadExt::fill_buf`]: awaiting it gives the reader's
+/// buffered data, borrowed from the reader.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{self, AsyncBufReadExt};
+///
+/// let mut reader: &[u8] = b"data";
+/// let fut: io::FillBuf<'_, _> = reader.fill_buf();
+/// assert_eq!(fut.await?, b"data");
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct FillBuf<'a, R: ?Sized> {
+    /// Taken when the future completes: the slice it returns borrows the
+    /// reader for the rest of `'a`.
+    reader: Option<&'a mut R>,
+}
+
+impl<'a, R: AsyncBufRead + Unpin + ?Sized> Future for FillBuf<'a, R> {
+    type Output = io::Result<&'a [u8]>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.get_mut();
+        let reader: &'a mut R = this
+            .reader
+            .take()
+            .expect("FillBuf polled after it completed");
+        let ptr: *mut R = reader;
+        // SAFETY: `ptr` comes from `reader`, a `&'a mut R` we own, so it is
+        // valid and unaliased for `'a`. If the poll is ready, the slice it
+        // returns keeps that borrow for `'a` and `reader` is never used again
+        // (it was moved out of the future). If it is pending, the reborrow
+        // made here is dead (`Pending` holds no borrow) before `reader` is
+        // put back and used again. This is the borrow the checker would
+        // accept if it could see that only one branch keeps it.
+        match Pin::new(unsafe { &mut *ptr }).poll_fill_buf(cx) {
+            Poll::Ready(result) => Poll::Ready(result),
+            Poll::Pending => {
+                this.reader = Some(reader);
+                Poll::Pending
+            }
+        }
     }
 }
 

@@ -1,8 +1,8 @@
 //! [`BufReader`]: buffering for a reader.
 
 use super::DEFAULT_BUF_SIZE;
-use futures_io::{AsyncBufRead, AsyncRead, AsyncWrite};
-use std::io::{self, IoSlice};
+use futures_io::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
+use std::io::{self, IoSlice, SeekFrom};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
@@ -102,6 +102,37 @@ impl<R> BufReader<R> {
         &mut self.inner
     }
 
+    /// Replaces the inner reader by `f(inner)`, keeping the buffered data
+    /// (for [`BufStream`](super::BufStream)'s conversions).
+    pub(super) fn map_inner<S>(self, f: impl FnOnce(R) -> S) -> BufReader<S> {
+        BufReader {
+            inner: f(self.inner),
+            buf: self.buf,
+            pos: self.pos,
+            filled: self.filled,
+        }
+    }
+
+    /// The wrapped reader of a pinned `BufReader`, pinned. As with
+    /// [`get_mut`](Self::get_mut), reading from it directly skips the buffer.
+    ///
+    /// ```
+    /// use runtime::io::BufReader;
+    /// use std::pin::Pin;
+    ///
+    /// let mut reader = Box::pin(BufReader::new(&b"abc"[..]));
+    /// let inner: Pin<&mut &[u8]> = reader.as_mut().get_pin_mut();
+    /// assert_eq!(*inner, b"abc");
+    /// ```
+    pub fn get_pin_mut(self: Pin<&mut Self>) -> Pin<&mut R> {
+        // SAFETY: `inner` is pinned structurally: the wrapper is `Unpin`
+        // only when `inner` is (no manual `Unpin` impl), it has no `Drop`
+        // impl, and nothing moves `inner` out of a pinned wrapper (`into_inner`
+        // takes it by value, `get_mut` needs `&mut Self`, which a pinned
+        // `!Unpin` wrapper does not give).
+        unsafe { self.map_unchecked_mut(|this| &mut this.inner) }
+    }
+
     /// Unwraps the reader; buffered data is lost (read
     /// [`buffer`](BufReader::buffer) first to keep it).
     ///
@@ -182,6 +213,56 @@ impl<R: AsyncRead + Unpin> AsyncBufRead for BufReader<R> {
 
     fn consume(mut self: Pin<&mut Self>, amt: usize) {
         self.pos = (self.pos + amt).min(self.filled);
+    }
+}
+
+/// Seeking discards the buffer. `SeekFrom::Current` counts from the
+/// position of the `BufReader` (the inner reader is ahead of it by the
+/// buffered bytes, which the seek takes into account), as in Tokio.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{AsyncReadExt, AsyncSeekExt, BufReader, SeekFrom};
+///
+/// let mut reader = BufReader::new(futures::io::Cursor::new(b"0123456789".to_vec()));
+/// assert_eq!(reader.read_u8().await?, b'0'); // the buffer holds the rest
+/// assert_eq!(reader.seek(SeekFrom::Current(2)).await?, 3);
+/// assert_eq!(reader.read_u8().await?, b'3');
+/// # Ok(())
+/// # }
+/// ```
+impl<R: AsyncSeek + Unpin> AsyncSeek for BufReader<R> {
+    fn poll_seek(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        pos: SeekFrom,
+    ) -> Poll<io::Result<u64>> {
+        let this = self.get_mut();
+        let result = match pos {
+            SeekFrom::Current(n) => {
+                // A buffer's length fits in an `i64`.
+                let ahead = (this.filled - this.pos) as i64;
+                match n.checked_sub(ahead) {
+                    Some(offset) => {
+                        ready!(Pin::new(&mut this.inner).poll_seek(cx, SeekFrom::Current(offset)))
+                    }
+                    None => {
+                        // `n - ahead` overflows: move the inner reader back to
+                        // our position first. If the second seek is pending,
+                        // the next call finds an empty buffer and seeks by `n`.
+                        ready!(Pin::new(&mut this.inner).poll_seek(cx, SeekFrom::Current(-ahead)))?;
+                        this.pos = 0;
+                        this.filled = 0;
+                        ready!(Pin::new(&mut this.inner).poll_seek(cx, SeekFrom::Current(n)))
+                    }
+                }
+            }
+            pos => ready!(Pin::new(&mut this.inner).poll_seek(cx, pos)),
+        };
+        this.pos = 0;
+        this.filled = 0;
+        Poll::Ready(result)
     }
 }
 

@@ -1,8 +1,8 @@
 //! [`BufWriter`]: buffering for a writer.
 
 use super::{write_zero, DEFAULT_BUF_SIZE};
-use futures_io::{AsyncRead, AsyncWrite};
-use std::io::{self, IoSlice};
+use futures_io::{AsyncRead, AsyncSeek, AsyncWrite};
+use std::io::{self, IoSlice, SeekFrom};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
@@ -119,6 +119,38 @@ impl<W> BufWriter<W> {
         &mut self.inner
     }
 
+    /// Replaces the inner writer by `f(inner)`, keeping the buffered data
+    /// (for [`BufStream`](super::BufStream)'s conversions).
+    pub(super) fn map_inner<S>(self, f: impl FnOnce(W) -> S) -> BufWriter<S> {
+        BufWriter {
+            inner: f(self.inner),
+            buf: self.buf,
+            capacity: self.capacity,
+            written: self.written,
+        }
+    }
+
+    /// The wrapped writer of a pinned `BufWriter`, pinned. As with
+    /// [`get_mut`](Self::get_mut), writing to it directly skips the buffer.
+    ///
+    /// ```
+    /// use runtime::io::BufWriter;
+    /// use std::pin::Pin;
+    ///
+    /// let mut writer = Box::pin(BufWriter::new(Vec::<u8>::new()));
+    /// let inner: Pin<&mut Vec<u8>> = writer.as_mut().get_pin_mut();
+    /// inner.get_mut().push(1);
+    /// assert_eq!(writer.get_ref(), &[1]);
+    /// ```
+    pub fn get_pin_mut(self: Pin<&mut Self>) -> Pin<&mut W> {
+        // SAFETY: `inner` is pinned structurally: the wrapper is `Unpin`
+        // only when `inner` is (no manual `Unpin` impl), it has no `Drop`
+        // impl, and nothing moves `inner` out of a pinned wrapper (`into_inner`
+        // takes it by value, `get_mut` needs `&mut Self`, which a pinned
+        // `!Unpin` wrapper does not give).
+        unsafe { self.map_unchecked_mut(|this| &mut this.inner) }
+    }
+
     /// Unwraps the writer; data still buffered is lost, so flush first.
     ///
     /// ```
@@ -222,6 +254,34 @@ impl<W: AsyncWrite + Unpin> AsyncWrite for BufWriter<W> {
         let this = self.get_mut();
         ready!(this.poll_flush_buf(cx))?;
         Pin::new(&mut this.inner).poll_close(cx)
+    }
+}
+
+/// Seeking first writes out the buffer, then seeks the inner writer.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::io::{AsyncSeekExt, AsyncWriteExt, BufWriter, SeekFrom};
+///
+/// let mut writer = BufWriter::new(futures::io::Cursor::new(Vec::new()));
+/// writer.write_all(b"hello").await?;
+/// writer.seek(SeekFrom::Start(0)).await?; // "hello" is written first
+/// writer.write_all(b"J").await?;
+/// writer.flush().await?;
+/// assert_eq!(writer.get_ref().get_ref(), b"Jello");
+/// # Ok(())
+/// # }
+/// ```
+impl<W: AsyncWrite + AsyncSeek + Unpin> AsyncSeek for BufWriter<W> {
+    fn poll_seek(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        pos: SeekFrom,
+    ) -> Poll<io::Result<u64>> {
+        let this = self.get_mut();
+        ready!(this.poll_flush_buf(cx))?;
+        Pin::new(&mut this.inner).poll_seek(cx, pos)
     }
 }
 

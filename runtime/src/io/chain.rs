@@ -64,6 +64,33 @@ impl<T, U> Chain<T, U> {
         (&mut self.first, &mut self.second)
     }
 
+    /// The two readers of a pinned `Chain`, pinned. As with
+    /// [`get_mut`](Self::get_mut), reading from them directly may confuse
+    /// the chain.
+    ///
+    /// ```
+    /// use runtime::io::AsyncReadExt;
+    /// use std::pin::Pin;
+    ///
+    /// let mut chain = Box::pin((&b"ab"[..]).chain(&b"cd"[..]));
+    /// let (first, second): (Pin<&mut &[u8]>, Pin<&mut &[u8]>) = chain.as_mut().get_pin_mut();
+    /// assert_eq!((*first, *second), (&b"ab"[..], &b"cd"[..]));
+    /// ```
+    pub fn get_pin_mut(self: Pin<&mut Self>) -> (Pin<&mut T>, Pin<&mut U>) {
+        // SAFETY: `first` and `second` are pinned structurally: `Chain` is
+        // `Unpin` only when both are (no manual `Unpin` impl), it has no
+        // `Drop` impl, and nothing moves them out of a pinned `Chain`
+        // (`into_inner` takes it by value, `get_mut` needs `&mut Self`). The
+        // two fields are disjoint, so the two pins do not alias.
+        unsafe {
+            let this = self.get_unchecked_mut();
+            (
+                Pin::new_unchecked(&mut this.first),
+                Pin::new_unchecked(&mut this.second),
+            )
+        }
+    }
+
     /// Unwraps the two readers.
     ///
     /// ```

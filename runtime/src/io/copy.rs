@@ -112,8 +112,15 @@ pub(super) struct CopyBuffer {
 
 impl CopyBuffer {
     pub(super) fn new() -> Self {
+        Self::with_capacity(DEFAULT_BUF_SIZE)
+    }
+
+    /// A copy through a buffer of `size` bytes (at least 1: a read into an
+    /// empty buffer would look like end of stream).
+    pub(super) fn with_capacity(size: usize) -> Self {
+        assert!(size > 0, "the copy buffer size must be at least 1 byte");
         CopyBuffer {
-            buf: vec![0; DEFAULT_BUF_SIZE].into_boxed_slice(),
+            buf: vec![0; size].into_boxed_slice(),
             pos: 0,
             cap: 0,
             read_done: false,

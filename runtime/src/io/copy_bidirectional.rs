@@ -1,6 +1,7 @@
 //! [`copy_bidirectional`]: relaying between two streams.
 
 use super::copy::CopyBuffer;
+use super::DEFAULT_BUF_SIZE;
 use futures_io::{AsyncRead, AsyncWrite};
 use std::future::poll_fn;
 use std::io;
@@ -54,8 +55,60 @@ where
     A: AsyncRead + AsyncWrite + Unpin + ?Sized,
     B: AsyncRead + AsyncWrite + Unpin + ?Sized,
 {
-    let mut a_to_b = Direction::Copying(CopyBuffer::new());
-    let mut b_to_a = Direction::Copying(CopyBuffer::new());
+    copy_bidirectional_with_sizes(a, b, DEFAULT_BUF_SIZE, DEFAULT_BUF_SIZE).await
+}
+
+/// [`copy_bidirectional`] with a buffer of `a_to_b_buf_size` bytes for the
+/// data going from `a` to `b` and one of `b_to_a_buf_size` bytes for the
+/// other way (instead of 8 KiB each): larger buffers mean fewer reads and
+/// writes for bulk transfers, smaller ones less memory per relayed
+/// connection.
+///
+/// # Panics
+/// If either size is 0 (when the future is first polled).
+///
+/// ```
+/// use runtime::io::{self, AsyncReadExt, AsyncWriteExt};
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> io::Result<()> {
+///     let (mut client, mut front) = io::duplex(1024);
+///     let (mut back, mut server) = io::duplex(1024);
+///     let relay = runtime::spawn(async move {
+///         // Big requests, small replies.
+///         io::copy_bidirectional_with_sizes(&mut front, &mut back, 64 * 1024, 512).await
+///     });
+///     client.write_all(&[1; 3000]).await?;
+///     client.shutdown().await?;
+///     let mut request = Vec::new();
+///     server.read_to_end(&mut request).await?;
+///     assert_eq!(request.len(), 3000);
+///     server.write_all(b"ok").await?;
+///     server.shutdown().await?;
+///     let mut reply = Vec::new();
+///     client.read_to_end(&mut reply).await?;
+///     assert_eq!(reply, b"ok");
+///     assert_eq!(relay.await.unwrap()?, (3000, 2));
+///     Ok(())
+/// }
+/// ```
+///
+/// # Cancel safety
+///
+/// Not cancel-safe, as [`copy_bidirectional`]: data in either buffer is
+/// lost if the future is dropped.
+pub async fn copy_bidirectional_with_sizes<A, B>(
+    a: &mut A,
+    b: &mut B,
+    a_to_b_buf_size: usize,
+    b_to_a_buf_size: usize,
+) -> io::Result<(u64, u64)>
+where
+    A: AsyncRead + AsyncWrite + Unpin + ?Sized,
+    B: AsyncRead + AsyncWrite + Unpin + ?Sized,
+{
+    let mut a_to_b = Direction::Copying(CopyBuffer::with_capacity(a_to_b_buf_size));
+    let mut b_to_a = Direction::Copying(CopyBuffer::with_capacity(b_to_a_buf_size));
     // Which direction goes first alternates, so that one that is always
     // ready cannot spend the whole cooperative budget every time.
     let mut b_first = false;

@@ -83,8 +83,8 @@ pub struct DuplexStream {
 }
 
 /// One direction: bytes written by one stream, waiting to be read by the
-/// other.
-struct Pipe {
+/// other. A [`SimplexStream`](super::SimplexStream) is one `Pipe`, owned.
+pub(super) struct Pipe {
     buf: VecDeque<u8>,
     max: usize,
     /// The writer shut down or was dropped: reads end at the buffer's end.
@@ -96,7 +96,7 @@ struct Pipe {
 }
 
 impl Pipe {
-    fn new(max: usize) -> Self {
+    pub(super) fn new(max: usize) -> Self {
         Pipe {
             buf: VecDeque::new(),
             max,
@@ -107,7 +107,11 @@ impl Pipe {
         }
     }
 
-    fn poll_read(&mut self, cx: &mut Context<'_>, out: &mut [u8]) -> Poll<io::Result<usize>> {
+    pub(super) fn poll_read(
+        &mut self,
+        cx: &mut Context<'_>,
+        out: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
         if out.is_empty() {
             return Poll::Ready(Ok(0));
         }
@@ -126,7 +130,7 @@ impl Pipe {
     /// Writes as much of `bufs`, in order, as there is room for: a vectored
     /// write takes from every slice, not only the first (what the default
     /// `poll_write_vectored` would do), as with Tokio's duplex.
-    fn poll_write(
+    pub(super) fn poll_write(
         &mut self,
         cx: &mut Context<'_>,
         bufs: &[IoSlice<'_>],
@@ -140,7 +144,7 @@ impl Pipe {
         if self.write_closed {
             return Poll::Ready(Err(io::Error::new(
                 ErrorKind::BrokenPipe,
-                "the duplex stream was shut down for writing",
+                "the stream was shut down for writing",
             )));
         }
         if bufs.iter().all(|data| data.is_empty()) {
@@ -164,7 +168,12 @@ impl Pipe {
         Poll::Ready(Ok(written))
     }
 
-    fn close_write(&mut self) {
+    /// Bytes written and not yet read.
+    pub(super) fn buffered(&self) -> usize {
+        self.buf.len()
+    }
+
+    pub(super) fn close_write(&mut self) {
         self.write_closed = true;
         wake(&mut self.read_waker);
     }
@@ -194,7 +203,7 @@ fn lock(pipe: &Mutex<Pipe>) -> MutexGuard<'_, Pipe> {
 }
 
 /// Spends one unit of cooperative budget on `op`, refunded unless it is ready.
-fn with_budget<T>(
+pub(super) fn with_budget<T>(
     cx: &mut Context<'_>,
     op: impl FnOnce(&mut Context<'_>) -> Poll<io::Result<T>>,
 ) -> Poll<io::Result<T>> {

@@ -57,39 +57,61 @@
 
 mod buf_read_ext;
 mod buf_reader;
+mod buf_split;
+mod buf_stream;
 mod buf_writer;
+#[cfg(feature = "bytes")]
+mod bytes_buf;
 mod chain;
 mod copy;
 mod copy_bidirectional;
 mod duplex;
 mod empty;
 mod int;
+mod join;
 mod lines;
 mod read_ext;
 mod repeat;
+mod seek_ext;
+mod simplex;
 mod sink;
 mod split;
+#[cfg(feature = "io-std")]
+mod stdio;
 mod take;
+#[cfg(all(unix, feature = "net"))]
+pub mod unix;
 mod write_ext;
 
-pub use buf_read_ext::{AsyncBufReadExt, ReadLine, ReadUntil};
+pub use buf_read_ext::{AsyncBufReadExt, FillBuf, ReadLine, ReadUntil};
 pub use buf_reader::BufReader;
+pub use buf_split::Split;
+pub use buf_stream::BufStream;
 pub use buf_writer::BufWriter;
+#[cfg(feature = "bytes")]
+pub use bytes_buf::{ReadBufFuture, WriteAllBuf, WriteBuf};
 pub use chain::Chain;
 pub use copy::{copy, copy_buf};
-pub use copy_bidirectional::copy_bidirectional;
+pub use copy_bidirectional::{copy_bidirectional, copy_bidirectional_with_sizes};
 pub use duplex::{duplex, DuplexStream};
 pub use empty::{empty, Empty};
 pub use futures_io::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
 pub use lines::Lines;
 pub use int::*;
+pub use join::{join, Join};
 pub use read_ext::{AsyncReadExt, Read, ReadExact, ReadToEnd, ReadToString};
 pub use repeat::{repeat, Repeat};
+pub use seek_ext::{AsyncSeekExt, Seek};
+pub use simplex::{simplex, SimplexStream};
 pub use runtime_core::ReadBuf;
 pub use sink::{sink, Sink};
 pub use split::{split, ReadHalf, WriteHalf};
-pub use std::io::{Error, ErrorKind, IoSlice, IoSliceMut, Result};
+#[cfg(feature = "io-std")]
+pub use stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
+pub use std::io::{Error, ErrorKind, IoSlice, IoSliceMut, Result, SeekFrom};
 pub use take::Take;
+#[cfg(feature = "net")]
+pub use runtime_reactor::io::{Interest, Ready};
 pub use write_ext::{AsyncWriteExt, Flush, Shutdown, Write, WriteAll, WriteVectored};
 
 /// Spends one unit of the task's cooperative budget on an operation that is

@@ -1,10 +1,13 @@
 //! [`AsyncReadExt`] and the futures its methods return.
 
+use super::int::{self, read_int_methods, *};
+#[cfg(feature = "bytes")]
+use super::ReadBufFuture;
 use super::{invalid_utf8, Chain, Take};
 use futures_io::AsyncRead;
 use std::future::Future;
 use std::io::{self, ErrorKind};
-use std::mem::{self, size_of};
+use std::mem;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
@@ -199,108 +202,43 @@ pub trait AsyncReadExt: AsyncRead {
         }
     }
 
-    /// Reads one byte; end of stream fails with
-    /// [`ErrorKind::UnexpectedEof`].
-    ///
-    /// ```
-    /// # #[runtime::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// use runtime::io::AsyncReadExt;
-    ///
-    /// let mut reader: &[u8] = &[7];
-    /// assert_eq!(reader.read_u8().await?, 7);
-    /// let err = reader.read_u8().await.unwrap_err();
-    /// assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof);
-    /// # Ok(())
-    /// # }
-    /// ```
-    ///
-    /// # Cancel safety
-    ///
-    /// Cancel-safe: one byte cannot be read in part, so a dropped future has
-    /// read nothing (as [`read`](AsyncReadExt::read)).
-    fn read_u8(&mut self) -> ReadU8<'_, Self>
-    where
-        Self: Unpin,
-    {
-        ReadU8::new(self)
-    }
+    int::int_table!(read_int_methods);
 
-    /// Reads a big-endian `u16`; early end of stream is
-    /// [`ErrorKind::UnexpectedEof`].
+    /// Reads some bytes into the spare capacity of `buf` (a `BytesMut`, a
+    /// `Vec<u8>`, any [`bytes::BufMut`]), advances `buf` past them and returns
+    /// how many; `Ok(0)` means end of stream, or that `buf` has no room left
+    /// ([`BufMut::has_remaining_mut`](bytes::BufMut::has_remaining_mut) is
+    /// false). A growable buffer grows when full (by 64 bytes for
+    /// `BytesMut`, as `chunk_mut` does), so reserve room first to read in
+    /// larger pieces. One read takes at most 64 KiB. Feature `bytes`.
     ///
     /// ```
     /// # #[runtime::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
+    /// use bytes::BytesMut;
     /// use runtime::io::AsyncReadExt;
     ///
-    /// let mut reader: &[u8] = &[0x01, 0x02];
-    /// assert_eq!(reader.read_u16().await?, 0x0102);
+    /// let mut reader: &[u8] = b"hello world";
+    /// let mut buf = BytesMut::with_capacity(8);
+    /// while reader.read_buf(&mut buf).await? != 0 {}
+    /// assert_eq!(&buf[..], b"hello world");
     /// # Ok(())
     /// # }
     /// ```
     ///
     /// # Cancel safety
     ///
-    /// Not cancel-safe: the bytes of a partly read number are held in the
-    /// future and lost if it is dropped.
-    fn read_u16(&mut self) -> ReadU16<'_, Self>
+    /// Cancel-safe: the future is one `poll_read` call per poll and the
+    /// bytes of a read are counted in `buf` in the same poll, so if it is
+    /// dropped before it completes, nothing was read and `buf` is unchanged;
+    /// `read_buf` in a `select!` loop loses no data.
+    #[cfg(feature = "bytes")]
+    fn read_buf<'a, B>(&'a mut self, buf: &'a mut B) -> ReadBufFuture<'a, Self, B>
     where
         Self: Unpin,
+        B: bytes::BufMut + ?Sized,
     {
-        ReadU16::new(self)
-    }
-
-    /// Reads a big-endian `u32`; early end of stream is
-    /// [`ErrorKind::UnexpectedEof`].
-    ///
-    /// ```
-    /// # #[runtime::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// use runtime::io::AsyncReadExt;
-    ///
-    /// let mut reader: &[u8] = &[0, 0, 1, 0];
-    /// assert_eq!(reader.read_u32().await?, 256);
-    /// # Ok(())
-    /// # }
-    /// ```
-    ///
-    /// # Cancel safety
-    ///
-    /// Not cancel-safe: the bytes of a partly read number are held in the
-    /// future and lost if it is dropped.
-    fn read_u32(&mut self) -> ReadU32<'_, Self>
-    where
-        Self: Unpin,
-    {
-        ReadU32::new(self)
-    }
-
-    /// Reads a big-endian `u64`; early end of stream is
-    /// [`ErrorKind::UnexpectedEof`].
-    ///
-    /// ```
-    /// # #[runtime::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// use runtime::io::AsyncReadExt;
-    ///
-    /// let mut reader: &[u8] = &42u64.to_be_bytes();
-    /// assert_eq!(reader.read_u64().await?, 42);
-    /// let mut short: &[u8] = &[1, 2, 3];
-    /// assert!(short.read_u64().await.is_err());
-    /// # Ok(())
-    /// # }
-    /// ```
-    ///
-    /// # Cancel safety
-    ///
-    /// Not cancel-safe: the bytes of a partly read number are held in the
-    /// future and lost if it is dropped.
-    fn read_u64(&mut self) -> ReadU64<'_, Self>
-    where
-        Self: Unpin,
-    {
-        ReadU64::new(self)
+        ReadBufFuture { reader: self, buf }
     }
 
     /// Wraps the reader so that it reports end of stream after at most
@@ -418,7 +356,7 @@ impl<R: AsyncRead + Unpin + ?Sized> Future for ReadExact<'_, R> {
 }
 
 /// Reads into `buf` until it is full, shrinking it past each chunk read.
-fn poll_fill<R: AsyncRead + Unpin + ?Sized>(
+pub(super) fn poll_fill<R: AsyncRead + Unpin + ?Sized>(
     reader: &mut R,
     cx: &mut Context<'_>,
     buf: &mut &mut [u8],
@@ -614,57 +552,4 @@ impl<R: ?Sized> Drop for ReadToString<'_, R> {
             *self.string = unsafe { String::from_utf8_unchecked(mem::take(&mut self.bytes)) };
         }
     }
-}
-
-/// Defines a future that reads a big-endian integer.
-macro_rules! read_be_int {
-    ($($name:ident($ty:ty) = $method:literal;)*) => {$(
-        #[doc = concat!("Future for [`AsyncReadExt::", $method, "`]: awaiting it gives the \
-            big-endian `", stringify!($ty), "` read.")]
-        #[doc = ""]
-        #[doc = "```"]
-        #[doc = "# #[runtime::main(flavor = \"current_thread\")]"]
-        #[doc = "# async fn main() -> std::io::Result<()> {"]
-        #[doc = "use runtime::io::{self, AsyncReadExt};"]
-        #[doc = ""]
-        #[doc = "let mut reader: &[u8] = &[0xFF; 8];"]
-        #[doc = concat!("let fut: io::", stringify!($name), "<'_, _> = reader.", $method, "();")]
-        #[doc = concat!("assert_eq!(fut.await?, ", stringify!($ty), "::MAX);")]
-        #[doc = "# Ok(())"]
-        #[doc = "# }"]
-        #[doc = "```"]
-        #[derive(Debug)]
-        #[must_use = "futures do nothing unless you `.await` or poll them"]
-        pub struct $name<'a, R: ?Sized> {
-            reader: &'a mut R,
-            bytes: [u8; size_of::<$ty>()],
-            filled: usize,
-        }
-
-        impl<'a, R: ?Sized> $name<'a, R> {
-            fn new(reader: &'a mut R) -> Self {
-                Self { reader, bytes: [0; size_of::<$ty>()], filled: 0 }
-            }
-        }
-
-        impl<R: AsyncRead + Unpin + ?Sized> Future for $name<'_, R> {
-            type Output = io::Result<$ty>;
-
-            fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-                let this = self.get_mut();
-                let mut rest = &mut this.bytes[this.filled..];
-                let result = poll_fill(&mut *this.reader, cx, &mut rest);
-                this.filled = size_of::<$ty>() - rest.len();
-                ready!(result)?;
-                Poll::Ready(Ok(<$ty>::from_be_bytes(this.bytes)))
-            }
-        }
-    )*};
-}
-
-read_be_int! {
-    ReadU8(u8) = "read_u8";
-    ReadU16(u16) = "read_u16";
-    ReadU32(u32) = "read_u32";
-    ReadU64(u64) = "read_u64";
 }

@@ -106,6 +106,26 @@ impl<R> Take<R> {
         &mut self.inner
     }
 
+    /// The wrapped reader of a pinned `Take`, pinned. Reading from it
+    /// directly does not count against the limit.
+    ///
+    /// ```
+    /// use runtime::io::AsyncReadExt;
+    /// use std::pin::Pin;
+    ///
+    /// let mut limited = Box::pin((&b"abc"[..]).take(1));
+    /// let inner: Pin<&mut &[u8]> = limited.as_mut().get_pin_mut();
+    /// assert_eq!(*inner, b"abc");
+    /// ```
+    pub fn get_pin_mut(self: Pin<&mut Self>) -> Pin<&mut R> {
+        // SAFETY: `inner` is pinned structurally: the wrapper is `Unpin`
+        // only when `inner` is (no manual `Unpin` impl), it has no `Drop`
+        // impl, and nothing moves `inner` out of a pinned wrapper (`into_inner`
+        // takes it by value, `get_mut` needs `&mut Self`, which a pinned
+        // `!Unpin` wrapper does not give).
+        unsafe { self.map_unchecked_mut(|this| &mut this.inner) }
+    }
+
     /// Unwraps the reader, with whatever the limit held back still in it.
     ///
     /// ```

@@ -1,10 +1,12 @@
 //! [`AsyncWriteExt`] and the futures its methods return.
 
+use super::int::{self, write_int_methods, *};
 use super::write_zero;
+#[cfg(feature = "bytes")]
+use super::{WriteAllBuf, WriteBuf};
 use futures_io::AsyncWrite;
 use std::future::Future;
 use std::io::{self, IoSlice};
-use std::mem::size_of;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
@@ -131,104 +133,76 @@ pub trait AsyncWriteExt: AsyncWrite {
         WriteAll { writer: self, buf }
     }
 
-    /// Writes one byte.
+    int::int_table!(write_int_methods);
+
+    /// Writes some of the bytes left in `buf` (any [`bytes::Buf`]: `Bytes`,
+    /// `&[u8]`, a `Chain`...), advances `buf` past them and returns how many;
+    /// `Ok(0)` when `buf` is empty. A `Buf` made of several chunks is written
+    /// with one vectored write. Feature `bytes`.
     ///
     /// ```
     /// # #[runtime::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    /// use runtime::io::AsyncWriteExt;
+    /// use bytes::{Buf, Bytes};
+    /// use runtime::io::{self, AsyncReadExt, AsyncWriteExt};
     ///
-    /// let mut out: Vec<u8> = Vec::new();
-    /// out.write_u8(0xAB).await?;
-    /// assert_eq!(out, [0xAB]);
+    /// let (mut tx, mut rx) = io::duplex(4); // room for 4 bytes
+    /// let mut data = Bytes::from_static(b"hello");
+    /// assert_eq!(tx.write_buf(&mut data).await?, 4);
+    /// assert_eq!(data, "o"); // what is left to write
+    /// let mut got = [0; 4];
+    /// rx.read_exact(&mut got).await?;
+    /// assert_eq!(&got, b"hell");
     /// # Ok(())
     /// # }
     /// ```
     ///
     /// # Cancel safety
     ///
-    /// Cancel-safe: one byte cannot be written in part, so a dropped future
-    /// wrote nothing.
-    fn write_u8(&mut self, n: u8) -> WriteU8<'_, Self>
+    /// Cancel-safe: `buf` is advanced in the same poll as the write, so if
+    /// the future is dropped, nothing was written and `buf` is unchanged.
+    #[cfg(feature = "bytes")]
+    fn write_buf<'a, B>(&'a mut self, buf: &'a mut B) -> WriteBuf<'a, Self, B>
     where
         Self: Unpin,
+        B: bytes::Buf + ?Sized,
     {
-        WriteU8::new(self, n)
+        WriteBuf { writer: self, buf }
     }
 
-    /// Writes `n` as a big-endian `u16`.
+    /// Writes everything left in `buf`, advancing it as the bytes go out. A
+    /// write that accepts 0 bytes fails with
+    /// [`ErrorKind::WriteZero`](std::io::ErrorKind::WriteZero). Feature
+    /// `bytes`.
     ///
     /// ```
     /// # #[runtime::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
+    /// use bytes::{Buf, Bytes};
     /// use runtime::io::AsyncWriteExt;
     ///
     /// let mut out: Vec<u8> = Vec::new();
-    /// out.write_u16(0x0102).await?;
-    /// assert_eq!(out, [1, 2]);
+    /// let mut frame = Bytes::from_static(&[0, 3]).chain(Bytes::from_static(b"abc"));
+    /// out.write_all_buf(&mut frame).await?;
+    /// assert_eq!(out, b"\x00\x03abc");
+    /// assert!(!frame.has_remaining());
     /// # Ok(())
     /// # }
     /// ```
     ///
     /// # Cancel safety
     ///
-    /// Not cancel-safe: if the future is dropped, part of the number may have
-    /// been written.
-    fn write_u16(&mut self, n: u16) -> WriteU16<'_, Self>
+    /// Cancel-safe in the sense that matters: the progress is kept in `buf`,
+    /// not in the future. If the future is dropped, `buf` holds exactly what
+    /// was not written yet, so calling `write_all_buf` again with it
+    /// continues where it stopped.
+    #[cfg(feature = "bytes")]
+    fn write_all_buf<'a, B>(&'a mut self, buf: &'a mut B) -> WriteAllBuf<'a, Self, B>
     where
         Self: Unpin,
+        B: bytes::Buf + ?Sized,
     {
-        WriteU16::new(self, n)
-    }
-
-    /// Writes `n` as a big-endian `u32`.
-    ///
-    /// ```
-    /// # #[runtime::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// use runtime::io::AsyncWriteExt;
-    ///
-    /// let mut out: Vec<u8> = Vec::new();
-    /// out.write_u32(256).await?;
-    /// assert_eq!(out, [0, 0, 1, 0]);
-    /// # Ok(())
-    /// # }
-    /// ```
-    ///
-    /// # Cancel safety
-    ///
-    /// Not cancel-safe: if the future is dropped, part of the number may have
-    /// been written.
-    fn write_u32(&mut self, n: u32) -> WriteU32<'_, Self>
-    where
-        Self: Unpin,
-    {
-        WriteU32::new(self, n)
-    }
-
-    /// Writes `n` as a big-endian `u64`.
-    ///
-    /// ```
-    /// # #[runtime::main(flavor = "current_thread")]
-    /// # async fn main() -> std::io::Result<()> {
-    /// use runtime::io::AsyncWriteExt;
-    ///
-    /// let mut out: Vec<u8> = Vec::new();
-    /// out.write_u64(42).await?;
-    /// assert_eq!(out, 42u64.to_be_bytes());
-    /// # Ok(())
-    /// # }
-    /// ```
-    ///
-    /// # Cancel safety
-    ///
-    /// Not cancel-safe: if the future is dropped, part of the number may have
-    /// been written.
-    fn write_u64(&mut self, n: u64) -> WriteU64<'_, Self>
-    where
-        Self: Unpin,
-    {
-        WriteU64::new(self, n)
+        WriteAllBuf { writer: self, buf }
     }
 
     /// Flushes buffered data to its destination. Sockets buffer nothing in
@@ -396,7 +370,7 @@ impl<W: AsyncWrite + Unpin + ?Sized> Future for WriteAll<'_, W> {
 }
 
 /// Writes all of `buf`, shrinking it past each chunk written.
-fn poll_write_all<W: AsyncWrite + Unpin + ?Sized>(
+pub(super) fn poll_write_all<W: AsyncWrite + Unpin + ?Sized>(
     writer: &mut W,
     cx: &mut Context<'_>,
     buf: &mut &[u8],
@@ -469,57 +443,4 @@ impl<W: AsyncWrite + Unpin + ?Sized> Future for Shutdown<'_, W> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         Pin::new(&mut *self.get_mut().writer).poll_close(cx)
     }
-}
-
-/// Defines a future that writes a big-endian integer.
-macro_rules! write_be_int {
-    ($($name:ident($ty:ty) = $method:literal;)*) => {$(
-        #[doc = concat!("Future for [`AsyncWriteExt::", $method, "`]: awaiting it writes the \
-            `", stringify!($ty), "` in big-endian order.")]
-        #[doc = ""]
-        #[doc = "```"]
-        #[doc = "# #[runtime::main(flavor = \"current_thread\")]"]
-        #[doc = "# async fn main() -> std::io::Result<()> {"]
-        #[doc = "use runtime::io::{self, AsyncWriteExt};"]
-        #[doc = ""]
-        #[doc = "let mut out: Vec<u8> = Vec::new();"]
-        #[doc = concat!("let fut: io::", stringify!($name), "<'_, _> = out.", $method, "(", stringify!($ty), "::MAX);")]
-        #[doc = "fut.await?;"]
-        #[doc = concat!("assert_eq!(out, ", stringify!($ty), "::MAX.to_be_bytes());")]
-        #[doc = "# Ok(())"]
-        #[doc = "# }"]
-        #[doc = "```"]
-        #[derive(Debug)]
-        #[must_use = "futures do nothing unless you `.await` or poll them"]
-        pub struct $name<'a, W: ?Sized> {
-            writer: &'a mut W,
-            bytes: [u8; size_of::<$ty>()],
-            written: usize,
-        }
-
-        impl<'a, W: ?Sized> $name<'a, W> {
-            fn new(writer: &'a mut W, n: $ty) -> Self {
-                Self { writer, bytes: n.to_be_bytes(), written: 0 }
-            }
-        }
-
-        impl<W: AsyncWrite + Unpin + ?Sized> Future for $name<'_, W> {
-            type Output = io::Result<()>;
-
-            fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-                let this = self.get_mut();
-                let mut rest = &this.bytes[this.written..];
-                let result = poll_write_all(&mut *this.writer, cx, &mut rest);
-                this.written = size_of::<$ty>() - rest.len();
-                result
-            }
-        }
-    )*};
-}
-
-write_be_int! {
-    WriteU8(u8) = "write_u8";
-    WriteU16(u16) = "write_u16";
-    WriteU32(u32) = "write_u32";
-    WriteU64(u64) = "write_u64";
 }
