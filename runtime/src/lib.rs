@@ -50,13 +50,19 @@
 #![warn(missing_docs)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
+// The blocking-pool helpers shared by `fs`, `io::{stdin, stdout, stderr}`
+// and `process` (its file is in `fs/`, next to its main user).
+#[cfg(any(feature = "fs", feature = "io-std", feature = "process"))]
+#[path = "fs/blocking.rs"]
+#[allow(dead_code)] // each feature uses part of it
+pub(crate) mod blocking;
 mod builder;
 mod driver;
 #[cfg(feature = "fs")]
 pub mod fs;
 mod handle;
 mod id;
-#[cfg(feature = "hyper")]
+#[cfg(any(feature = "hyper-server", feature = "hyper-client"))]
 pub mod hyper;
 pub mod io;
 mod local_runtime;
@@ -68,6 +74,13 @@ pub mod process;
 mod rt;
 #[cfg(all(unix, feature = "signal"))]
 pub mod signal;
+// `process` reaps children through the signal module's SIGCHLD listeners;
+// without `signal` the module is built but not public (as in Tokio).
+#[cfg(all(unix, feature = "process", not(feature = "signal")))]
+#[allow(dead_code, unreachable_pub)]
+mod signal;
+#[cfg(feature = "stream")]
+pub mod stream;
 #[cfg(feature = "sync")]
 pub mod sync;
 pub mod task;
@@ -96,6 +109,7 @@ pub mod runtime {
     pub use crate::id::{is_rt_shutdown_err, Id};
     pub use crate::local_runtime::{LocalOptions, LocalRuntime};
     pub use crate::rt::Runtime;
+    pub use runtime_executor::{worker_index, RngSeed, UnhandledPanic};
 }
 pub use task::{spawn, spawn_blocking};
 

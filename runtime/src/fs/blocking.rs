@@ -1,0 +1,307 @@
+//! Running blocking I/O on the blocking pool, shared by `fs`, the standard
+//! streams (`io::stdin`/`stdout`/`stderr`) and anything else that wraps a
+//! blocking handle.
+//!
+//! Three pieces, each in one place:
+//!
+//! - [`asyncify`] runs one blocking closure on the pool and awaits its
+//!   `io::Result` (the free functions of `fs`, `OpenOptions::open`...).
+//! - [`Buf`] is the byte buffer a handle lends to its blocking operation: it
+//!   travels into the closure (filled by a read, drained by a write) and back,
+//!   so no memory is shared between the task and the pool thread.
+//! - [`Blocking`] is a reader/writer with one operation in flight at a time
+//!   (state `Idle(buf)` or `Busy(join handle)`): a write is accepted at once
+//!   (its bytes copied into the buffer, `Ready(n)` returned) and performed in
+//!   the background; the next operation, `flush` included, first waits for it
+//!   and reports its error. The standard streams use it; `fs::File` has its own
+//!   state machine (it also seeks) built on the same `Buf` and [`poll_join`].
+//!
+//! Outside a runtime the spawn panics with the runtime's "must be called from
+//! the context of a runtime" message, as Tokio's do.
+
+use runtime_core::JoinHandle;
+use std::future::Future;
+use std::io::{self, Read, Write};
+use std::pin::Pin;
+use std::task::{ready, Context, Poll};
+
+/// The largest buffer a single blocking read or write uses (Tokio's default:
+/// 2 MiB). A bigger caller buffer is served in several operations.
+pub(crate) const DEFAULT_MAX_BUF_SIZE: usize = 2 * 1024 * 1024;
+
+/// Spawns `f` on the current runtime's blocking pool.
+///
+/// # Panics
+/// Outside a runtime.
+#[track_caller]
+pub(crate) fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    runtime_executor::spawn_blocking(f)
+}
+
+/// The error a blocking operation reports when its closure did not complete
+/// (it panicked, or the runtime shut down before it ran).
+pub(crate) fn background_failed(err: runtime_core::JoinError) -> io::Error {
+    io::Error::other(format!("blocking I/O operation failed: {err}"))
+}
+
+/// Polls the handle of a blocking operation, turning a failed closure into an
+/// `io::Error`.
+pub(crate) fn poll_join<T>(
+    cx: &mut Context<'_>,
+    handle: &mut JoinHandle<T>,
+) -> Poll<io::Result<T>> {
+    Pin::new(handle).poll(cx).map_err(background_failed)
+}
+
+/// Runs the blocking `f` on the blocking pool and returns its result.
+///
+/// # Panics
+/// When first polled outside a runtime.
+pub(crate) async fn asyncify<F, T>(f: F) -> io::Result<T>
+where
+    F: FnOnce() -> io::Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    match spawn_blocking(f).await {
+        Ok(res) => res,
+        Err(err) => Err(background_failed(err)),
+    }
+}
+
+/// A byte buffer lent to blocking operations: `bytes[pos..]` is the part not
+/// yet handed to the caller (after a read) or not yet written (before a write).
+#[derive(Debug, Default)]
+pub(crate) struct Buf {
+    bytes: Vec<u8>,
+    pos: usize,
+}
+
+impl Buf {
+    /// Bytes held and not consumed yet.
+    pub(crate) fn len(&self) -> usize {
+        self.bytes.len() - self.pos
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Moves as many held bytes as fit into `dst`; returns how many.
+    pub(crate) fn copy_to(&mut self, dst: &mut [u8]) -> usize {
+        let n = self.len().min(dst.len());
+        dst[..n].copy_from_slice(&self.bytes[self.pos..self.pos + n]);
+        self.pos += n;
+        if self.pos == self.bytes.len() {
+            self.clear();
+        }
+        n
+    }
+
+    /// Copies up to `max` bytes of `src` into the (empty) buffer; returns how
+    /// many.
+    pub(crate) fn copy_from(&mut self, src: &[u8], max: usize) -> usize {
+        debug_assert!(self.is_empty(), "copy_from into a buffer holding data");
+        let n = src.len().min(max);
+        self.clear();
+        self.bytes.extend_from_slice(&src[..n]);
+        n
+    }
+
+    /// Forgets the held bytes and returns how far the underlying cursor is
+    /// ahead of the caller's position because of them: a read buffered these
+    /// bytes, so seeking by the (negative) result puts the cursor back where
+    /// the caller believes it is.
+    pub(crate) fn discard_read(&mut self) -> i64 {
+        let ahead = -(self.len() as i64);
+        self.clear();
+        ahead
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.pos = 0;
+    }
+
+    /// Reads once from `rd` into the (empty) buffer, at most
+    /// `min(want, max)` bytes, retrying on `Interrupted`. On error the buffer
+    /// stays empty.
+    pub(crate) fn read_from<R: Read>(
+        &mut self,
+        rd: &mut R,
+        want: usize,
+        max: usize,
+    ) -> io::Result<usize> {
+        debug_assert!(self.is_empty(), "read_from into a buffer holding data");
+        let len = want.min(max);
+        self.clear();
+        self.bytes.resize(len, 0);
+        let res = loop {
+            match rd.read(&mut self.bytes) {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                res => break res,
+            }
+        };
+        let n = *res.as_ref().unwrap_or(&0);
+        self.bytes.truncate(n);
+        res
+    }
+
+    /// Writes all held bytes to `wr` (`write_all`); the buffer is empty
+    /// afterwards, whatever the outcome.
+    pub(crate) fn write_to<W: Write>(&mut self, wr: &mut W) -> io::Result<()> {
+        let res = wr.write_all(&self.bytes[self.pos..]);
+        self.clear();
+        res
+    }
+}
+
+/// What a [`Blocking`] operation hands back: its result, the buffer and the
+/// handle.
+type Done<T> = (io::Result<usize>, Buf, T);
+
+enum State<T> {
+    /// No operation in flight; the buffer may hold bytes read ahead.
+    Idle(Buf),
+    /// An operation runs on the pool with the buffer and the handle.
+    Busy(JoinHandle<Done<T>>),
+}
+
+/// A blocking reader or writer used from async code, one operation in flight
+/// at a time (see the module docs).
+pub(crate) struct Blocking<T> {
+    /// `None` while an operation holds it.
+    inner: Option<T>,
+    state: State<T>,
+    /// A write was done since the last flush.
+    need_flush: bool,
+    max_buf_size: usize,
+}
+
+impl<T> Blocking<T> {
+    pub(crate) fn new(inner: T) -> Blocking<T> {
+        Blocking {
+            inner: Some(inner),
+            state: State::Idle(Buf::default()),
+            need_flush: false,
+            max_buf_size: DEFAULT_MAX_BUF_SIZE,
+        }
+    }
+}
+
+impl<T: Send + 'static> Blocking<T> {
+    /// Waits for the operation in flight, if any, and returns its result
+    /// (`Ok(0)` when there was none).
+    fn poll_complete(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
+        let State::Busy(handle) = &mut self.state else {
+            return Poll::Ready(Ok(0));
+        };
+        let done = ready!(poll_join(cx, handle));
+        match done {
+            Ok((res, buf, inner)) => {
+                self.inner = Some(inner);
+                self.state = State::Idle(buf);
+                Poll::Ready(res)
+            }
+            Err(err) => {
+                // The handle went with the closure: this value is unusable.
+                self.state = State::Idle(Buf::default());
+                Poll::Ready(Err(err))
+            }
+        }
+    }
+
+    /// Takes the handle and the buffer for a new operation; an error if a
+    /// failed operation lost the handle.
+    fn take_for_op(&mut self) -> io::Result<(T, Buf)> {
+        let State::Idle(buf) = &mut self.state else {
+            unreachable!("take_for_op while busy");
+        };
+        let buf = std::mem::take(buf);
+        match self.inner.take() {
+            Some(inner) => Ok((inner, buf)),
+            None => Err(io::Error::other(
+                "the handle was lost by an earlier blocking operation that failed",
+            )),
+        }
+    }
+}
+
+impl<T: Read + Send + 'static> Blocking<T> {
+    pub(crate) fn poll_read(
+        &mut self,
+        cx: &mut Context<'_>,
+        dst: &mut [u8],
+    ) -> Poll<io::Result<usize>> {
+        loop {
+            match &mut self.state {
+                State::Idle(buf) if !buf.is_empty() || dst.is_empty() => {
+                    return Poll::Ready(Ok(buf.copy_to(dst)));
+                }
+                State::Idle(_) => {
+                    let (mut inner, mut buf) = self.take_for_op()?;
+                    let (want, max) = (dst.len(), self.max_buf_size);
+                    self.state = State::Busy(spawn_blocking(move || {
+                        let res = buf.read_from(&mut inner, want, max);
+                        (res, buf, inner)
+                    }));
+                }
+                State::Busy(_) => {
+                    // A read (ours) fills the buffer, served by the Idle arm;
+                    // its error is returned as is.
+                    ready!(self.poll_complete(cx))?;
+                    if let State::Idle(buf) = &mut self.state {
+                        return Poll::Ready(Ok(buf.copy_to(dst)));
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl<T: Write + Send + 'static> Blocking<T> {
+    pub(crate) fn poll_write(
+        &mut self,
+        cx: &mut Context<'_>,
+        src: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        // The previous write (or flush) first: its error is this call's.
+        ready!(self.poll_complete(cx))?;
+        if src.is_empty() {
+            return Poll::Ready(Ok(0));
+        }
+        let (mut inner, mut buf) = self.take_for_op()?;
+        let n = buf.copy_from(src, self.max_buf_size);
+        self.state = State::Busy(spawn_blocking(move || {
+            let res = buf.write_to(&mut inner).map(|()| n);
+            (res, buf, inner)
+        }));
+        self.need_flush = true;
+        Poll::Ready(Ok(n))
+    }
+
+    pub(crate) fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        loop {
+            ready!(self.poll_complete(cx))?;
+            if !self.need_flush {
+                return Poll::Ready(Ok(()));
+            }
+            let (mut inner, buf) = self.take_for_op()?;
+            self.need_flush = false;
+            self.state = State::Busy(spawn_blocking(move || {
+                let res = inner.flush().map(|()| 0);
+                (res, buf, inner)
+            }));
+        }
+    }
+}
+
+impl<T> std::fmt::Debug for Blocking<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let busy = matches!(self.state, State::Busy(_));
+        f.debug_struct("Blocking").field("busy", &busy).finish()
+    }
+}
