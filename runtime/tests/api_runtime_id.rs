@@ -46,7 +46,7 @@ fn local_set_ids_are_distinct_from_each_other_and_from_runtimes() {
     assert_eq!(ids.len(), 3);
     assert_eq!(a.id(), a.id());
     // Display is the number, Debug names the type.
-    assert_eq!(a.id().to_string().parse::<u64>().unwrap() > 0, true);
+    assert!(a.id().to_string().parse::<u64>().unwrap() > 0);
     assert!(format!("{:?}", a.id()).starts_with("Id("));
 }
 
