@@ -63,7 +63,8 @@
 //!
 //! ## The waiter list
 //!
-//! [`Semaphore`] and [`Notify`] queue their waiters in a `WaiterList`
+//! [`Semaphore`] (and so the bounded mpsc channel's senders) and [`Notify`]
+//! queue their waiters in a `WaiterList`
 //! (`waiters.rs`): a slab of nodes threaded on a doubly linked FIFO list by
 //! index, behind a mutex. A waiting future pushes a node and keeps its key.
 //! The notifying side *unlinks* nodes and writes the outcome into them
@@ -72,9 +73,7 @@
 //! keys are never reused while a future holds one (no ABA), every operation
 //! is O(1), and no `unsafe` is needed. The channels use simpler lists: a
 //! `Vec` of `(id, Waker)` for level-triggered conditions ("the receiver
-//! closed", in `chan_util::WaitList`; broadcast's waiting receivers), and
-//! an id-ordered `VecDeque` plus a `granted` list for the bounded mpsc
-//! channel's senders (`mpsc/semaphore.rs`).
+//! closed", in `chan_util::WaitList`; broadcast's waiting receivers).
 //!
 //! ## The semaphore: fair queue, atomic fast path
 //!
@@ -116,9 +115,9 @@
 //! argument is in `block.rs`). One allocation serves a block's worth of
 //! messages. The
 //! receiver's waker lives in a lock-free `AtomicWaker`. Capacity is separate
-//! from the queue: the bounded channel's `BoundedSemaphore` hands out one
-//! permit per message (returned when the receiver pops it), with the same
-//! "no barging while senders wait" invariant as [`Semaphore`]; the unbounded
+//! from the queue: the bounded channel's `BoundedSemaphore` is a
+//! [`Semaphore`] handing out one permit per message (returned when the
+//! receiver pops it), `n` at once for `reserve_many`; the unbounded
 //! channel only counts messages in flight, so the receiver can tell "closed
 //! and drained" (`None`) from "a send is still in progress".
 //!
@@ -145,10 +144,10 @@
 //!   oldest for `notify_one`, the next newest for `notify_last`), or stores
 //!   the permit if there is none. A `notify_waiters` wake-up is not passed on
 //!   (everyone got it).
-//! - bounded [`mpsc`]: a dropped `send`/`reserve` whose id is in the
-//!   `granted` list releases that slot to the next queued sender, or back to
-//!   the free capacity (and wakes the receiver if the channel is closed and
-//!   now drained).
+//! - bounded [`mpsc`]: a dropped `send`/`reserve`/`reserve_many` is a
+//!   dropped [`Semaphore`] acquire (above), so its assigned slots go to the
+//!   next queued senders or back to the free capacity; it then wakes the
+//!   receiver if the channel is closed and now drained.
 //! - Receivers ([`mpsc`], [`broadcast`], [`watch`], [`oneshot`]) take a value
 //!   (or mark a version seen) only in the poll that returns `Ready`, so a
 //!   dropped receive future has taken nothing.

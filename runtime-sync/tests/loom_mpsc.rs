@@ -183,3 +183,68 @@ fn cancelled_send_racing_recv_loses_no_capacity() {
         tx.try_send(2).unwrap();
     });
 }
+
+/// A `reserve_many(2)` queued on a full channel collects the two slots the
+/// receiver frees one at a time (a partial assignment in between) and then
+/// sends its batch: nothing is lost, the order holds, capacity comes back.
+#[test]
+fn reserve_many_collects_freed_slots() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel(2);
+        tx.try_send(0).unwrap();
+        tx.try_send(1).unwrap();
+        let t = thread::spawn(move || {
+            let permits = block_on(tx.reserve_many(2)).unwrap();
+            for (permit, v) in permits.zip([10, 11]) {
+                permit.send(v);
+            }
+            tx
+        });
+        let mut got = Vec::new();
+        for _ in 0..4 {
+            got.push(block_on(rx.recv()).unwrap());
+        }
+        assert_eq!(got, [0, 1, 10, 11]);
+        let tx = t.join().unwrap();
+        assert_eq!(tx.capacity(), 2);
+    });
+}
+
+/// A `reserve_many(2)` polled once and dropped while the receiver frees
+/// slots: whatever was assigned to it (none, one, or both) goes back.
+#[test]
+fn cancelled_reserve_many_returns_partial_slots() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel(2);
+        tx.try_send(0).unwrap();
+        tx.try_send(1).unwrap();
+        let tx2 = tx.clone();
+        let t = thread::spawn(move || {
+            let mut reserve = pin!(tx2.reserve_many(2));
+            let mut cx = Context::from_waker(Waker::noop());
+            // Ready only if both recvs ran first; the permits drop at once.
+            reserve.as_mut().poll(&mut cx).is_ready()
+        });
+        assert_eq!(block_on(rx.recv()), Some(0));
+        assert_eq!(block_on(rx.recv()), Some(1));
+        t.join().unwrap();
+        assert_eq!(tx.capacity(), 2);
+        assert_eq!(rx.try_recv(), Err(mpsc::error::TryRecvError::Empty));
+    });
+}
+
+/// A `reserve_many(2)` waiting with one slot assigned when the receiver
+/// closes: it fails, the slot goes back, and the receiver, waiting for
+/// "closed and drained", is woken (no hang).
+#[test]
+fn close_fails_waiting_reserve_many_and_wakes_receiver() {
+    model(|| {
+        let (tx, mut rx) = mpsc::channel(2);
+        tx.try_send(0).unwrap();
+        let t = thread::spawn(move || block_on(tx.reserve_many(2)).is_ok());
+        rx.close();
+        assert_eq!(block_on(rx.recv()), Some(0));
+        assert_eq!(block_on(rx.recv()), None);
+        assert!(!t.join().unwrap());
+    });
+}

@@ -55,6 +55,12 @@ mod imp {
         nevents: usize,
     ) -> io::Result<(DriverHandle, Driver)> {
         let mut driver = runtime_reactor::Driver::with_events_capacity(nevents)?;
+        // Runtime-agnostic crates (runtime-sync's `send_timeout`) sleep
+        // through this hook; the sleep finds the current runtime's timer.
+        #[cfg(feature = "time")]
+        runtime_core::timer_hook::install(|duration| {
+            Box::pin(runtime_reactor::time::sleep(duration))
+        });
         let reactor = driver.handle().clone();
         let user_start = config.on_thread_start.take();
         let entering = reactor.clone();

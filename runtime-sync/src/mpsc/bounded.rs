@@ -1,16 +1,32 @@
 //! The bounded channel: senders wait for capacity.
+//!
+//! Split by concept: this file holds [`channel`] and the [`Sender`];
+//! `permit.rs` the reserved slots ([`Permit`], [`OwnedPermit`]), `many.rs`
+//! the batch reservations ([`PermitIterator`]), `weak.rs` the
+//! [`WeakSender`] and `receiver.rs` the [`Receiver`]. Capacity is the
+//! channel's `BoundedSemaphore` (`../semaphore.rs`), the queue is shared with
+//! the unbounded channel (`../chan.rs`).
 
-use super::chan::{self, Rx, TryRecv, Tx, WeakTx};
-use super::error::{SendError, TryRecvError, TrySendError};
+use super::chan::{self, Tx};
+use super::error::{SendError, SendTimeoutError, TrySendError};
 use super::semaphore::{BoundedSemaphore, TryAcquireError, MAX_PERMITS};
 use crate::chan_util::block_on;
 use std::fmt;
-use std::future::poll_fn;
-use std::task::{Context, Poll};
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::task::Poll;
+use std::time::Duration;
 
-// `try_reserve_many` and `PermitIterator`.
+// `try_reserve_many`, `reserve_many` and `PermitIterator`.
 mod many;
+mod permit;
+mod receiver;
+mod weak;
+
 pub use many::PermitIterator;
+pub use permit::{OwnedPermit, Permit};
+pub use receiver::Receiver;
+pub use weak::WeakSender;
 
 /// Creates a bounded channel holding at most `buffer` messages: once it is
 /// full, [`Sender::send`] waits until the receiver takes one.
@@ -75,88 +91,6 @@ pub struct Sender<T> {
     chan: Tx<T, BoundedSemaphore>,
 }
 
-/// A sender that does not keep the channel open; [`upgrade`] it to send.
-///
-/// [`upgrade`]: WeakSender::upgrade
-///
-/// ```
-/// use runtime::sync::mpsc;
-///
-/// let (tx, mut rx) = mpsc::channel::<u8>(1);
-/// let weak = tx.downgrade();
-/// weak.upgrade().unwrap().try_send(1).unwrap();
-/// drop(tx); // the last strong sender: the channel closes
-/// assert!(weak.upgrade().is_none());
-/// assert_eq!(rx.blocking_recv(), Some(1));
-/// assert_eq!(rx.blocking_recv(), None);
-/// ```
-pub struct WeakSender<T> {
-    chan: WeakTx<T, BoundedSemaphore>,
-}
-
-/// Receives values from the [`Sender`]s of a bounded channel.
-///
-/// ```
-/// use runtime::sync::mpsc;
-///
-/// #[runtime::main(flavor = "current_thread")]
-/// async fn main() {
-///     let (tx, mut rx) = mpsc::channel(4);
-///     runtime::spawn(async move {
-///         for word in ["a", "b"] {
-///             tx.send(word).await.unwrap();
-///         }
-///     });
-///     assert_eq!(rx.recv().await, Some("a"));
-///     assert_eq!(rx.recv().await, Some("b"));
-///     assert_eq!(rx.recv().await, None);
-/// }
-/// ```
-pub struct Receiver<T> {
-    chan: Rx<T, BoundedSemaphore>,
-}
-
-/// One reserved slot in the channel, from [`Sender::reserve`]: sending with it
-/// cannot fail or wait. Dropping it unused gives the slot back.
-///
-/// ```
-/// use runtime::sync::mpsc;
-///
-/// #[runtime::main(flavor = "current_thread")]
-/// async fn main() {
-///     let (tx, mut rx) = mpsc::channel(1);
-///     let permit = tx.reserve().await.unwrap();
-///     assert_eq!(tx.capacity(), 0); // the slot is taken
-///     drop(permit); // ...and given back unused
-///     assert_eq!(tx.capacity(), 1);
-///     tx.reserve().await.unwrap().send("x");
-///     assert_eq!(rx.recv().await, Some("x"));
-/// }
-/// ```
-pub struct Permit<'a, T> {
-    chan: &'a Tx<T, BoundedSemaphore>,
-}
-
-/// An owned [`Permit`], from [`Sender::reserve_owned`]; it holds a sender.
-///
-/// ```
-/// use runtime::sync::mpsc;
-///
-/// #[runtime::main(flavor = "current_thread")]
-/// async fn main() {
-///     let (tx, mut rx) = mpsc::channel(1);
-///     let permit = tx.reserve_owned().await.unwrap();
-///     // 'static: it can move into a task, and gives the sender back.
-///     let task = runtime::spawn(async move { permit.send(10) });
-///     let _tx = task.await.unwrap();
-///     assert_eq!(rx.recv().await, Some(10));
-/// }
-/// ```
-pub struct OwnedPermit<T> {
-    /// `None` only while being consumed.
-    chan: Option<Tx<T, BoundedSemaphore>>,
-}
-
 impl<T> Sender<T> {
     /// Sends `value`, waiting for capacity if the channel is full.
     ///
@@ -199,6 +133,69 @@ impl<T> Sender<T> {
                 Ok(())
             }
             Err(_) => Err(SendError(value)),
+        }
+    }
+
+    /// Sends `value`, waiting at most `timeout` for capacity.
+    ///
+    /// As [`send`](Sender::send), but gives up once `timeout` has passed
+    /// (measured on the runtime's clock, so a paused clock, as with
+    /// `runtime::time::pause`, counts too) and hands the value back in
+    /// [`SendTimeoutError::Timeout`].
+    /// [`SendTimeoutError::Closed`] means the receiver is gone or closed.
+    /// The deadline is set when the call is made; capacity that frees up
+    /// before it is taken in FIFO order with the other waiting senders.
+    ///
+    /// # Panics
+    ///
+    /// If no runtime with a timer is available: when the `runtime` crate is
+    /// built without its `time` feature, or when polled outside a runtime
+    /// (as Tokio's `send_timeout` does when timers are disabled).
+    ///
+    /// # Cancel safety
+    ///
+    /// Like [`send`](Sender::send): dropping the future drops the value with
+    /// it, and no capacity leaks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::mpsc::{self, error::SendTimeoutError};
+    /// use std::time::Duration;
+    ///
+    /// #[runtime::main]
+    /// async fn main() {
+    ///     let (tx, mut rx) = mpsc::channel(1);
+    ///     tx.send_timeout(1, Duration::from_millis(10)).await.unwrap();
+    ///     // Full, and nobody receives: the second send gives up.
+    ///     let err = tx.send_timeout(2, Duration::from_millis(10)).await;
+    ///     assert_eq!(err, Err(SendTimeoutError::Timeout(2)));
+    ///     assert_eq!(rx.recv().await, Some(1));
+    /// }
+    /// ```
+    pub async fn send_timeout(
+        &self,
+        value: T,
+        timeout: Duration,
+    ) -> Result<(), SendTimeoutError<T>> {
+        let mut sleep = runtime_core::timer_hook::sleep(timeout);
+        let mut reserve = pin!(self.chan.acquire(1));
+        // The reservation first, as Tokio's `timeout` polls its future first:
+        // capacity that is there at the deadline still wins.
+        let reserved = poll_fn(|cx| {
+            if let Poll::Ready(res) = reserve.as_mut().poll(cx) {
+                return Poll::Ready(Some(res));
+            }
+            sleep.as_mut().poll(cx).map(|()| None)
+        })
+        .await;
+        match reserved {
+            Some(Ok(())) => {
+                Permit { chan: &self.chan }.send(value);
+                Ok(())
+            }
+            Some(Err(())) => Err(SendTimeoutError::Closed(value)),
+            None => Err(SendTimeoutError::Timeout(value)),
         }
     }
 
@@ -273,7 +270,7 @@ impl<T> Sender<T> {
     /// }
     /// ```
     pub async fn reserve(&self) -> Result<Permit<'_, T>, SendError<()>> {
-        match self.chan.acquire().await {
+        match self.chan.acquire(1).await {
             Ok(()) => Ok(Permit { chan: &self.chan }),
             Err(()) => Err(SendError(())),
         }
@@ -327,7 +324,7 @@ impl<T> Sender<T> {
     /// }
     /// ```
     pub async fn reserve_owned(self) -> Result<OwnedPermit<T>, SendError<()>> {
-        match self.chan.acquire().await {
+        match self.chan.acquire(1).await {
             Ok(()) => Ok(OwnedPermit {
                 chan: Some(self.chan),
             }),
@@ -500,425 +497,11 @@ impl<T> Clone for Sender<T> {
     }
 }
 
-impl<T> WeakSender<T> {
-    /// A [`Sender`], if any strong sender still exists (the channel is not
-    /// closed by the senders' side).
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, _rx) = mpsc::channel::<u8>(1);
-    /// let weak = tx.downgrade();
-    /// assert!(weak.upgrade().is_some());
-    /// drop(tx);
-    /// assert!(weak.upgrade().is_none());
-    /// ```
-    pub fn upgrade(&self) -> Option<Sender<T>> {
-        self.chan.upgrade().map(|chan| Sender { chan })
-    }
-
-    /// The number of strong [`Sender`]s.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, _rx) = mpsc::channel::<u8>(1);
-    /// let weak = tx.downgrade();
-    /// assert_eq!(weak.strong_count(), 1);
-    /// drop(tx);
-    /// assert_eq!(weak.strong_count(), 0);
-    /// ```
-    pub fn strong_count(&self) -> usize {
-        self.chan.strong_count()
-    }
-
-    /// The number of `WeakSender`s.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, _rx) = mpsc::channel::<u8>(1);
-    /// let weak = tx.downgrade();
-    /// let _weak2 = weak.clone();
-    /// assert_eq!(weak.weak_count(), 2);
-    /// ```
-    pub fn weak_count(&self) -> usize {
-        self.chan.weak_count()
-    }
-}
-
-impl<T> Clone for WeakSender<T> {
-    fn clone(&self) -> Self {
-        WeakSender {
-            chan: self.chan.clone(),
-        }
-    }
-}
-
-impl<T> Permit<'_, T> {
-    /// Sends `value` in the reserved slot; cannot fail or wait. If the
-    /// receiver closed meanwhile, the value is still queued (and received
-    /// after the earlier ones, unless the receiver was dropped).
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, mut rx) = mpsc::channel(1);
-    /// let permit = tx.try_reserve().unwrap();
-    /// rx.close(); // later sends fail, but the reserved slot still works
-    /// permit.send("kept");
-    /// assert_eq!(rx.try_recv(), Ok("kept"));
-    /// ```
-    pub fn send(self, value: T) {
-        let chan = self.chan;
-        // The slot is used by the message now, not given back.
-        std::mem::forget(self);
-        chan.send(value);
-    }
-}
-
-impl<T> Drop for Permit<'_, T> {
-    fn drop(&mut self) {
-        self.chan.release_permit();
-    }
-}
-
-impl<T> OwnedPermit<T> {
-    /// Sends `value` in the reserved slot and returns the sender.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, mut rx) = mpsc::channel(1);
-    /// let permit = tx.try_reserve_owned().unwrap();
-    /// let tx = permit.send(1); // the sender comes back
-    /// assert_eq!(rx.try_recv(), Ok(1));
-    /// assert!(tx.try_send(2).is_ok());
-    /// ```
-    pub fn send(mut self, value: T) -> Sender<T> {
-        let chan = self.chan.take().expect("permit not yet used");
-        chan.send(value);
-        Sender { chan }
-    }
-
-    /// Gives the slot back unused and returns the sender.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, _rx) = mpsc::channel::<u8>(1);
-    /// let permit = tx.try_reserve_owned().unwrap();
-    /// let tx = permit.release();
-    /// assert_eq!(tx.capacity(), 1);
-    /// ```
-    pub fn release(mut self) -> Sender<T> {
-        let chan = self.chan.take().expect("permit not yet used");
-        chan.release_permit();
-        Sender { chan }
-    }
-}
-
-impl<T> Drop for OwnedPermit<T> {
-    fn drop(&mut self) {
-        if let Some(chan) = &self.chan {
-            chan.release_permit();
-        }
-    }
-}
-
-impl<T> Receiver<T> {
-    /// Receives the next value, waiting if the channel is empty.
-    ///
-    /// Returns `None` once the channel is closed — every sender dropped, or
-    /// [`close`](Receiver::close) called and every permit handed out before
-    /// used or dropped — and all queued values have been received.
-    ///
-    /// # Cancel safety
-    ///
-    /// This method is cancel safe: a message is popped from the queue only in
-    /// the poll that returns it, so if the future is dropped before
-    /// completing (e.g. a `select!` branch that lost), no message was taken,
-    /// and the next `recv` gets it.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// #[runtime::main(flavor = "current_thread")]
-    /// async fn main() {
-    ///     let (tx, mut rx) = mpsc::channel(2);
-    ///     runtime::spawn(async move { tx.send("hello").await.unwrap() });
-    ///     assert_eq!(rx.recv().await, Some("hello"));
-    ///     assert_eq!(rx.recv().await, None); // the sender is gone
-    /// }
-    /// ```
-    pub async fn recv(&mut self) -> Option<T> {
-        poll_fn(|cx| self.chan.poll_recv(cx)).await
-    }
-
-    /// Appends up to `limit` values to `buffer`, waiting if none is queued;
-    /// returns how many were added. Returns 0 at once if `limit` is 0;
-    /// otherwise 0 only when the channel is closed and drained (as
-    /// [`recv`](Receiver::recv) returning `None`).
-    ///
-    /// # Cancel safety
-    ///
-    /// This method is cancel safe: messages are moved into `buffer` only in
-    /// the poll that returns `Ready`, so a dropped future took none.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// #[runtime::main(flavor = "current_thread")]
-    /// async fn main() {
-    ///     let (tx, mut rx) = mpsc::channel(8);
-    ///     for i in 0..5 {
-    ///         tx.send(i).await.unwrap();
-    ///     }
-    ///     let mut buf = Vec::new();
-    ///     assert_eq!(rx.recv_many(&mut buf, 3).await, 3);
-    ///     assert_eq!(rx.recv_many(&mut buf, 3).await, 2);
-    ///     assert_eq!(buf, [0, 1, 2, 3, 4]);
-    /// }
-    /// ```
-    pub async fn recv_many(&mut self, buffer: &mut Vec<T>, limit: usize) -> usize {
-        poll_fn(|cx| self.chan.poll_recv_many(cx, buffer, limit)).await
-    }
-
-    /// Receives a value if one is queued.
-    ///
-    /// `Err(Empty)` if none is, `Err(Disconnected)` if the channel is closed
-    /// and drained. A message whose `send` has returned is never reported
-    /// missing: if a concurrent sender is between claiming the next slot and
-    /// filling it, this waits the few instructions that takes.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc::{self, error::TryRecvError};
-    ///
-    /// let (tx, mut rx) = mpsc::channel(2);
-    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Empty));
-    /// tx.try_send(1).unwrap();
-    /// drop(tx);
-    /// assert_eq!(rx.try_recv(), Ok(1));
-    /// assert_eq!(rx.try_recv(), Err(TryRecvError::Disconnected));
-    /// ```
-    pub fn try_recv(&mut self) -> Result<T, TryRecvError> {
-        match self.chan.try_recv() {
-            TryRecv::Value(v) => Ok(v),
-            TryRecv::Empty => Err(TryRecvError::Empty),
-            TryRecv::Done => Err(TryRecvError::Disconnected),
-        }
-    }
-
-    /// Receives from synchronous code, blocking the thread while the channel
-    /// is empty. Inside an async task it blocks the worker thread.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// #[runtime::main]
-    /// async fn main() {
-    ///     let (tx, mut rx) = mpsc::channel(1);
-    ///     let consumer = std::thread::spawn(move || rx.blocking_recv());
-    ///     tx.send(8).await.unwrap();
-    ///     assert_eq!(consumer.join().unwrap(), Some(8));
-    /// }
-    /// ```
-    #[track_caller]
-    pub fn blocking_recv(&mut self) -> Option<T> {
-        block_on(self.recv())
-    }
-
-    /// Closes the channel without dropping the receiver: later sends fail,
-    /// waiting senders are woken with an error, but values already queued (and
-    /// ones sent with permits reserved before the close) can still be received.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, mut rx) = mpsc::channel(2);
-    /// tx.try_send(1).unwrap();
-    /// rx.close();
-    /// assert!(tx.try_send(2).is_err());
-    /// assert_eq!(rx.blocking_recv(), Some(1)); // queued before the close
-    /// assert_eq!(rx.blocking_recv(), None);
-    /// ```
-    pub fn close(&mut self) {
-        self.chan.close();
-    }
-
-    /// Polls for the next value; see [`recv`](Receiver::recv). Only the waker
-    /// of the latest call is woken.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    /// use std::task::{Context, Poll, Waker};
-    ///
-    /// let (tx, mut rx) = mpsc::channel(1);
-    /// let mut cx = Context::from_waker(Waker::noop());
-    /// assert!(rx.poll_recv(&mut cx).is_pending());
-    /// tx.try_send('x').unwrap();
-    /// assert_eq!(rx.poll_recv(&mut cx), Poll::Ready(Some('x')));
-    /// ```
-    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<T>> {
-        self.chan.poll_recv(cx)
-    }
-
-    /// Polls for up to `limit` values; see [`recv_many`](Receiver::recv_many).
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    /// use std::task::{Context, Poll, Waker};
-    ///
-    /// let (tx, mut rx) = mpsc::channel(4);
-    /// let mut cx = Context::from_waker(Waker::noop());
-    /// tx.try_send(1).unwrap();
-    /// tx.try_send(2).unwrap();
-    /// let mut buf = Vec::new();
-    /// assert_eq!(rx.poll_recv_many(&mut cx, &mut buf, 10), Poll::Ready(2));
-    /// assert_eq!(buf, [1, 2]);
-    /// ```
-    pub fn poll_recv_many(
-        &mut self,
-        cx: &mut Context<'_>,
-        buffer: &mut Vec<T>,
-        limit: usize,
-    ) -> Poll<usize> {
-        self.chan.poll_recv_many(cx, buffer, limit)
-    }
-
-    /// Queued messages (including ones a sender is writing right now).
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, rx) = mpsc::channel(4);
-    /// tx.try_send(1).unwrap();
-    /// tx.try_send(2).unwrap();
-    /// assert_eq!(rx.len(), 2);
-    /// ```
-    pub fn len(&self) -> usize {
-        self.chan.len()
-    }
-
-    /// True if no message is queued.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, mut rx) = mpsc::channel(1);
-    /// assert!(rx.is_empty());
-    /// tx.try_send(()).unwrap();
-    /// assert!(!rx.is_empty());
-    /// rx.try_recv().unwrap();
-    /// assert!(rx.is_empty());
-    /// ```
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// True if the channel is closed: the receiver closed, or every sender is
-    /// gone. Queued messages may still be waiting.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, rx) = mpsc::channel(1);
-    /// tx.try_send(1).unwrap();
-    /// drop(tx);
-    /// assert!(rx.is_closed());
-    /// assert_eq!(rx.len(), 1); // still there to receive
-    /// ```
-    pub fn is_closed(&self) -> bool {
-        self.chan.is_closed()
-    }
-
-    /// Free slots right now; see [`Sender::capacity`].
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, rx) = mpsc::channel(2);
-    /// tx.try_send(1).unwrap();
-    /// assert_eq!(rx.capacity(), 1);
-    /// ```
-    pub fn capacity(&self) -> usize {
-        self.chan.semaphore().available_permits()
-    }
-
-    /// The capacity the channel was created with.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (_tx, rx) = mpsc::channel::<u8>(7);
-    /// assert_eq!(rx.max_capacity(), 7);
-    /// ```
-    pub fn max_capacity(&self) -> usize {
-        self.chan.semaphore().bound()
-    }
-
-    /// The number of [`Sender`]s.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, rx) = mpsc::channel::<u8>(1);
-    /// let _tx2 = tx.clone();
-    /// assert_eq!(rx.sender_strong_count(), 2);
-    /// ```
-    pub fn sender_strong_count(&self) -> usize {
-        self.chan.strong_count()
-    }
-
-    /// The number of [`WeakSender`]s.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, rx) = mpsc::channel::<u8>(1);
-    /// let _weak = tx.downgrade();
-    /// assert_eq!(rx.sender_weak_count(), 1);
-    /// ```
-    pub fn sender_weak_count(&self) -> usize {
-        self.chan.weak_count()
-    }
-}
-
 impl<T> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Sender")
             .field("capacity", &self.capacity())
             .field("max_capacity", &self.max_capacity())
             .finish()
-    }
-}
-
-impl<T> fmt::Debug for WeakSender<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WeakSender").finish_non_exhaustive()
-    }
-}
-
-impl<T> fmt::Debug for Receiver<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Receiver")
-            .field("len", &self.len())
-            .finish()
-    }
-}
-
-impl<T> fmt::Debug for Permit<'_, T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Permit").finish_non_exhaustive()
-    }
-}
-
-impl<T> fmt::Debug for OwnedPermit<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OwnedPermit").finish_non_exhaustive()
     }
 }

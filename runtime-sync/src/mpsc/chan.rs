@@ -2,7 +2,7 @@
 
 use super::atomic_waker::AtomicWaker;
 use super::block::{self, ListRx, ListTx};
-use super::semaphore::{BoundedSemaphore, Semaphore, Waiter};
+use super::semaphore::{self, BoundedSemaphore, Semaphore};
 use crate::chan_util::{spin_wait, UnsafeCell, WaitList, Waiting};
 use crate::loom::{Arc, AtomicUsize, Ordering::*};
 use runtime_core::coop;
@@ -363,19 +363,28 @@ impl<T, S: Semaphore> Drop for Rx<T, S> {
     }
 }
 
-/// Waits for one permit of a bounded channel; dropping it withdraws from the
-/// queue, passing on a permit it was granted meanwhile.
+/// Waits for `n` permits of a bounded channel, queued fairly behind earlier
+/// senders; dropping it withdraws from the queue and hands on the permits it
+/// was assigned meanwhile.
 pub(crate) struct Acquire<'a, T> {
     chan: &'a Chan<T, BoundedSemaphore>,
-    waiter: Waiter,
+    /// `None` once it completed (or is being dropped).
+    inner: Option<semaphore::Acquire<'a>>,
 }
 
 impl<T> Tx<T, BoundedSemaphore> {
-    pub(crate) fn acquire(&self) -> Acquire<'_, T> {
+    /// Waits for `n` permits (`n <= bound`, checked by the caller).
+    pub(crate) fn acquire(&self, n: usize) -> Acquire<'_, T> {
         Acquire {
             chan: &self.inner,
-            waiter: Waiter::Idle,
+            inner: Some(self.inner.semaphore.acquire(n)),
         }
+    }
+
+    /// Gives back `n` permits whose messages were never sent.
+    pub(crate) fn release_permits(&self, n: usize) {
+        self.inner.semaphore.release(n);
+        self.inner.wake_rx_if_done();
     }
 }
 
@@ -386,11 +395,29 @@ impl<T> Future for Acquire<'_, T> {
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Result<(), ()>> {
         let coop = ready!(coop::poll_proceed(cx));
         let this = &mut *self;
-        let res = ready!(this.chan.semaphore.poll_acquire(cx, &mut this.waiter));
+        let inner = this
+            .inner
+            .as_mut()
+            .expect("mpsc acquire polled after completion");
+        let res = ready!(inner.poll_acquire(cx));
+        let n = inner.num_permits();
+        this.inner = None;
+        let sem = &this.chan.semaphore;
+        let res = match res {
+            // Closed wins over a grant not yet observed, as in Tokio: a
+            // sender still waiting when the receiver closed gets `Err`,
+            // whether or not its slots were freed just before. They go back.
+            Ok(()) if sem.is_closed() => {
+                sem.release(n);
+                Err(())
+            }
+            Ok(()) => Ok(()),
+            Err(_) => Err(()),
+        };
         if res.is_err() {
-            // Failing may have given back a slot granted before the close:
-            // the receiver may be waiting for exactly that ("closed and
-            // drained").
+            // Failing may have given back slots (now, or partial ones at the
+            // close): the receiver may be waiting for exactly that ("closed
+            // and drained").
             this.chan.wake_rx_if_done();
         }
         coop.made_progress();
@@ -400,7 +427,11 @@ impl<T> Future for Acquire<'_, T> {
 
 impl<T> Drop for Acquire<'_, T> {
     fn drop(&mut self) {
-        if self.chan.semaphore.cancel(&mut self.waiter) {
+        if let Some(inner) = self.inner.take() {
+            // Returns what was assigned to it (to the next senders, or the
+            // free count) ...
+            drop(inner);
+            // ... which may complete the receiver's "closed and drained".
             self.chan.wake_rx_if_done();
         }
     }

@@ -96,6 +96,69 @@ impl<T> From<SendError<T>> for TrySendError<T> {
     }
 }
 
+/// Why [`Sender::send_timeout`](super::Sender::send_timeout) failed; the
+/// value is handed back.
+///
+/// ```
+/// use runtime::sync::mpsc::{self, error::SendTimeoutError};
+/// use std::time::Duration;
+///
+/// #[runtime::main(flavor = "current_thread", start_paused = true)]
+/// async fn main() {
+///     let (tx, rx) = mpsc::channel(1);
+///     tx.send(1).await.unwrap();
+///     let err = tx.send_timeout(2, Duration::from_secs(1)).await.unwrap_err();
+///     assert_eq!(err, SendTimeoutError::Timeout(2)); // still full after 1 s
+///     assert_eq!(err.to_string(), "timed out waiting on send operation");
+///     drop(rx);
+///     let err = tx.send_timeout(3, Duration::from_secs(1)).await.unwrap_err();
+///     assert_eq!(err.into_inner(), 3);
+/// }
+/// ```
+#[derive(PartialEq, Eq, Clone, Copy)]
+pub enum SendTimeoutError<T> {
+    /// The channel stayed full until the timeout elapsed.
+    Timeout(T),
+    /// The receiver is gone or closed.
+    Closed(T),
+}
+
+impl<T> SendTimeoutError<T> {
+    /// The value that was not sent.
+    ///
+    /// ```
+    /// use runtime::sync::mpsc::error::SendTimeoutError;
+    ///
+    /// assert_eq!(SendTimeoutError::Timeout("late").into_inner(), "late");
+    /// assert_eq!(SendTimeoutError::Closed(7).into_inner(), 7);
+    /// ```
+    pub fn into_inner(self) -> T {
+        match self {
+            SendTimeoutError::Timeout(v) | SendTimeoutError::Closed(v) => v,
+        }
+    }
+}
+
+impl<T> fmt::Debug for SendTimeoutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SendTimeoutError::Timeout(_) => f.write_str("Timeout(..)"),
+            SendTimeoutError::Closed(_) => f.write_str("Closed(..)"),
+        }
+    }
+}
+
+impl<T> fmt::Display for SendTimeoutError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SendTimeoutError::Timeout(_) => f.write_str("timed out waiting on send operation"),
+            SendTimeoutError::Closed(_) => f.write_str("channel closed"),
+        }
+    }
+}
+
+impl<T> std::error::Error for SendTimeoutError<T> {}
+
 /// Why `try_recv` returned no value.
 ///
 /// ```

@@ -55,11 +55,12 @@
 //! - **Receiver wake-ups** (`atomic_waker.rs`): a lock-free single-waker slot
 //!   (a small REGISTERING/WAKING state machine), so a send costs one RMW to
 //!   wake the receiver, and none of its own beyond that when nobody waits.
-//! - **Capacity** (`semaphore.rs`): the bounded channel's semaphore has a
-//!   one-CAS fast path; senders that must wait queue FIFO under a mutex,
-//!   remove themselves when their future is dropped, and pass on a slot they
-//!   were handed but no longer want. The unbounded channel only counts
-//!   messages in flight.
+//! - **Capacity** (`semaphore.rs`): the bounded channel's semaphore is the
+//!   crate's fair [`Semaphore`](crate::Semaphore): a one-CAS fast path;
+//!   senders that must wait (for one slot, or `n` for `reserve_many`) queue
+//!   FIFO under a mutex, collect freed slots in order, remove themselves
+//!   when their future is dropped, and pass on slots they were handed but no
+//!   longer want. The unbounded channel only counts messages in flight.
 //! - **Teardown**: dropping the receiver closes the channel, drops the waker
 //!   its last `recv` left (so that task is not kept alive by the senders) and
 //!   drops the queued values, giving their slots back. Should a value's
@@ -74,16 +75,18 @@
 //! - `Sender::closed`/`UnboundedSender::closed` spend the task's cooperative
 //!   budget when they complete (Tokio's do not), so a loop over a closed
 //!   channel's `closed()` still yields to the scheduler.
-//! - Not provided: `send_timeout`, `reserve_many`/`try_reserve_many`,
-//!   `blocking_recv_many`.
+//! - `send_timeout` needs the runtime's timer, which this crate reaches
+//!   through a hook the runtime installs (`runtime_core::timer_hook`); it
+//!   panics if no runtime with a time driver was built, as Tokio's does when
+//!   timers are disabled.
 
 mod atomic_waker;
 mod block;
-// `blocking_recv_many` for both receivers.
-mod blocking;
 mod bounded;
 mod chan;
 pub mod error;
+// The receivers' shared API (a macro).
+mod receiver;
 mod semaphore;
 mod unbounded;
 

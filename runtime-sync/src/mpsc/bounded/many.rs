@@ -1,16 +1,23 @@
-//! [`Sender::try_reserve_many`] and the [`PermitIterator`] it returns: `n`
-//! slots taken from the channel's semaphore in one atomic step, handed out
-//! one [`Permit`] at a time; the ones not handed out go back on drop.
+//! Batch reservations: [`Sender::reserve_many`] and
+//! [`Sender::try_reserve_many`], and the [`PermitIterator`] they return: `n`
+//! slots taken from the channel's semaphore as one acquire, handed out one
+//! [`Permit`] at a time; the ones not handed out go back on drop.
+//!
+//! A waiting `reserve_many(n)` is one waiter of the channel's fair semaphore
+//! asking for `n` permits: it collects slots as they are freed (a partial
+//! assignment), later senders queue behind it even if they need just one,
+//! and dropping it hands the collected slots on to them.
 
 use std::fmt;
 use std::iter::FusedIterator;
 
 use super::{Permit, Sender};
 use crate::mpsc::chan::Tx;
-use crate::mpsc::error::TrySendError;
+use crate::mpsc::error::{SendError, TrySendError};
 use crate::mpsc::semaphore::{BoundedSemaphore, TryAcquireError};
 
-/// The slots reserved by [`Sender::try_reserve_many`]: an iterator yielding
+/// The slots reserved by [`Sender::reserve_many`] or
+/// [`Sender::try_reserve_many`]: an iterator yielding
 /// one [`Permit`] per slot. Slots not taken out of it are given back when it
 /// is dropped.
 ///
@@ -32,6 +39,68 @@ pub struct PermitIterator<'a, T> {
 }
 
 impl<T> Sender<T> {
+    /// Waits until `n` slots are free and reserves them all at once,
+    /// returning them as an iterator of [`Permit`]s. Slots not taken out of
+    /// the iterator are given back when it is dropped. `n == 0` succeeds at
+    /// once (with an empty iterator) while the channel is open.
+    ///
+    /// The request waits in the same FIFO queue as [`send`](Sender::send)
+    /// and [`reserve`](Sender::reserve): while it waits it collects the slots
+    /// freed for it, and senders that came later wait behind it even if they
+    /// need a single slot.
+    ///
+    /// # Errors
+    ///
+    /// `Err(SendError(()))` if the receiver is gone or closed (also when it
+    /// closes while this waits), or if `n` exceeds the channel's
+    /// [`max_capacity`](Sender::max_capacity), as in Tokio.
+    ///
+    /// # Cancel safety
+    ///
+    /// This method is cancel safe: no slot leaks. Slots already assigned to a
+    /// dropped future go to the senders queued behind it (or back to the free
+    /// capacity); its place in the queue is lost.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use runtime::sync::mpsc;
+    ///
+    /// #[runtime::main(flavor = "current_thread")]
+    /// async fn main() {
+    ///     let (tx, mut rx) = mpsc::channel(3);
+    ///     tx.send(0).await.unwrap();
+    ///     let producer = {
+    ///         let tx = tx.clone();
+    ///         runtime::spawn(async move {
+    ///             // Waits until three slots are free, then sends a batch.
+    ///             let permits = tx.reserve_many(3).await.unwrap();
+    ///             for (permit, v) in permits.zip([1, 2, 3]) {
+    ///                 permit.send(v);
+    ///             }
+    ///         })
+    ///     };
+    ///     assert_eq!(rx.recv().await, Some(0));
+    ///     producer.await.unwrap();
+    ///     let mut got = Vec::new();
+    ///     rx.recv_many(&mut got, 3).await;
+    ///     assert_eq!(got, [1, 2, 3]);
+    ///     assert!(tx.reserve_many(4).await.is_err()); // more than the capacity
+    /// }
+    /// ```
+    pub async fn reserve_many(&self, n: usize) -> Result<PermitIterator<'_, T>, SendError<()>> {
+        if n > self.max_capacity() {
+            return Err(SendError(()));
+        }
+        match self.chan.acquire(n).await {
+            Ok(()) => Ok(PermitIterator {
+                chan: &self.chan,
+                n,
+            }),
+            Err(()) => Err(SendError(())),
+        }
+    }
+
     /// Reserves `n` slots at once if that many are free right now, returning
     /// them as an iterator of [`Permit`]s. All or nothing: no slot is taken
     /// if fewer than `n` are free. `n == 0` succeeds (with an empty iterator)
@@ -97,8 +166,9 @@ impl<T> Drop for PermitIterator<'_, T> {
         // Each goes back as an unused `Permit`'s would: to the next queued
         // sender, or the free count (waking a receiver waiting for "closed
         // and drained").
-        for _ in 0..std::mem::take(&mut self.n) {
-            self.chan.release_permit();
+        let n = std::mem::take(&mut self.n);
+        if n > 0 {
+            self.chan.release_permits(n);
         }
     }
 }
