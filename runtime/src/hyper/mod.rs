@@ -17,6 +17,17 @@
 //! It plays the role that `hyper-util`'s `TokioIo`, `TokioExecutor` and
 //! `TokioTimer` play for Tokio, without depending on `hyper-util`.
 //!
+//! And for servers, [`serve`] (feature `hyper-server`, part of `hyper`) is
+//! `axum::serve` on this runtime: a tower service (axum's `Router`) or a
+//! hyper one (through [`FromHyper`]) on a listener in one line, with a task
+//! per connection, back-off on accept errors, graceful shutdown, the peer
+//! address in each request, and HTTP/2 with the `http2` feature.
+//!
+//! Features: `hyper` is `hyper-server` + `hyper-client`; a server that asks
+//! for `hyper-server` only does not build hyper's client. Whichever is on,
+//! hyper itself depends on `tokio` with only its `sync` feature, which builds
+//! no runtime: nothing of Tokio's runs.
+//!
 //! # A server
 //!
 //! ```no_run
@@ -75,6 +86,11 @@
 //!
 //! [hyper]: https://docs.rs/hyper/1
 //! [`TcpStream`]: crate::net::TcpStream
+
+#[cfg(all(unix, feature = "hyper-server"))]
+mod serve;
+#[cfg(all(unix, feature = "hyper-server"))]
+pub use serve::{serve, FromHyper, Listener, PeerAddr, Serve, WithGracefulShutdown};
 
 use std::fmt;
 use std::future::Future;
