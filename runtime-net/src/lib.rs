@@ -105,6 +105,8 @@
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 mod addr;
+mod fd;
+mod readiness;
 mod split;
 mod stream;
 pub mod tcp;

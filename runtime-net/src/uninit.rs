@@ -12,6 +12,7 @@
 use runtime_core::ReadBuf;
 use std::io;
 use std::mem::MaybeUninit;
+#[cfg(feature = "bytes")]
 use std::os::fd::{AsFd, AsRawFd};
 
 /// Runs `f` on `buf`'s unfilled slots; `f` returns how many bytes it wrote
@@ -53,6 +54,27 @@ pub(crate) fn fill_buf_mut<B: bytes::BufMut + ?Sized, R>(
     Ok(value)
 }
 
+/// As [`fill_buf_mut`], for an operation that takes `&mut [u8]` (one whose
+/// only form writes into initialized memory, such as a Unix `recv_from`,
+/// whose source address std alone can build): the spare capacity is zeroed
+/// first, which costs a `memset` of it per call.
+#[cfg(all(feature = "bytes", unix))]
+pub(crate) fn fill_buf_mut_zeroed<B: bytes::BufMut + ?Sized, R>(
+    buf: &mut B,
+    f: impl FnOnce(&mut [u8]) -> io::Result<(usize, R)>,
+) -> io::Result<R> {
+    fill_buf_mut(buf, |slots| {
+        for slot in slots.iter_mut() {
+            slot.write(0);
+        }
+        // SAFETY: every slot was just initialized (to 0), and `MaybeUninit<u8>`
+        // has the layout of `u8`; `f` can only store initialized bytes back.
+        let bytes = unsafe { &mut *(slots as *mut [MaybeUninit<u8>] as *mut [u8]) };
+        f(bytes)
+    })
+}
+
+#[cfg(feature = "bytes")]
 /// `read(2)` on `fd` into `slots`, for descriptors that are not sockets
 /// (pipes); returns how many bytes were written at the start of `slots`.
 pub(crate) fn read_fd(fd: impl AsFd, slots: &mut [MaybeUninit<u8>]) -> io::Result<usize> {

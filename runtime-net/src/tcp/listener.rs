@@ -254,3 +254,6 @@ impl fmt::Debug for TcpListener {
         self.io.get_ref().fmt(f)
     }
 }
+
+crate::fd::impl_try_from_std!(TcpListener, std::net::TcpListener);
+crate::fd::impl_as_fd!(TcpListener, |s| s.io.get_ref());

@@ -4,7 +4,7 @@ use super::{TcpListener, TcpStream};
 use socket2::{Domain, Protocol, Socket, Type};
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, IntoRawFd, RawFd};
+use std::os::fd::{FromRawFd, IntoRawFd, RawFd};
 use std::time::Duration;
 
 /// A TCP socket that is not yet connected or listening, for the options that
@@ -567,17 +567,7 @@ impl TcpSocket {
     }
 }
 
-impl AsRawFd for TcpSocket {
-    fn as_raw_fd(&self) -> RawFd {
-        self.inner.as_raw_fd()
-    }
-}
-
-impl AsFd for TcpSocket {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.inner.as_fd()
-    }
-}
+crate::fd::impl_as_fd!(TcpSocket, |s| &s.inner);
 
 /// Takes ownership of a TCP socket descriptor, as `from_std_stream` does.
 impl FromRawFd for TcpSocket {

@@ -9,7 +9,6 @@ use std::fmt;
 use std::future::poll_fn;
 use std::io::{self, IoSlice, IoSliceMut};
 use std::net::SocketAddr;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 use std::task::{Context, Poll};
 
 /// A TCP connection between a local and a remote socket.
@@ -623,35 +622,11 @@ impl fmt::Debug for TcpStream {
     }
 }
 
-/// Same as [`TcpStream::from_std`]: registers the stream with the current
-/// runtime's reactor.
-///
-/// # Panics
-///
-/// Outside a runtime.
-impl TryFrom<std::net::TcpStream> for TcpStream {
-    type Error = io::Error;
-
-    #[track_caller]
-    fn try_from(stream: std::net::TcpStream) -> io::Result<TcpStream> {
-        TcpStream::from_std(stream)
-    }
-}
+crate::fd::impl_try_from_std!(TcpStream, std::net::TcpStream);
+crate::fd::impl_as_fd!(TcpStream, |s| s.inner.get_ref());
 
 impl AsRef<TcpStream> for TcpStream {
     fn as_ref(&self) -> &TcpStream {
         self
-    }
-}
-
-impl AsRawFd for TcpStream {
-    fn as_raw_fd(&self) -> RawFd {
-        self.inner.get_ref().as_raw_fd()
-    }
-}
-
-impl AsFd for TcpStream {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.inner.get_ref().as_fd()
     }
 }

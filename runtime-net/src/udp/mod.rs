@@ -15,7 +15,6 @@ use runtime_reactor::io::PollEvented;
 use std::fmt;
 use std::io;
 use std::net::SocketAddr;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, RawFd};
 
 mod options;
 mod peek;
@@ -57,7 +56,7 @@ mod send_recv;
 /// }
 /// ```
 pub struct UdpSocket {
-    io: PollEvented<mio::net::UdpSocket>,
+    pub(crate) io: PollEvented<mio::net::UdpSocket>,
 }
 
 impl UdpSocket {
@@ -238,29 +237,5 @@ impl fmt::Debug for UdpSocket {
     }
 }
 
-/// Same as [`UdpSocket::from_std`]: registers the socket with the current
-/// runtime's reactor.
-///
-/// # Panics
-///
-/// Outside a runtime.
-impl TryFrom<std::net::UdpSocket> for UdpSocket {
-    type Error = io::Error;
-
-    #[track_caller]
-    fn try_from(socket: std::net::UdpSocket) -> io::Result<UdpSocket> {
-        UdpSocket::from_std(socket)
-    }
-}
-
-impl AsRawFd for UdpSocket {
-    fn as_raw_fd(&self) -> RawFd {
-        self.io.get_ref().as_raw_fd()
-    }
-}
-
-impl AsFd for UdpSocket {
-    fn as_fd(&self) -> BorrowedFd<'_> {
-        self.io.get_ref().as_fd()
-    }
-}
+crate::fd::impl_try_from_std!(UdpSocket, std::net::UdpSocket);
+crate::fd::impl_as_fd!(UdpSocket, |s| s.io.get_ref());

@@ -33,7 +33,7 @@ use std::path::Path;
 /// }
 /// ```
 pub struct UnixDatagram {
-    io: PollEvented<mio::net::UnixDatagram>,
+    pub(crate) io: PollEvented<mio::net::UnixDatagram>,
 }
 
 impl UnixDatagram {
@@ -42,6 +42,56 @@ impl UnixDatagram {
         Ok(UnixDatagram {
             io: PollEvented::new(socket)?,
         })
+    }
+
+    /// Wraps a socket created with std, switching it to non-blocking mode
+    /// and registering it with the current runtime's reactor.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = std::os::unix::net::UnixDatagram::pair()?;
+    /// let a = runtime::net::UnixDatagram::from_std(a)?;
+    /// b.send(b"from std")?;
+    /// let mut buf = [0; 16];
+    /// let n = a.recv(&mut buf).await?;
+    /// assert_eq!(&buf[..n], b"from std");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime.
+    #[track_caller]
+    pub fn from_std(socket: std::os::unix::net::UnixDatagram) -> io::Result<UnixDatagram> {
+        socket.set_nonblocking(true)?;
+        UnixDatagram::from_mio(mio::net::UnixDatagram::from_std(socket))
+    }
+
+    /// Deregisters the socket from the reactor and returns it as a std
+    /// socket. It is still in non-blocking mode: call
+    /// `set_nonblocking(false)` before using it with blocking calls.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = runtime::net::UnixDatagram::pair()?;
+    /// let a = a.into_std()?;
+    /// a.set_nonblocking(false)?;
+    /// a.send(b"blocking")?;
+    /// let mut buf = [0; 16];
+    /// let n = b.recv(&mut buf).await?;
+    /// assert_eq!(&buf[..n], b"blocking");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_std(self) -> io::Result<std::os::unix::net::UnixDatagram> {
+        use std::os::fd::{FromRawFd, IntoRawFd};
+        let mio = self.io.into_inner()?;
+        // SAFETY: `into_raw_fd` hands over sole ownership of a valid, open
+        // socket descriptor, which the std socket then owns.
+        Ok(unsafe { std::os::unix::net::UnixDatagram::from_raw_fd(mio.into_raw_fd()) })
     }
 
     /// Creates a datagram socket bound to `path` (the socket file is
@@ -306,6 +356,88 @@ impl UnixDatagram {
         try_io(&self.io, Direction::Read, |s| s.recv(buf))
     }
 
+    /// Sends `buf` as one datagram to the socket at `target` without
+    /// waiting; fails with `WouldBlock` when the send buffer is full (then
+    /// `writable` waits for room).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// use runtime::net::UnixDatagram;
+    ///
+    /// let path = dir.join("rx.sock");
+    /// let rx = UnixDatagram::bind(&path)?;
+    /// let tx = UnixDatagram::unbound()?;
+    /// assert_eq!(tx.try_send_to(b"quick", &path)?, 5);
+    /// let mut buf = [0; 8];
+    /// let n = rx.recv(&mut buf).await?;
+    /// assert_eq!(&buf[..n], b"quick");
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_send_to(&self, buf: &[u8], target: impl AsRef<Path>) -> io::Result<usize> {
+        try_io(&self.io, Direction::Write, |s| s.send_to(buf, target))
+    }
+
+    /// Receives one datagram and its source address without waiting; fails
+    /// with `WouldBlock` when none is queued (then `readable` waits for
+    /// one).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = runtime::net::UnixDatagram::pair()?;
+    /// let mut buf = [0; 8];
+    /// assert_eq!(b.try_recv_from(&mut buf).unwrap_err().kind(), std::io::ErrorKind::WouldBlock);
+    /// a.send(b"hi").await?;
+    /// let (n, from) = b.try_recv_from(&mut buf)?;
+    /// assert_eq!(&buf[..n], b"hi");
+    /// assert!(from.is_unnamed()); // a socket pair has no names
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        try_io(&self.io, Direction::Read, |s| s.recv_from(buf))
+    }
+
+    /// Shuts down the read side, the write side, or both: after
+    /// `Shutdown::Write`, sends fail with `BrokenPipe`; after
+    /// `Shutdown::Read`, receives return `Ok(0)` once the queue is empty.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use std::net::Shutdown;
+    ///
+    /// let (a, _b) = runtime::net::UnixDatagram::pair()?;
+    /// a.shutdown(Shutdown::Write)?;
+    /// let err = a.send(b"late").await.unwrap_err();
+    /// assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn shutdown(&self, how: std::net::Shutdown) -> io::Result<()> {
+        self.io.get_ref().shutdown(how)
+    }
+
+    /// Takes the socket's pending error (`SO_ERROR`), clearing it;
+    /// `Ok(None)` when there is none.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, _b) = runtime::net::UnixDatagram::pair()?;
+    /// assert!(a.take_error()?.is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.io.get_ref().take_error()
+    }
+
     /// The address (path) the socket is bound to; unnamed if it is not
     /// bound.
     ///
@@ -344,3 +476,6 @@ impl fmt::Debug for UnixDatagram {
         self.io.get_ref().fmt(f)
     }
 }
+
+crate::fd::impl_try_from_std!(UnixDatagram, std::os::unix::net::UnixDatagram);
+crate::fd::impl_as_fd!(UnixDatagram, |s| s.io.get_ref());

@@ -74,6 +74,81 @@ impl UnixListener {
         })
     }
 
+    /// Creates a listener bound to `addr`: a path, or on Linux an abstract
+    /// name (`SocketAddrExt::from_abstract_name`), which leaves no file
+    /// behind.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// use std::os::unix::net::SocketAddr;
+    ///
+    /// let path = dir.join("by-addr.sock");
+    /// let addr = SocketAddr::from_pathname(&path)?;
+    /// let listener = runtime::net::UnixListener::bind_addr(&addr)?;
+    /// assert_eq!(listener.local_addr()?.as_pathname(), Some(path.as_path()));
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime.
+    #[track_caller]
+    pub fn bind_addr(addr: &SocketAddr) -> io::Result<UnixListener> {
+        Ok(UnixListener {
+            io: PollEvented::new(mio::net::UnixListener::bind_addr(addr)?)?,
+        })
+    }
+
+    /// Deregisters the listener from the reactor and returns it as a std
+    /// listener. It is still in non-blocking mode: call
+    /// `set_nonblocking(false)` before using it with blocking calls.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let path = dir.join("server.sock");
+    /// let listener = runtime::net::UnixListener::bind(&path)?;
+    /// let std_listener = listener.into_std()?;
+    /// std_listener.set_nonblocking(false)?;
+    /// let _client = std::os::unix::net::UnixStream::connect(&path)?;
+    /// let (_server, _) = std_listener.accept()?;
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_std(self) -> io::Result<std::os::unix::net::UnixListener> {
+        use std::os::fd::{FromRawFd, IntoRawFd};
+        let mio = self.io.into_inner()?;
+        // SAFETY: `into_raw_fd` hands over sole ownership of a valid, open
+        // socket descriptor, which the std listener then owns.
+        Ok(unsafe { std::os::unix::net::UnixListener::from_raw_fd(mio.into_raw_fd()) })
+    }
+
+    /// Takes the socket's pending error (`SO_ERROR`), clearing it;
+    /// `Ok(None)` when there is none.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let dir = std::env::temp_dir().join(format!("runtime-doc-{}", std::process::id()));
+    /// # std::fs::create_dir_all(&dir)?;
+    /// let listener = runtime::net::UnixListener::bind(dir.join("s.sock"))?;
+    /// assert!(listener.take_error()?.is_none());
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.io.get_ref().take_error()
+    }
+
     /// Wraps a listener created with std, switching it to non-blocking mode
     /// and registering it with the current runtime's reactor.
     ///
@@ -185,3 +260,6 @@ impl fmt::Debug for UnixListener {
         self.io.get_ref().fmt(f)
     }
 }
+
+crate::fd::impl_try_from_std!(UnixListener, std::os::unix::net::UnixListener);
+crate::fd::impl_as_fd!(UnixListener, |s| s.io.get_ref());

@@ -26,12 +26,15 @@
 //! ```
 
 mod datagram;
+mod datagram_poll;
 mod listener;
 mod stream;
+mod ucred;
 
 pub use datagram::UnixDatagram;
 pub use listener::UnixListener;
 pub use stream::UnixStream;
+pub use ucred::{gid_t, pid_t, uid_t, UCred};
 
 /// The address of a Unix-domain socket: a filesystem path, or unnamed
 /// (std's `SocketAddr`).

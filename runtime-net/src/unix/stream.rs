@@ -5,7 +5,7 @@ use crate::split::{self, sealed, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteH
 use crate::stream::{impl_async_io, Evented, RawStream};
 use std::fmt;
 use std::future::poll_fn;
-use std::io;
+use std::io::{self, IoSlice, IoSliceMut};
 use std::path::Path;
 
 /// A Unix-domain stream connection.
@@ -32,7 +32,7 @@ use std::path::Path;
 /// }
 /// ```
 pub struct UnixStream {
-    inner: Evented<mio::net::UnixStream>,
+    pub(crate) inner: Evented<mio::net::UnixStream>,
 }
 
 impl sealed::Sealed for UnixStream {
@@ -75,7 +75,50 @@ impl UnixStream {
     ///
     /// Outside a runtime.
     pub async fn connect(path: impl AsRef<Path>) -> io::Result<UnixStream> {
-        let stream = UnixStream::from_mio(mio::net::UnixStream::connect(path)?)?;
+        UnixStream::connect_mio(mio::net::UnixStream::connect(path)?).await
+    }
+
+    /// Connects to the socket at `addr`: a path, or on Linux an abstract
+    /// name (`SocketAddrExt::from_abstract_name`), which [`connect`](UnixStream::connect)
+    /// cannot express.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::net::{UnixListener, UnixStream};
+    /// # #[cfg(target_os = "linux")]
+    /// # {
+    /// use std::os::linux::net::SocketAddrExt;
+    /// use std::os::unix::net::SocketAddr;
+    ///
+    /// let name = format!("runtime-doc-{}", std::process::id());
+    /// let addr = SocketAddr::from_abstract_name(name.as_bytes())?;
+    /// let listener = UnixListener::bind_addr(&addr)?;
+    /// let stream = UnixStream::connect_addr(&addr).await?;
+    /// let peer = stream.peer_addr()?;
+    /// assert_eq!(peer.as_abstract_name(), Some(name.as_bytes()));
+    /// # drop(listener);
+    /// # }
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Nothing to resume: dropping the future closes the socket being
+    /// connected.
+    ///
+    /// # Panics
+    ///
+    /// Outside a runtime.
+    pub async fn connect_addr(addr: &SocketAddr) -> io::Result<UnixStream> {
+        UnixStream::connect_mio(mio::net::UnixStream::connect_addr(addr)?).await
+    }
+
+    /// Registers a stream whose non-blocking connect has started and waits
+    /// for the connect to finish.
+    async fn connect_mio(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
+        let stream = UnixStream::from_mio(stream)?;
         poll_fn(|cx| stream.inner.io.poll_write_ready(cx)).await?;
         if let Some(e) = stream.inner.get_ref().take_error()? {
             return Err(e);
@@ -271,6 +314,135 @@ impl UnixStream {
         self.inner.try_write_io(|s| s.write(buf))
     }
 
+    /// As [`try_read`](UnixStream::try_read), scattering the data into
+    /// `bufs` in order.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use std::io::IoSliceMut;
+    ///
+    /// let (a, b) = runtime::net::UnixStream::pair()?;
+    /// a.try_write(b"abcdef")?;
+    /// let (mut x, mut y) = ([0; 2], [0; 4]);
+    /// let n = b.try_read_vectored(&mut [IoSliceMut::new(&mut x), IoSliceMut::new(&mut y)])?;
+    /// assert_eq!((n, &x, &y), (6, b"ab", b"cdef"));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+        self.inner.try_read_io(|s| s.read_vectored(bufs))
+    }
+
+    /// As [`try_write`](UnixStream::try_write), gathering the data from
+    /// `bufs` in order.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use std::io::IoSlice;
+    ///
+    /// let (a, b) = runtime::net::UnixStream::pair()?;
+    /// assert_eq!(a.try_write_vectored(&[IoSlice::new(b"ab"), IoSlice::new(b"cd")])?, 4);
+    /// let mut buf = [0; 4];
+    /// assert_eq!(b.try_read(&mut buf)?, 4);
+    /// assert_eq!(&buf, b"abcd");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+        self.inner.try_write_io(|s| s.write_vectored(bufs))
+    }
+
+    /// Reads queued data into `buf`'s spare capacity (which a `Vec` or
+    /// `BytesMut` grows when full) without waiting, and advances `buf` past
+    /// it; returns how many bytes were read, `Ok(0)` at end of stream.
+    /// Fails with `WouldBlock` when nothing is queued. Needs the `bytes`
+    /// feature.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, b) = runtime::net::UnixStream::pair()?;
+    /// a.try_write(b"xyz")?;
+    /// let mut buf = Vec::new();
+    /// assert_eq!(b.try_read_buf(&mut buf)?, 3);
+    /// assert_eq!(buf, b"xyz");
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "bytes")]
+    pub fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+        self.inner.try_read_io(|s| {
+            crate::uninit::fill_buf_mut(buf, |slots| {
+                let n = crate::uninit::read_fd(s, slots)?;
+                Ok((n, n))
+            })
+        })
+    }
+
+    /// The credentials (user, group, process id) of the process at the
+    /// other end, as the kernel recorded them when the connection was made.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, _b) = runtime::net::UnixStream::pair()?;
+    /// let cred = a.peer_cred()?;
+    /// # #[cfg(target_os = "linux")]
+    /// assert_eq!(cred.pid(), Some(std::process::id() as i32)); // this process
+    /// # let _ = cred;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn peer_cred(&self) -> io::Result<super::UCred> {
+        super::ucred::peer_cred(self.inner.get_ref())
+    }
+
+    /// Takes the socket's pending error (`SO_ERROR`), clearing it;
+    /// `Ok(None)` when there is none.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// let (a, _b) = runtime::net::UnixStream::pair()?;
+    /// assert!(a.take_error()?.is_none());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn take_error(&self) -> io::Result<Option<io::Error>> {
+        self.inner.get_ref().take_error()
+    }
+
+    /// Deregisters the stream from the reactor and returns it as a std
+    /// stream. It is still in non-blocking mode: call
+    /// `set_nonblocking(false)` before using it with blocking calls.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use std::io::{Read, Write};
+    ///
+    /// let (a, b) = runtime::net::UnixStream::pair()?;
+    /// let mut a = a.into_std()?;
+    /// a.set_nonblocking(false)?;
+    /// a.write_all(b"std")?;
+    /// let mut b = b.into_std()?;
+    /// b.set_nonblocking(false)?;
+    /// let mut buf = [0; 3];
+    /// b.read_exact(&mut buf)?;
+    /// assert_eq!(&buf, b"std");
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn into_std(self) -> io::Result<std::os::unix::net::UnixStream> {
+        use std::os::fd::{FromRawFd, IntoRawFd};
+        let mio = self.inner.io.into_inner()?;
+        // SAFETY: `into_raw_fd` hands over sole ownership of a valid, open
+        // socket descriptor, which the std stream then owns.
+        Ok(unsafe { std::os::unix::net::UnixStream::from_raw_fd(mio.into_raw_fd()) })
+    }
+
     /// Splits the stream into a read half and a write half that borrow it,
     /// so that reading and writing can go on at the same time within one
     /// task. No lock, no allocation; see [`TcpStream::split`](crate::TcpStream::split).
@@ -330,5 +502,14 @@ impl_async_io!(write: UnixStream, , |s| s.inner);
 impl fmt::Debug for UnixStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.inner.get_ref().fmt(f)
+    }
+}
+
+crate::fd::impl_try_from_std!(UnixStream, std::os::unix::net::UnixStream);
+crate::fd::impl_as_fd!(UnixStream, |s| s.inner.get_ref());
+
+impl AsRef<UnixStream> for UnixStream {
+    fn as_ref(&self) -> &UnixStream {
+        self
     }
 }
