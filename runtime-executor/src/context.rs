@@ -1,6 +1,13 @@
 //! Per-thread runtime context: which runtime this thread belongs to, whether it
-//! is driving one (so a nested `block_on` can be refused), and, on scheduler
-//! threads, the scheduler-local state that `schedule` pushes to.
+//! is driving one (so a nested `block_on` can be refused, and whether
+//! `block_in_place` may block it), the thread's random number generator (for
+//! `select!`, reseeded from the runtime's seed when the thread enters it), and,
+//! on scheduler threads, the scheduler-local state that `schedule` pushes to.
+//!
+//! Entering a runtime for driving stores the `runtime_core` driving mark here,
+//! in the thread-local, rather than in the returned guard: `block_in_place`
+//! takes it out while its closure runs ([`exit_runtime`]), so the closure may
+//! block (`Handle::block_on`, `blocking_recv`), and puts it back afterwards.
 
 use crate::Handle;
 use std::cell::{Cell, RefCell};
@@ -23,6 +30,18 @@ struct Context {
     /// handle that a newer guard replaced.
     depth: Cell<usize>,
     scheduler: Cell<Scheduler>,
+    /// Set while this thread drives a runtime; taken by `exit_runtime`.
+    entered: RefCell<Option<Entered>>,
+    /// The `select!` generator's state; 0 until first used or seeded.
+    rng: Cell<u64>,
+}
+
+/// This thread drives a runtime.
+struct Entered {
+    _driving: runtime_core::driving::DrivingGuard,
+    /// A multi-thread worker or `block_on` (true), or a current-thread
+    /// `block_on` (false), where `block_in_place` must panic.
+    allow_block_in_place: bool,
 }
 
 thread_local! {
@@ -31,6 +50,8 @@ thread_local! {
             handle: RefCell::new(None),
             depth: Cell::new(0),
             scheduler: Cell::new(Scheduler::None),
+            entered: RefCell::new(None),
+            rng: Cell::new(0),
         }
     };
 }
@@ -112,7 +133,8 @@ impl Drop for SetHandleGuard {
 /// Marks this thread as driving a runtime; restores it on drop.
 pub(crate) struct EnterRuntimeGuard {
     _handle: SetHandleGuard,
-    _driving: runtime_core::driving::DrivingGuard,
+    /// The `select!` generator state to restore (Tokio restores it too).
+    prev_rng: u64,
 }
 
 /// The panic message for blocking on a runtime from a thread that drives one.
@@ -125,21 +147,141 @@ pub(crate) const NESTED_BLOCK_ON: &str =
 /// Enters `handle` for driving it. Panics if this thread already drives a
 /// runtime: blocking a thread that runs tasks would stall them all. The
 /// "driving" mark is runtime-core's, so runtime-agnostic code (runtime-sync's
-/// `blocking_*` calls) can refuse to block here too.
+/// `blocking_*` calls) can refuse to block here too. `allow_block_in_place`
+/// says whether `block_in_place` may run here (see [`entered`]). The thread's
+/// `select!` generator is reseeded with `seed`, or else the next seed of the
+/// runtime's stream.
 #[track_caller]
-pub(crate) fn enter_runtime(handle: Handle) -> EnterRuntimeGuard {
+pub(crate) fn enter_runtime(
+    handle: Handle,
+    allow_block_in_place: bool,
+    seed: Option<u64>,
+) -> EnterRuntimeGuard {
     let Some(driving) = runtime_core::driving::enter() else {
         panic!("{NESTED_BLOCK_ON}");
     };
+    let seed = seed.unwrap_or_else(|| handle.next_seed());
+    let prev_rng = CONTEXT
+        .try_with(|c| {
+            // No earlier `Entered` can be here: the driving mark was clear.
+            *c.entered.borrow_mut() = Some(Entered {
+                _driving: driving,
+                allow_block_in_place,
+            });
+            c.rng.replace(seed)
+        })
+        .unwrap_or(0);
     EnterRuntimeGuard {
         _handle: set_handle(handle),
-        _driving: driving,
+        prev_rng,
     }
+}
+
+impl Drop for EnterRuntimeGuard {
+    fn drop(&mut self) {
+        let prev_rng = self.prev_rng;
+        // Moved out of the borrow before it drops (it only clears a flag).
+        let entered = CONTEXT
+            .try_with(|c| {
+                c.rng.set(prev_rng);
+                c.entered.borrow_mut().take()
+            })
+            .ok()
+            .flatten();
+        drop(entered);
+    }
+}
+
+/// Whether this thread drives a runtime: `None` if not, else whether
+/// `block_in_place` may block it.
+pub(crate) fn entered() -> Option<bool> {
+    CONTEXT
+        .try_with(|c| c.entered.borrow().as_ref().map(|e| e.allow_block_in_place))
+        .ok()
+        .flatten()
+}
+
+/// Runs `f` with this thread no longer marked as driving a runtime (its
+/// handle stays current), then marks it again, also on unwind. What
+/// `block_in_place` runs its closure in.
+pub(crate) fn exit_runtime<R>(f: impl FnOnce() -> R) -> R {
+    struct Reenter(Option<bool>);
+    impl Drop for Reenter {
+        fn drop(&mut self) {
+            let Some(allow_block_in_place) = self.0 else {
+                return;
+            };
+            // `None`: something in `f` leaked a driving mark; keep that one.
+            if let Some(driving) = runtime_core::driving::enter() {
+                let _ = CONTEXT.try_with(|c| {
+                    *c.entered.borrow_mut() = Some(Entered {
+                        _driving: driving,
+                        allow_block_in_place,
+                    })
+                });
+            }
+        }
+    }
+    let taken = CONTEXT
+        .try_with(|c| c.entered.borrow_mut().take())
+        .ok()
+        .flatten();
+    let _reenter = Reenter(taken.as_ref().map(|e| e.allow_block_in_place));
+    // Dropping it clears the driving mark.
+    drop(taken);
+    f()
 }
 
 /// True if this thread drives a runtime right now.
 pub(crate) fn is_entered() -> bool {
     runtime_core::driving::is_driving()
+}
+
+/// A number in `0..n` (0 when `n` is 0) from this thread's xorshift64
+/// generator, seeded from the runtime's [`RngSeed`](crate::RngSeed) while the
+/// thread drives a runtime, from the OS's randomness otherwise. Not
+/// cryptographic: `select!` uses it to pick the branch it polls first.
+///
+/// # Examples
+///
+/// ```
+/// use runtime::runtime::{Builder, RngSeed};
+///
+/// let draws = || {
+///     let rt = Builder::new_current_thread()
+///         .rng_seed(RngSeed::from_bytes(b"fixed"))
+///         .build()
+///         .unwrap();
+///     rt.block_on(async { (0..10).map(|_| runtime_executor::thread_rng_n(100)).collect::<Vec<_>>() })
+/// };
+/// assert_eq!(draws(), draws());
+/// assert!(draws().iter().all(|&n| n < 100));
+/// ```
+pub fn thread_rng_n(n: u32) -> u32 {
+    let step = |rng: &Cell<u64>| {
+        let mut x = rng.get();
+        if x == 0 {
+            x = crate::rand::random_seed();
+        }
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        rng.set(x);
+        // Multiply-shift maps the high 32 bits onto `0..n` without a division.
+        (((x >> 32) * u64::from(n)) >> 32) as u32
+    };
+    CONTEXT
+        .try_with(|c| step(&c.rng))
+        .unwrap_or_else(|_| step(&Cell::new(0)))
+}
+
+/// Replaces this thread's scheduler-local state without a guard; for
+/// `block_in_place`, which clears it while the worker's core is away and
+/// puts it back when the core returns.
+pub(crate) fn replace_scheduler(scheduler: Scheduler) -> Scheduler {
+    CONTEXT
+        .try_with(|c| c.scheduler.replace(scheduler))
+        .unwrap_or(Scheduler::None)
 }
 
 /// Restores the previous scheduler-local state when dropped.

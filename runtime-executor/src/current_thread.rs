@@ -15,11 +15,19 @@
 //! again and again (by itself, or ping-ponging with a task) gets the parker's
 //! look at least every `Config::event_interval` polls, so it cannot starve I/O and
 //! timers, without paying a system call for every wake.
+//!
+//! With `UnhandledPanic::ShutdownRuntime` each spawned future is wrapped in a
+//! `ReportPanic` (`panic.rs`) that raises the runtime's `PanicFlag` when a
+//! poll panics; the loop checks the flag after every task it runs and then
+//! cancels every task and panics out of `block_on` (as does every later
+//! `block_on`). Without that setting nothing is wrapped and nothing checked.
 
 use crate::block_on::thread_parker;
 use crate::context::{self, Scheduler as Ctx};
 use crate::defer::Deferred;
-use crate::{blocking::BlockingPool, Config, Handle};
+use crate::panic::{PanicFlag, ReportPanic};
+use crate::rand::SeedGenerator;
+use crate::{blocking::BlockingPool, Config, Handle, UnhandledPanic};
 use runtime_core::lock::Mutex;
 use runtime_core::{coop, JoinHandle, Notified, OwnedTasks, Park, Schedule, Task, Unpark};
 use std::cell::RefCell;
@@ -60,6 +68,9 @@ pub(crate) struct Shared {
     global_queue_interval: u32,
     on_park: Option<crate::ThreadHook>,
     on_unpark: Option<crate::ThreadHook>,
+    pub(crate) seeds: SeedGenerator,
+    /// Set with `UnhandledPanic::ShutdownRuntime`.
+    pub(crate) panic_flag: Option<Arc<PanicFlag>>,
 }
 
 struct Remote {
@@ -126,10 +137,24 @@ impl Shared {
             global_queue_interval: config.global_queue_interval,
             on_park: config.on_thread_park.clone(),
             on_unpark: config.on_thread_unpark.clone(),
+            seeds: SeedGenerator::new(&config.rng_seed),
+            panic_flag: (config.unhandled_panic == UnhandledPanic::ShutdownRuntime)
+                .then(|| Arc::new(PanicFlag::default())),
         })
     }
 
     pub(crate) fn spawn<F>(self: &Arc<Self>, future: F) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match &self.panic_flag {
+            Some(flag) => self.spawn_inner(ReportPanic::new(future, flag.clone())),
+            None => self.spawn_inner(future),
+        }
+    }
+
+    fn spawn_inner<F>(self: &Arc<Self>, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
@@ -174,7 +199,9 @@ impl Shared {
     /// holds the core.
     #[track_caller]
     pub(crate) fn block_on<F: Future>(self: &Arc<Self>, handle: &Handle, future: F) -> F::Output {
-        let _enter = context::enter_runtime(handle.clone());
+        // `block_in_place` would stall every task here: it panics.
+        let _enter = context::enter_runtime(handle.clone(), false, None);
+        self.check_panicked();
         let mut future = pin!(future);
         let (parker, waker) = thread_parker();
         let mut cx = Context::from_waker(&waker);
@@ -197,6 +224,23 @@ impl Shared {
                 return v;
             }
             parker.park_inner(None);
+        }
+    }
+
+    /// With `UnhandledPanic::ShutdownRuntime`, once a task panicked: cancels
+    /// every task (once) and panics out of `block_on`.
+    #[track_caller]
+    fn check_panicked(&self) {
+        let Some(flag) = &self.panic_flag else {
+            return;
+        };
+        if flag.panicked() {
+            self.owned.close_and_shutdown_all();
+            panic!(
+                "a spawned task panicked and the runtime is configured to shut down on \
+                 unhandled panic (`UnhandledPanic::ShutdownRuntime`): every task was cancelled, \
+                 and this runtime cannot run futures any more"
+            );
         }
     }
 
@@ -276,14 +320,20 @@ fn run<F: Future>(
     loop {
         if shared.woken.woken.swap(false, AcqRel) {
             since_look += 1;
-            if let Poll::Ready(v) = coop::budget(|| future.as_mut().poll(&mut cx)) {
+            let poll = coop::budget(|| future.as_mut().poll(&mut cx));
+            // A `LocalRuntime`'s local tasks run inside this poll.
+            shared.check_panicked();
+            if let Poll::Ready(v) = poll {
                 return v;
             }
         }
         let mut idle = false;
         for _ in 0..event_interval {
             match next_task(shared, core, local) {
-                Some(task) => task.run(),
+                Some(task) => {
+                    task.run();
+                    shared.check_panicked();
+                }
                 None => {
                     idle = true;
                     break;

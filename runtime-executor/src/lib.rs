@@ -34,6 +34,7 @@
 #![warn(missing_docs)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
+mod block_in_place;
 mod block_on;
 mod blocking;
 mod context;
@@ -42,11 +43,72 @@ mod defer;
 mod local;
 mod loom;
 mod multi_thread;
+mod panic;
 mod park;
+mod rand;
 
+pub use block_in_place::{block_in_place, worker_index};
+pub use context::thread_rng_n;
 pub use defer::defer;
 pub use local::{spawn_local, LocalEnterGuard, LocalSet, LocalTaskCount};
 pub use park::ThreadParker;
+pub use rand::RngSeed;
+
+/// How a runtime responds to a task that panics (`Builder::unhandled_panic`).
+///
+/// By default a panic in a spawned task only fails that task: its
+/// `JoinHandle` returns the panic as a `JoinError` and the other tasks go on.
+///
+/// # Examples
+///
+/// ```
+/// use runtime::runtime::{Builder, UnhandledPanic};
+///
+/// let rt = Builder::new_current_thread()
+///     .unhandled_panic(UnhandledPanic::Ignore)
+///     .build()
+///     .unwrap();
+/// let failed = rt.block_on(async { runtime::spawn(async { panic!("boom") }).await });
+/// assert!(failed.unwrap_err().is_panic()); // and the runtime goes on
+/// assert_eq!(rt.block_on(async { 1 }), 1);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum UnhandledPanic {
+    /// The panic is returned by the task's `JoinHandle`; nothing else
+    /// happens (the default).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread()
+    ///     .unhandled_panic(runtime::runtime::UnhandledPanic::Ignore)
+    ///     .build()
+    ///     .unwrap();
+    /// rt.spawn(async { panic!("ignored") });
+    /// rt.block_on(runtime::task::yield_now());
+    /// ```
+    #[default]
+    Ignore,
+    /// The runtime shuts down at once: every other task is cancelled, and
+    /// the `block_on` running (and any later one) panics. Current-thread
+    /// runtimes (and `LocalRuntime`) only, as in Tokio.
+    ///
+    /// ```should_panic
+    /// use runtime::runtime::{Builder, UnhandledPanic};
+    ///
+    /// let rt = Builder::new_current_thread()
+    ///     .unhandled_panic(UnhandledPanic::ShutdownRuntime)
+    ///     .build()
+    ///     .unwrap();
+    /// rt.spawn(async { panic!("boom") });
+    /// // Panics: the spawned task panicked.
+    /// rt.block_on(async {
+    ///     loop {
+    ///         runtime::task::yield_now().await;
+    ///     }
+    /// });
+    /// ```
+    ShutdownRuntime,
+}
 
 /// Counters of one worker, updated by that worker only, around its parks.
 #[derive(Debug, Default)]
@@ -163,6 +225,13 @@ pub struct Config {
     pub on_thread_park: Option<ThreadHook>,
     /// Run on a worker thread (or the current-thread driver) after it unparks.
     pub on_thread_unpark: Option<ThreadHook>,
+    /// Seeds every random choice of the runtime (default: a random seed).
+    pub rng_seed: RngSeed,
+    /// Turns off the multi-thread workers' LIFO slot (default: on).
+    pub disable_lifo_slot: bool,
+    /// What a task's panic does (default: nothing beyond its `JoinHandle`);
+    /// `ShutdownRuntime` only for the current-thread flavour.
+    pub unhandled_panic: UnhandledPanic,
 }
 
 /// Makes one worker's parker (see [`Config::worker_park`]).
@@ -185,6 +254,9 @@ impl Default for Config {
             global_queue_interval: DEFAULT_GLOBAL_QUEUE_INTERVAL,
             on_thread_park: None,
             on_thread_unpark: None,
+            rng_seed: RngSeed::new(),
+            disable_lifo_slot: false,
+            unhandled_panic: UnhandledPanic::Ignore,
         }
     }
 }
@@ -195,6 +267,8 @@ impl fmt::Debug for Config {
             .field("worker_threads", &self.worker_threads)
             .field("max_blocking_threads", &self.max_blocking_threads)
             .field("blocking_keep_alive", &self.blocking_keep_alive)
+            .field("disable_lifo_slot", &self.disable_lifo_slot)
+            .field("unhandled_panic", &self.unhandled_panic)
             .finish_non_exhaustive()
     }
 }
@@ -284,8 +358,25 @@ impl Handle {
     /// another `block_on`).
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
-        let _enter = context::enter_runtime(self.clone());
+        // `block_in_place` is allowed here, on either flavour, as in Tokio.
+        let _enter = context::enter_runtime(self.clone(), true, None);
         block_on::block_on(future)
+    }
+
+    /// The flag a task's panic raises, with `UnhandledPanic::ShutdownRuntime`.
+    pub(crate) fn panic_flag(&self) -> Option<&Arc<panic::PanicFlag>> {
+        match &self.inner {
+            Inner::Multi(_) => None,
+            Inner::Current(shared) => shared.panic_flag.as_ref(),
+        }
+    }
+
+    /// The next seed of this runtime's seed stream (see `rand.rs`).
+    pub(crate) fn next_seed(&self) -> u64 {
+        match &self.inner {
+            Inner::Multi(shared) => shared.seeds.next_seed(),
+            Inner::Current(shared) => shared.seeds.next_seed(),
+        }
     }
 
     /// Makes this the current runtime of this thread until the guard drops, so
@@ -485,35 +576,56 @@ impl Runtime {
                         None => Box::new(ThreadParker::new()) as Box<dyn Park>,
                     })
                     .collect();
-                let (shared, per_worker) = multi_thread::Shared::new(&config, parkers);
+                if config.unhandled_panic == UnhandledPanic::ShutdownRuntime {
+                    return Err(io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "UnhandledPanic::ShutdownRuntime is only supported by the current-thread \
+                         runtime",
+                    ));
+                }
+                let (shared, cores) = multi_thread::Shared::new(&config, parkers);
                 let handle = Handle::multi_thread(shared.clone());
                 shared.blocking.set_handle(handle.clone());
                 let mut rt = Runtime {
                     handle,
-                    workers: Vec::with_capacity(per_worker.len()),
+                    workers: Vec::with_capacity(cores.len()),
                     shut_down: false,
                 };
-                for (index, (queue, park)) in per_worker.into_iter().enumerate() {
-                    let shared = shared.clone();
+                let mut cores = cores.into_iter().enumerate();
+                while let Some((index, core)) = cores.next() {
                     let start = config.on_thread_start.clone();
                     let stop = config.on_thread_stop.clone();
                     let mut builder = thread::Builder::new().name((config.thread_name)());
                     if let Some(size) = config.thread_stack_size {
                         builder = builder.stack_size(size);
                     }
+                    // Handed over through its slot: if the thread cannot
+                    // start, the core is still there for the shutdown.
+                    *shared.handoff[index].lock() = Some(core);
+                    let taker = shared.clone();
                     let worker = builder.spawn(move || {
                         if let Some(f) = start {
                             f();
                         }
-                        multi_thread::worker::run(shared, index, queue, park);
+                        let core = taker.handoff[index].lock().take();
+                        drop(taker);
+                        if let Some(core) = core {
+                            multi_thread::worker::run(core);
+                        }
                         if let Some(f) = stop {
                             f();
                         }
                     });
                     match worker {
                         Ok(worker) => rt.workers.push(worker),
-                        // Dropping `rt` stops the workers started so far.
-                        Err(e) => return Err(e),
+                        Err(e) => {
+                            // Dropping `rt` stops the workers started so far
+                            // and exits the cores no thread took.
+                            for (index, core) in cores {
+                                *shared.handoff[index].lock() = Some(core);
+                            }
+                            return Err(e);
+                        }
                     }
                 }
                 Ok(rt)
@@ -590,7 +702,20 @@ impl Runtime {
         let _enter = context::set_handle(self.handle.clone());
         match &self.handle.inner {
             Inner::Multi(shared) => {
+                shared.wait_cores_exited();
+                // The worker threads: some may have given their core away
+                // in `block_in_place` and still run its closure; like
+                // blocking threads, they are waited for up to the timeout.
+                let deadline = blocking_timeout.map(|t| std::time::Instant::now() + t);
                 for worker in self.workers.drain(..) {
+                    if let Some(deadline) = deadline {
+                        while !worker.is_finished() && std::time::Instant::now() < deadline {
+                            thread::sleep(Duration::from_millis(1));
+                        }
+                        if !worker.is_finished() {
+                            continue; // detached
+                        }
+                    }
                     // A worker only panics on a bug in the scheduler itself (task
                     // panics are caught); don't turn that into a double panic.
                     let _ = worker.join();

@@ -50,6 +50,8 @@ pub struct LocalSet {
 struct Shared {
     queue: Mutex<Queue>,
     owned: OwnedTasks<LocalScheduler>,
+    /// The runtime flag this set's task panics raise (`report_panics_to`).
+    panic_flag: std::sync::OnceLock<Arc<crate::panic::PanicFlag>>,
 }
 
 #[derive(Default)]
@@ -129,6 +131,7 @@ impl LocalSet {
             shared: Arc::new(Shared {
                 queue: Mutex::new(Queue::default()),
                 owned: OwnedTasks::new(1),
+                panic_flag: std::sync::OnceLock::new(),
             }),
             _not_send: PhantomData,
         }
@@ -160,6 +163,40 @@ impl LocalSet {
     /// ```
     pub fn alive_tasks(&self) -> LocalTaskCount {
         LocalTaskCount(self.shared.clone())
+    }
+
+    /// Makes a panic in any task of this set an unhandled panic of the
+    /// runtime of `handle`, when that runtime was built with
+    /// `UnhandledPanic::ShutdownRuntime` (a `LocalRuntime`'s set is, so its
+    /// local tasks count as the runtime's). Otherwise, and for tasks spawned
+    /// before the call, nothing changes.
+    ///
+    /// # Examples
+    ///
+    /// ```should_panic
+    /// use runtime::runtime::{Builder, UnhandledPanic};
+    ///
+    /// let rt = Builder::new_current_thread()
+    ///     .unhandled_panic(UnhandledPanic::ShutdownRuntime)
+    ///     .build()
+    ///     .unwrap();
+    /// let local = runtime_executor::LocalSet::new();
+    /// let executor = runtime_executor::Handle::try_current();
+    /// assert!(executor.is_none());
+    /// let executor = rt.block_on(async { runtime_executor::Handle::current() });
+    /// local.report_panics_to(&executor);
+    /// local.spawn_local(async { panic!("boom") });
+    /// // Panics: the local task's panic shuts the runtime down.
+    /// rt.block_on(local.run_until(async {
+    ///     loop {
+    ///         runtime::task::yield_now().await;
+    ///     }
+    /// }));
+    /// ```
+    pub fn report_panics_to(&self, handle: &crate::Handle) {
+        if let Some(flag) = handle.panic_flag() {
+            let _ = self.shared.panic_flag.set(flag.clone());
+        }
     }
 
     /// Spawns a `!Send` task onto this set; it runs when the set is driven.
@@ -277,6 +314,17 @@ impl LocalSet {
 }
 
 fn spawn_on<F>(shared: &Arc<Shared>, future: F) -> JoinHandle<F::Output>
+where
+    F: Future + 'static,
+    F::Output: 'static,
+{
+    match shared.panic_flag.get() {
+        Some(flag) => spawn_unwrapped(shared, crate::panic::ReportPanic::new(future, flag.clone())),
+        None => spawn_unwrapped(shared, future),
+    }
+}
+
+fn spawn_unwrapped<F>(shared: &Arc<Shared>, future: F) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,

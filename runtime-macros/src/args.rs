@@ -1,6 +1,6 @@
 //! The attribute's options: `flavor = "..."`, `worker_threads = N`,
-//! `start_paused = true`, `crate = "path"`, `name = "..."`, separated by
-//! commas.
+//! `start_paused = true`, `crate = "path"`, `name = "..."`,
+//! `unhandled_panic = "ignore" | "shutdown_runtime"`, separated by commas.
 //!
 //! Each option is checked on its own and invalid ones are reported and
 //! replaced by their defaults, so the function can still be expanded next to
@@ -13,7 +13,15 @@ use crate::tokens::{shown, string_value, Errors};
 use crate::Kind;
 
 /// The option keys, in the order error messages list them.
-const KEYS: &[&str] = &["flavor", "worker_threads", "start_paused", "crate", "name"];
+const KEYS: &[&str] = &[
+    "flavor",
+    "worker_threads",
+    "start_paused",
+    "crate",
+    "name",
+    "unhandled_panic",
+];
+const UNHANDLED_PANICS: &[&str] = &["ignore", "shutdown_runtime"];
 const FLAVORS: &[&str] = &["multi_thread", "current_thread", "local"];
 
 /// The scheduler flavor to build.
@@ -34,6 +42,8 @@ pub(crate) struct Config {
     pub(crate) crate_path: Vec<TokenTree>,
     /// The string literal of `name = "..."`, passed to `Builder::name`.
     pub(crate) name: Option<TokenTree>,
+    /// The `UnhandledPanic` variant of `unhandled_panic = "..."`.
+    pub(crate) unhandled_panic: Option<&'static str>,
 }
 
 impl Config {
@@ -51,6 +61,7 @@ impl Config {
                 .into_iter()
                 .collect(),
             name: None,
+            unhandled_panic: None,
         }
     }
 }
@@ -62,6 +73,7 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
     // The whole `key = value` of these two, for errors found after the loop.
     let mut worker_threads_option = None;
     let mut start_paused_option = None;
+    let mut unhandled_panic_option = None;
     let mut flavor_given = false;
 
     for option in split_commas(args, errors) {
@@ -75,14 +87,6 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
         let (key_tokens, whole_value) = (&option[..eq], &option[eq + 1..]);
         let key = match key_tokens {
             [key] if KEYS.iter().any(|known| is_ident(key, known)) => key.to_string(),
-            [key] if is_ident(key, "unhandled_panic") => {
-                errors.on(
-                    key_tokens,
-                    "`unhandled_panic` is not supported: this runtime has no unhandled-panic \
-                     policy (a task's panic is returned by awaiting its `JoinHandle`)",
-                );
-                continue;
-            }
             [] => {
                 errors.on(&option[..1], "expected an option name before `=`");
                 continue;
@@ -188,6 +192,26 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
                     "expected a string literal, e.g. `name = \"my-runtime\"`",
                 ),
             },
+            "unhandled_panic" => {
+                unhandled_panic_option = Some(option.clone());
+                match value.and_then(string_value) {
+                    Some(v) if v == "ignore" => config.unhandled_panic = Some("Ignore"),
+                    Some(v) if v == "shutdown_runtime" => {
+                        config.unhandled_panic = Some("ShutdownRuntime")
+                    }
+                    Some(v) => errors.on(
+                        whole_value,
+                        format!(
+                            "unknown unhandled panic behavior `{v}`; expected one of: {}",
+                            list(UNHANDLED_PANICS)
+                        ),
+                    ),
+                    None => errors.on(
+                        whole_value,
+                        "expected a string literal, e.g. `unhandled_panic = \"shutdown_runtime\"`",
+                    ),
+                }
+            }
             _ => unreachable!("the key was checked against KEYS"),
         }
     }
@@ -208,6 +232,19 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
                 format!("`worker_threads` is only valid with the `multi_thread` flavor{hint}"),
             );
             config.worker_threads = None;
+        }
+    }
+    if let Some(option) = unhandled_panic_option {
+        if config.flavor == Flavor::MultiThread {
+            errors.on(
+                &option,
+                format!(
+                    "`unhandled_panic` is only valid with the `current_thread` (or `local`) \
+                     flavor: use `#[{}(flavor = \"current_thread\")]`",
+                    kind.name()
+                ),
+            );
+            config.unhandled_panic = None;
         }
     }
     if let Some(option) = start_paused_option {

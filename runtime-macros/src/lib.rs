@@ -88,8 +88,10 @@
 //! * `name = "..."`: the runtime's name (`Builder::name`), a non-empty
 //!   string literal; `Handle::name` returns it.
 //!
-//! Tokio's `unhandled_panic` is refused with an error saying why: this
-//! runtime has no unhandled-panic policy.
+//! * `unhandled_panic = "ignore" | "shutdown_runtime"`: what a panic in a
+//!   spawned task does (`Builder::unhandled_panic`); with
+//!   `"shutdown_runtime"` the runtime shuts down and the function panics.
+//!   Only valid with the `current_thread` and `local` flavors.
 //!
 //! # Errors
 //!
@@ -134,8 +136,10 @@ use tokens::{flatten_invisible, is_ident, is_punct, Errors, Out};
 /// By default a multi-thread runtime with one worker per core is built.
 /// Accepted options: `flavor = "multi_thread" | "current_thread" | "local"`,
 /// `worker_threads = N` (multi-thread only), `crate = "path"` (where the
-/// runtime crate is, for crates that re-export it) and `name = "..."` (the
-/// runtime's name, see `Handle::name`). The function
+/// runtime crate is, for crates that re-export it), `name = "..."` (the
+/// runtime's name, see `Handle::name`) and `unhandled_panic = "ignore" |
+/// "shutdown_runtime"` (current-thread and local only, see
+/// `Builder::unhandled_panic`). The function
 /// may return any type, e.g. `Result<(), E>` or `!`. It may take arguments
 /// (methods may take `self`) unless it is named `main`: the expansion is a
 /// blocking `fn` with the same signature.
@@ -366,6 +370,15 @@ fn expand_fn(kind: Kind, func: Func, config: &Config) -> TokenStream {
                 fn_body.src(".start_paused(true)");
             }
         }
+    }
+    if let Some(behavior) = config.unhandled_panic {
+        fn_body.src(".unhandled_panic").tree(
+            Out::default()
+                .tokens(config.crate_path.clone())
+                .src("::runtime::UnhandledPanic::")
+                .src(behavior)
+                .group(Delimiter::Parenthesis, Span::call_site()),
+        );
     }
     if let Some(name) = &config.name {
         fn_body.src(".name").tree(

@@ -394,6 +394,107 @@ impl Builder {
         self
     }
 
+    /// Seeds every random choice the runtime makes: which branch a
+    /// [`select!`](crate::select) polls first (on the runtime's threads) and
+    /// the order in which idle workers look for work to steal. Two runtimes
+    /// built with the same seed make the same choices for the same sequence
+    /// of operations (same crate versions). Unstable in Tokio; stable here.
+    ///
+    /// ```
+    /// use runtime::runtime::{Builder, RngSeed};
+    ///
+    /// let picks = |seed: &[u8]| {
+    ///     let rt = Builder::new_current_thread()
+    ///         .rng_seed(RngSeed::from_bytes(seed))
+    ///         .build()
+    ///         .unwrap();
+    ///     rt.block_on(async {
+    ///         let mut picks = String::new();
+    ///         for _ in 0..32 {
+    ///             runtime::select! {
+    ///                 _ = async {} => picks.push('a'),
+    ///                 _ = async {} => picks.push('b'),
+    ///                 _ = async {} => picks.push('c'),
+    ///             }
+    ///         }
+    ///         picks
+    ///     })
+    /// };
+    /// assert_eq!(picks(b"one"), picks(b"one"));
+    /// assert_ne!(picks(b"one"), picks(b"two"));
+    /// ```
+    pub fn rng_seed(&mut self, seed: crate::runtime::RngSeed) -> &mut Builder {
+        self.config.rng_seed = seed;
+        self
+    }
+
+    /// Turns off the LIFO slot of the multi-thread workers.
+    ///
+    /// By default, a task woken by the task running on a worker goes into
+    /// that worker's LIFO slot and runs next, ahead of older queued tasks:
+    /// a message passed from task to task is handled while it is still in
+    /// the cache. The slot cannot be stolen, though, so a burst of such
+    /// wake-ups can leave other workers idle and the queue waiting. Without
+    /// it, every woken task goes to the back of the worker's queue, where
+    /// it can be stolen. No effect on the current-thread runtime. Unstable
+    /// in Tokio; stable here.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .disable_lifo_slot()
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { runtime::spawn(async { 5 }).await.unwrap() }), 5);
+    /// ```
+    pub fn disable_lifo_slot(&mut self) -> &mut Builder {
+        self.config.disable_lifo_slot = true;
+        self
+    }
+
+    /// What a panic in a spawned task does (default:
+    /// [`UnhandledPanic::Ignore`](crate::runtime::UnhandledPanic::Ignore),
+    /// the panic goes to the task's `JoinHandle` and the runtime goes on).
+    /// With
+    /// [`UnhandledPanic::ShutdownRuntime`](crate::runtime::UnhandledPanic::ShutdownRuntime),
+    /// the first such panic shuts the runtime down at once, even if the
+    /// task's `JoinHandle` is still held: every other task is cancelled and
+    /// the running `block_on`, and every later one, panics. On a
+    /// [`LocalRuntime`](crate::runtime::LocalRuntime) this covers its
+    /// `spawn_local` tasks too. Unstable in Tokio; stable here.
+    ///
+    /// ```
+    /// use runtime::runtime::{Builder, UnhandledPanic};
+    ///
+    /// let rt = Builder::new_current_thread()
+    ///     .unhandled_panic(UnhandledPanic::ShutdownRuntime)
+    ///     .build()
+    ///     .unwrap();
+    /// rt.spawn(async { panic!("boom") });
+    /// let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    ///     rt.block_on(std::future::pending::<()>())
+    /// }));
+    /// assert!(outcome.is_err()); // `block_on` panicked instead of hanging
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// With `ShutdownRuntime` on a builder from
+    /// [`Builder::new_multi_thread`], as in Tokio: only the current-thread
+    /// runtime supports it.
+    #[track_caller]
+    pub fn unhandled_panic(&mut self, behavior: crate::runtime::UnhandledPanic) -> &mut Builder {
+        if self.flavor == Flavor::MultiThread
+            && behavior == crate::runtime::UnhandledPanic::ShutdownRuntime
+        {
+            panic!(
+                "UnhandledPanic::ShutdownRuntime is only supported in current thread runtime: \
+                 build with Builder::new_current_thread() (or a LocalRuntime)"
+            );
+        }
+        self.config.unhandled_panic = behavior;
+        self
+    }
+
     /// Accepted for Tokio compatibility: the drivers that the enabled
     /// features build (`time`, `net`, `signal`) are always on.
     ///
@@ -491,6 +592,9 @@ impl Builder {
             global_queue_interval: self.config.global_queue_interval,
             on_thread_park: self.config.on_thread_park.clone(),
             on_thread_unpark: self.config.on_thread_unpark.clone(),
+            rng_seed: self.config.rng_seed.clone(),
+            disable_lifo_slot: self.config.disable_lifo_slot,
+            unhandled_panic: self.config.unhandled_panic,
         };
         let (reactor, driver) = driver::build(self.flavor, &mut config, self.nevents)?;
         let executor = runtime_executor::Runtime::new(self.flavor, config)?;

@@ -80,8 +80,12 @@ impl LocalRuntime {
     }
 
     pub(crate) fn from_runtime(rt: Runtime) -> LocalRuntime {
+        let local = LocalSet::new();
+        // With `UnhandledPanic::ShutdownRuntime`, a local task's panic is the
+        // runtime's too.
+        local.inner.report_panics_to(&rt.handle().inner);
         LocalRuntime {
-            local: Some(LocalSet::new()),
+            local: Some(local),
             rt: Some(rt),
             _not_send: PhantomData,
         }

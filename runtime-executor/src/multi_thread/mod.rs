@@ -3,7 +3,8 @@
 //! One worker thread per core, each with a `crossbeam_deque::Worker` run queue
 //! whose `Stealer` the other workers use, a LIFO slot for the task most recently
 //! woken by the running task, and a shared `Injector` for tasks scheduled from
-//! outside the pool. The worker loop is in `worker.rs`; who searches and who
+//! outside the pool. The worker loop, and how a worker's core moves to another
+//! thread for `block_in_place`, is in `worker.rs`; who searches and who
 //! sleeps is in `idle.rs`; this file holds the shared state and how a task gets
 //! into a queue.
 
@@ -13,19 +14,20 @@ mod loom_model;
 pub(crate) mod worker;
 
 use crate::context::{self, Scheduler as Ctx};
+use crate::rand::SeedGenerator;
 use crate::{blocking::BlockingPool, Config};
 use crossbeam_deque::{Injector, Stealer};
+use runtime_core::lock::{Condvar, Mutex};
 use runtime_core::{JoinHandle, Notified, OwnedTasks, Park, Schedule, Task, Unpark};
 use std::future::Future;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
+use std::time::Duration;
+use worker::CorePtr;
 
 /// The scheduler handle every task of this pool carries.
 #[derive(Clone)]
 pub(crate) struct Scheduler(pub(crate) Arc<Shared>);
-
-/// What one worker thread owns: its run queue and its parker.
-pub(crate) type WorkerParts = (crossbeam_deque::Worker<Notified<Scheduler>>, Box<dyn Park>);
 
 /// State shared by all workers and handles of one pool.
 pub(crate) struct Shared {
@@ -36,8 +38,16 @@ pub(crate) struct Shared {
     pub(crate) idle: idle::Idle,
     pub(crate) owned: OwnedTasks<Scheduler>,
     pub(crate) shutdown: AtomicBool,
-    /// Workers not yet exited; the last one out runs `shutdown_tasks`.
+    /// Cores not yet exited; the last one out runs `shutdown_tasks`.
     pub(crate) workers_running: AtomicUsize,
+    /// `workers_running` reached 0 (notified under `exit_lock`).
+    exit_lock: Mutex<()>,
+    exit_cv: Condvar,
+    /// Core `i` while it travels from a worker in `block_in_place` to the
+    /// thread that will run it (`worker::hand_off`).
+    pub(crate) handoff: Box<[Mutex<Option<CorePtr>>]>,
+    /// Seeds of the workers' and the threads' generators (`rand.rs`).
+    pub(crate) seeds: SeedGenerator,
     pub(crate) blocking: BlockingPool,
     /// Counters of worker `i`, written only by it.
     pub(crate) metrics: Box<[crate::WorkerMetrics]>,
@@ -48,12 +58,9 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    /// Creates the shared state and each worker's own queue and parker (not
-    /// yet running), one worker per parker.
-    pub(crate) fn new(
-        config: &Config,
-        parkers: Vec<Box<dyn Park>>,
-    ) -> (Arc<Shared>, Vec<WorkerParts>) {
+    /// Creates the shared state and each worker's core (not yet running), one
+    /// worker per parker.
+    pub(crate) fn new(config: &Config, parkers: Vec<Box<dyn Park>>) -> (Arc<Shared>, Vec<CorePtr>) {
         let n = parkers.len();
         let queues: Vec<_> = (0..n)
             .map(|_| crossbeam_deque::Worker::new_fifo())
@@ -66,6 +73,10 @@ impl Shared {
             owned: OwnedTasks::new(n),
             shutdown: AtomicBool::new(false),
             workers_running: AtomicUsize::new(n),
+            exit_lock: Mutex::new(()),
+            exit_cv: Condvar::new(),
+            handoff: (0..n).map(|_| Mutex::new(None)).collect(),
+            seeds: SeedGenerator::new(&config.rng_seed),
             blocking: BlockingPool::new(config),
             metrics: (0..n).map(|_| crate::WorkerMetrics::default()).collect(),
             event_interval: config.event_interval,
@@ -73,7 +84,59 @@ impl Shared {
             on_park: config.on_thread_park.clone(),
             on_unpark: config.on_thread_unpark.clone(),
         });
-        (shared, queues.into_iter().zip(parkers).collect())
+        // Seeds drawn in index order, so a seeded runtime's workers get the
+        // same ones every time.
+        let cores = queues
+            .into_iter()
+            .zip(parkers)
+            .enumerate()
+            .map(|(index, (queue, park))| {
+                let seeds = [shared.seeds.next_seed(), shared.seeds.next_seed()];
+                worker::new_core(
+                    &shared,
+                    index,
+                    queue,
+                    park,
+                    seeds,
+                    !config.disable_lifo_slot,
+                )
+            })
+            .collect();
+        (shared, cores)
+    }
+
+    /// A core stops for good (shutdown): frees it, and the last one out
+    /// cancels what is left, so tasks are dropped even when the runtime's own
+    /// shutdown could not wait for the workers (it was dropped from inside a
+    /// task: a refused, panicking shutdown).
+    pub(crate) fn exit_core(self: &Arc<Self>, core: CorePtr) {
+        core.free();
+        if self.workers_running.fetch_sub(1, SeqCst) == 1 {
+            self.shutdown_tasks();
+            drop(self.exit_lock.lock());
+            self.exit_cv.notify_all();
+        }
+    }
+
+    /// Called by the runtime's shutdown after `begin_shutdown`: waits until
+    /// every core has exited. A core waiting in a hand-off slot (its new
+    /// thread not started: the blocking pool is busy) exits here instead.
+    pub(crate) fn wait_cores_exited(self: &Arc<Self>) {
+        loop {
+            for slot in self.handoff.iter() {
+                let core = slot.lock().take();
+                if let Some(core) = core {
+                    self.exit_core(core);
+                }
+            }
+            let mut guard = self.exit_lock.lock();
+            if self.workers_running.load(SeqCst) == 0 {
+                return;
+            }
+            // A timeout, to look at the slots again: a task still running
+            // may hand its core off after the look above.
+            self.exit_cv.wait_for(&mut guard, Duration::from_millis(10));
+        }
     }
 
     /// Spawns a task onto the pool.

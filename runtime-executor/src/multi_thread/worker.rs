@@ -17,6 +17,27 @@
 //! The parker is whatever the facade gave (`Config::worker_park`): with the
 //! reactor's, a worker that parks while the I/O driver is free turns the driver
 //! itself, and the tasks it wakes land in its own queue, on its own core.
+//!
+//! # Cores and threads (`block_in_place`)
+//!
+//! A worker's state (`Local`: its queue, LIFO slot, parker, generator) is a
+//! heap-allocated *core*, owned by exactly one thread at a time through a
+//! `CorePtr`; the thread's context points at it while it runs the loop. A
+//! task that calls `block_in_place` on a worker hands the core on before it
+//! blocks (`hand_off`): the LIFO task moves to the stealable queue, the
+//! context forgets the core, the core goes into the pool's hand-off slot for
+//! its index, and a blocking-pool thread (an idle one, or a new one) is asked
+//! to take it from there and run the loop. When the closure returns, the
+//! blocking thread tries to take the core back from the slot (`Reclaim`): if
+//! the new thread has not picked it up yet, it is ours again and the task
+//! goes on as before. Otherwise the task finishes its poll without a core,
+//! the loop notices (the context no longer points at the core) and returns:
+//! the thread ends as a blocking thread would. No reference into a core is
+//! held across `task.run()`, during which the core may change threads.
+//!
+//! The driver duties travel with the core: its parker is the worker's way
+//! into the shared I/O driver, and a core never holds the driver while it
+//! polls a task, so a blocked task never holds up I/O or timers.
 
 use super::{Scheduler, Shared};
 use crate::context::{self, Scheduler as Ctx};
@@ -25,7 +46,8 @@ use crate::Handle;
 use crossbeam_deque::{Steal, Worker};
 use runtime_core::{coop, Notified, Park};
 use std::cell::{Cell, RefCell};
-use std::sync::atomic::Ordering::{AcqRel, Relaxed};
+use std::ptr::NonNull;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -44,22 +66,31 @@ const MAX_LIFO_POLLS_PER_TICK: u32 = 3;
 // behind a long run queue, rarely enough that the syscall is lost in the cost
 // of the tasks in between.
 
-/// A worker's own state, on its thread's stack for the thread's lifetime.
+/// A worker's own state: its core, owned by one thread at a time (see the
+/// module docs).
 pub(crate) struct Local {
     pub(crate) shared: Arc<Shared>,
-    index: usize,
+    pub(crate) index: usize,
     queue: Worker<Notified<Scheduler>>,
     /// The task most recently woken by the running task; not stealable.
     lifo: Cell<Option<Notified<Scheduler>>>,
+    /// False with `Builder::disable_lifo_slot`: every wake goes to the queue.
+    lifo_enabled: bool,
     lifo_polls: Cell<u32>,
     tick: Cell<u32>,
     rng: Cell<u64>,
+    /// Seed of the `select!` generator of the thread running this core:
+    /// drawn at build, in index order, so that the runtime's stream is not
+    /// consumed by threads starting in a random order.
+    thread_seed: u64,
     /// Counted as searching in `Idle`.
     searching: Cell<bool>,
     park: RefCell<Box<dyn Park>>,
     /// Inside `park`: tasks the parker wakes are queued without notifying
     /// others, who are told once, after the parker returns.
     parking: Cell<bool>,
+    /// Inside `task.run()`: a `block_in_place` there may hand the core on.
+    in_task: Cell<bool>,
     /// Tasks that yielded: woken after the next look at I/O and timers.
     pub(crate) deferred: Deferred,
     /// Waking `deferred`: those tasks go behind the queue, like any yield.
@@ -68,75 +99,201 @@ pub(crate) struct Local {
     busy_since: Cell<std::time::Instant>,
 }
 
-/// Runs worker `index` until shutdown.
-pub(crate) fn run(
-    shared: Arc<Shared>,
+/// Ownership of one core (a leaked `Box<Local>`): whoever holds it may run the
+/// core or free it. Never copied.
+pub(crate) struct CorePtr(NonNull<Local>);
+
+// SAFETY: a `CorePtr` is the unique owner of its `Local` (made once by
+// `new_core`, moved, never copied; a thread gives it up before another takes
+// it, through the hand-off slot's mutex, which orders the two), and `Local`
+// itself is `Send` (checked below): moving the owner is moving the box.
+unsafe impl Send for CorePtr {}
+
+const _: () = {
+    const fn assert_send<T: Send>() {}
+    assert_send::<Local>();
+};
+
+/// Makes worker `index`'s core; it runs once a thread calls `run` with it.
+pub(crate) fn new_core(
+    shared: &Arc<Shared>,
     index: usize,
     queue: Worker<Notified<Scheduler>>,
     park: Box<dyn Park>,
-) {
-    let handle = Handle::multi_thread(shared.clone());
-    let local = Local {
-        rng: Cell::new(seed(index)),
-        shared,
+    seeds: [u64; 2],
+    lifo_enabled: bool,
+) -> CorePtr {
+    let local = Box::new(Local {
+        rng: Cell::new(seeds[0]),
+        thread_seed: seeds[1],
+        shared: shared.clone(),
         index,
         queue,
         lifo: Cell::new(None),
+        lifo_enabled,
         lifo_polls: Cell::new(0),
         tick: Cell::new(0),
         searching: Cell::new(false),
         park: RefCell::new(park),
         parking: Cell::new(false),
+        in_task: Cell::new(false),
         deferred: Deferred::default(),
         waking_deferred: Cell::new(false),
         busy_since: Cell::new(std::time::Instant::now()),
+    });
+    CorePtr(NonNull::from(Box::leak(local)))
+}
+
+impl CorePtr {
+    /// Frees the core: its queued tasks (references only) and its parker.
+    pub(crate) fn free(self) {
+        // SAFETY: we own the core (see `CorePtr`), made by `Box::leak` in
+        // `new_core`, and nothing else points into it any more.
+        drop(unsafe { Box::from_raw(self.0.as_ptr()) });
+    }
+}
+
+/// Runs `core` on this thread until shutdown, or until a task of it hands
+/// it to another thread (`block_in_place`).
+pub(crate) fn run(core: CorePtr) {
+    let (shared, seed) = {
+        // SAFETY: we own the core; the reference ends before the loop starts.
+        let local = unsafe { core.0.as_ref() };
+        (local.shared.clone(), local.thread_seed)
     };
-    let entered = context::enter_runtime(handle);
-    let scheduler = context::set_scheduler(Ctx::Worker(&local));
-    local.run();
-    // Leave the context before `local` (and the tasks still queued in it) drop.
+    let handle = Handle::multi_thread(shared.clone());
+    let entered = context::enter_runtime(handle, true, Some(seed));
+    let scheduler = context::set_scheduler(Ctx::Worker(core.0.as_ptr()));
+    let kept = run_loop(core);
+    // Leave the context before the core (and the tasks still queued in it)
+    // drops.
     drop(scheduler);
-    if local.shared.workers_running.fetch_sub(1, AcqRel) == 1 {
-        // The last worker out cancels what is left, so tasks are dropped even
-        // when the runtime's own shutdown could not wait for the workers (it
-        // was dropped from inside a task: a refused, panicking shutdown).
-        local.shared.shutdown_tasks();
+    if let Some(core) = kept {
+        shared.exit_core(core);
     }
     drop(entered);
 }
 
-impl Local {
-    fn run(&self) {
-        while !self.shared.shutdown.load(Relaxed) {
-            if self.tick.get() % self.shared.event_interval == 0 || coop::take_budget_exhausted() {
-                self.poll_events();
-                // The look may have consumed the unpark of a shutdown that
-                // began after the loop's check: without this, the worker
-                // would park with nothing left to wake it (found by the loom
-                // model in `idle.rs`).
-                if self.shared.shutdown.load(Relaxed) {
-                    break;
-                }
-            }
-            if let Some(task) = self.next_task().or_else(|| self.steal_work()) {
-                self.run_task(task);
-            } else if !self.deferred.is_empty() {
-                // Only yielded tasks are left: one look at I/O and timers,
-                // which wakes them, instead of sleeping.
-                self.poll_events();
-            } else {
-                self.park();
+/// The loop; returns the core at shutdown, `None` once it was handed off.
+fn run_loop(core: CorePtr) -> Option<CorePtr> {
+    loop {
+        // SAFETY: this thread owns the core (it was given `core`, or got it
+        // back in `Reclaim`, as the check after `task.run()` makes sure); no
+        // reference into it outlives this iteration's `task.run()`.
+        let local = unsafe { core.0.as_ref() };
+        if local.shared.shutdown.load(Relaxed) {
+            return Some(core);
+        }
+        if local.tick.get() % local.shared.event_interval == 0 || coop::take_budget_exhausted() {
+            local.poll_events();
+            // The look may have consumed the unpark of a shutdown that
+            // began after the loop's check: without this, the worker
+            // would park with nothing left to wake it (found by the loom
+            // model in `idle.rs`).
+            if local.shared.shutdown.load(Relaxed) {
+                return Some(core);
             }
         }
+        if let Some(task) = local.next_task().or_else(|| local.steal_work()) {
+            local.before_task();
+            local.in_task.set(true);
+            task.run();
+            // A `block_in_place` in the task may have handed the core on;
+            // if it took it back, the context points at it again.
+            match context::scheduler() {
+                Ctx::Worker(p) if std::ptr::eq(p, core.0.as_ptr()) => {}
+                _ => {
+                    // Not ours any more: `core` is forgotten, not freed.
+                    std::mem::forget(core);
+                    return None;
+                }
+            }
+            // SAFETY: ours again, as just checked.
+            unsafe { core.0.as_ref() }.in_task.set(false);
+        } else if !local.deferred.is_empty() {
+            // Only yielded tasks are left: one look at I/O and timers,
+            // which wakes them, instead of sleeping.
+            local.poll_events();
+        } else {
+            local.park();
+        }
     }
+}
 
-    fn run_task(&self, task: Notified<Scheduler>) {
+/// Puts a core handed off by `block_in_place` back on this thread when the
+/// blocking closure is done, if no other thread took it meanwhile.
+pub(crate) struct Reclaim {
+    shared: Arc<Shared>,
+    index: usize,
+}
+
+impl Drop for Reclaim {
+    fn drop(&mut self) {
+        let core = self.shared.handoff[self.index].lock().take();
+        if let Some(core) = core {
+            // SAFETY: taken from the slot: this thread owns it now.
+            unsafe { core.0.as_ref() }.in_task.set(true);
+            context::replace_scheduler(Ctx::Worker(core.0.as_ptr()));
+            // The loop below us (inside whose `task.run()` we are) sees the
+            // context point at its core again and keeps it.
+            std::mem::forget(core);
+        }
+    }
+}
+
+/// For `block_in_place` on a worker thread whose context points at `local`:
+/// hands the core to another thread if a task is running (see the module
+/// docs). `None` when not inside a task poll: blocking is then just blocking.
+pub(crate) fn hand_off(local: *const Local) -> Option<Reclaim> {
+    // The context's pointer is the core's own (`CorePtr`'s, from `run`).
+    let core = CorePtr(NonNull::new(local.cast_mut())?);
+    // SAFETY: the context points at a core only while this thread owns it.
+    let local_ref = unsafe { core.0.as_ref() };
+    if !local_ref.in_task.get() {
+        // Not given up: the loop below us still owns it.
+        std::mem::forget(core);
+        return None;
+    }
+    local_ref.in_task.set(false);
+    // The LIFO slot cannot be stolen: put its task where others can take it
+    // while no thread runs this core.
+    if let Some(task) = local_ref.lifo.take() {
+        local_ref.queue.push(task);
+    }
+    let shared = local_ref.shared.clone();
+    let index = local_ref.index;
+    // From here the core is no longer this thread's: no reference into it.
+    context::replace_scheduler(Ctx::None);
+    *shared.handoff[index].lock() = Some(core);
+    let taker = shared.clone();
+    // An idle blocking thread, or a new one, picks the core up. If the pool
+    // is shut down the closure is dropped unrun: the core stays in the slot
+    // for `Reclaim` or the runtime's shutdown.
+    drop(shared.blocking.spawn(move || {
+        let core = taker.handoff[index].lock().take();
+        if let Some(core) = core {
+            run(core);
+        }
+    }));
+    // Others may steal from the queue meanwhile.
+    shared.notify_parked();
+    Some(Reclaim { shared, index })
+}
+
+/// The index of the worker whose core this thread runs.
+pub(crate) fn index_of(local: *const Local) -> usize {
+    // SAFETY: the context points at a core only while this thread owns it.
+    unsafe { &*local }.index
+}
+
+impl Local {
+    /// Before running a task: a searcher that found work stops searching.
+    fn before_task(&self) {
         if self.searching.replace(false) && self.shared.idle.transition_worker_from_searching() {
             // We were the last searcher and found work: there may be more, so
             // hand the search on to a sleeper.
             self.shared.notify_parked();
         }
-        task.run();
     }
 
     fn next_task(&self) -> Option<Notified<Scheduler>> {
@@ -186,7 +343,7 @@ impl Local {
         }
         let stealers = &self.shared.stealers;
         let n = stealers.len();
-        let start = self.next_rand() as usize % n;
+        let start = self.first_victim();
         for i in 0..n {
             let victim = (start + i) % n;
             if victim == self.index {
@@ -282,8 +439,9 @@ impl Local {
 
     /// Queues a task scheduled from this worker's own thread.
     pub(crate) fn schedule_local(&self, task: Notified<Scheduler>, is_yield: bool) {
-        if is_yield || self.waking_deferred.get() {
-            // A yielding task goes behind everything else, never into the LIFO slot.
+        if is_yield || self.waking_deferred.get() || !self.lifo_enabled {
+            // A yielding task goes behind everything else, never into the
+            // LIFO slot; without the slot, every task does.
             self.queue.push(task);
         } else if let Some(prev) = self.lifo.replace(Some(task)) {
             self.queue.push(prev);
@@ -294,6 +452,12 @@ impl Local {
         if !self.parking.get() {
             self.shared.notify_parked();
         }
+    }
+
+    /// The worker a steal tries first; the others follow in index order.
+    /// Drawn from the worker's generator, seeded by the runtime's seed.
+    fn first_victim(&self) -> usize {
+        self.next_rand() as usize % self.shared.stealers.len()
     }
 
     /// xorshift64*: victim selection only needs cheap, decorrelated numbers.
@@ -319,10 +483,43 @@ fn steal_one(
     }
 }
 
-/// A non-zero per-worker seed from std's randomly keyed hasher.
-fn seed(index: usize) -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_usize(index);
-    h.finish() | 1
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::super::Shared;
+    use crate::{Config, RngSeed, ThreadParker};
+    use runtime_core::Park;
+
+    /// The first 16 victims each of 4 workers would try, for a pool built
+    /// with `seed`.
+    fn victims(seed: RngSeed) -> Vec<Vec<usize>> {
+        let config = Config {
+            worker_threads: 4,
+            rng_seed: seed,
+            ..Config::default()
+        };
+        let parkers = (0..4)
+            .map(|_| Box::new(ThreadParker::new()) as Box<dyn Park>)
+            .collect();
+        let (_shared, cores) = Shared::new(&config, parkers);
+        cores
+            .into_iter()
+            .map(|core| {
+                // SAFETY: we own the core; the reference ends before `free`.
+                let local = unsafe { core.0.as_ref() };
+                let order = (0..16).map(|_| local.first_victim()).collect();
+                core.free();
+                order
+            })
+            .collect()
+    }
+
+    #[test]
+    fn steal_order_is_a_function_of_the_seed() {
+        let a = victims(RngSeed::from_bytes(b"steal"));
+        assert_eq!(a, victims(RngSeed::from_bytes(b"steal")));
+        assert_ne!(a, victims(RngSeed::from_bytes(b"other")));
+        assert_ne!(victims(RngSeed::new()), victims(RngSeed::new()));
+        // Workers do not all share one sequence.
+        assert_ne!(a[0], a[1]);
+    }
 }

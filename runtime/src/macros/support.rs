@@ -5,10 +5,6 @@
 //! Not part of the public API: the macros reach it as `$crate::__private`, and
 //! anything in here may change without notice.
 
-use std::cell::Cell;
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
-
 pub use std::future::{poll_fn, Future, IntoFuture};
 pub use std::option::Option::{self, None, Some};
 pub use std::pin::{pin, Pin};
@@ -174,35 +170,13 @@ pub fn biased_start(_count: u32) -> u32 {
     0
 }
 
-thread_local! {
-    static RNG: Cell<u64> = Cell::new(seed());
-}
-
-/// A non-zero seed. `RandomState::new` draws fresh keys from the OS once per
-/// thread and then steps them for every call, so each thread (and each call)
-/// gets a different value.
-fn seed() -> u64 {
-    let seed = RandomState::new().hash_one(0x9e37_79b9_7f4a_7c15_u64);
-    if seed == 0 {
-        0x2545_f491_4f6c_dd1d
-    } else {
-        seed
-    }
-}
-
-/// A pseudo-random number in `0..n` from a per-thread xorshift64 generator
-/// (`0` when `n` is `0`). Not cryptographic: `select!` uses it to pick the
-/// branch it polls first.
+/// A pseudo-random number in `0..n` (`0` when `n` is `0`), from the thread's
+/// generator, which the runtime seeds (`Builder::rng_seed`) while the thread
+/// drives it. Not cryptographic: `select!` uses it to pick the branch it
+/// polls first.
+#[inline]
 pub fn thread_rng_n(n: u32) -> u32 {
-    RNG.with(|rng| {
-        let mut x = rng.get();
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        rng.set(x);
-        // Multiply-shift maps the high 32 bits onto `0..n` without a division.
-        (((x >> 32) * u64::from(n)) >> 32) as u32
-    })
+    runtime_executor::thread_rng_n(n)
 }
 
 #[cfg(test)]

@@ -67,6 +67,7 @@ mod local;
 mod task_local;
 
 pub use coop::{consume_budget, unconstrained, Unconstrained};
+pub use runtime_executor::block_in_place;
 pub use join_set::JoinSet;
 pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 pub use runtime_core::{AbortHandle, Id, JoinError, JoinHandle};
