@@ -408,6 +408,252 @@ write_halves_impl! {
     OwnedWriteHalf, inner;
 }
 
+/// The non-blocking reads of the read halves (both kinds): one attempt on
+/// the shared socket; `WouldBlock` clears the read readiness it was tried
+/// under, so `readable` waits for the next event.
+macro_rules! read_half_methods {
+    ($($half:ident $(<$lt:lifetime>)?, |$s:ident| $stream:expr, $setup:literal;)*) => {$(
+        impl<$($lt,)? S: SplitStream> $half<$($lt,)? S> {
+            #[doc = "Reads queued data into `buf` without waiting, returning how many bytes"]
+            #[doc = "were read; `Ok(0)` means the peer closed its write side (or `buf` is"]
+            #[doc = "empty). Fails with `WouldBlock` when nothing is queued: then"]
+            #[doc = "`readable` waits for more."]
+            #[doc = ""]
+            #[doc = "```"]
+            #[doc = "# #[runtime::main(flavor = \"current_thread\")]"]
+            #[doc = "# async fn main() -> std::io::Result<()> {"]
+            #[doc = $setup]
+            #[doc = "let mut buf = [0; 8];"]
+            #[doc = "let err = rd.try_read(&mut buf).unwrap_err();"]
+            #[doc = "assert_eq!(err.kind(), std::io::ErrorKind::WouldBlock);"]
+            #[doc = "peer.try_write(b\"hi\")?;"]
+            #[doc = "rd.readable().await?;"]
+            #[doc = "assert_eq!(rd.try_read(&mut buf)?, 2);"]
+            #[doc = "# Ok(())"]
+            #[doc = "# }"]
+            #[doc = "```"]
+            pub fn try_read(&self, buf: &mut [u8]) -> io::Result<usize> {
+                let $s = self;
+                $stream.evented().try_read_io(|io| io.read(buf))
+            }
+
+            #[doc = "As `try_read`, scattering into several buffers in order (`readv`)."]
+            #[doc = ""]
+            #[doc = "```"]
+            #[doc = "# #[runtime::main(flavor = \"current_thread\")]"]
+            #[doc = "# async fn main() -> std::io::Result<()> {"]
+            #[doc = "use std::io::IoSliceMut;"]
+            #[doc = $setup]
+            #[doc = "peer.try_write(b\"hello\")?;"]
+            #[doc = "rd.readable().await?;"]
+            #[doc = "let (mut a, mut b) = ([0; 2], [0; 8]);"]
+            #[doc = "let n = rd.try_read_vectored(&mut [IoSliceMut::new(&mut a), IoSliceMut::new(&mut b)])?;"]
+            #[doc = "assert_eq!(n, 5);"]
+            #[doc = "assert_eq!((&a, &b[..3]), (b\"he\", &b\"llo\"[..]));"]
+            #[doc = "# Ok(())"]
+            #[doc = "# }"]
+            #[doc = "```"]
+            pub fn try_read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize> {
+                let $s = self;
+                $stream.evented().try_read_io(|io| io.read_vectored(bufs))
+            }
+        }
+    )*};
+}
+
+/// The non-blocking writes of the write halves (both kinds).
+macro_rules! write_half_methods {
+    ($($half:ident $(<$lt:lifetime>)?, |$s:ident| $stream:expr, $setup:literal;)*) => {$(
+        impl<$($lt,)? S: SplitStream> $half<$($lt,)? S> {
+            #[doc = "Writes as much of `buf` as the send buffer takes, without waiting, and"]
+            #[doc = "returns how many bytes were written. Fails with `WouldBlock` when the"]
+            #[doc = "buffer is full: then `writable` waits for room."]
+            #[doc = ""]
+            #[doc = "```"]
+            #[doc = "# #[runtime::main(flavor = \"current_thread\")]"]
+            #[doc = "# async fn main() -> std::io::Result<()> {"]
+            #[doc = $setup]
+            #[doc = "wr.writable().await?;"]
+            #[doc = "assert_eq!(wr.try_write(b\"abc\")?, 3);"]
+            #[doc = "let mut buf = [0; 3];"]
+            #[doc = "peer.readable().await?;"]
+            #[doc = "assert_eq!(peer.try_read(&mut buf)?, 3);"]
+            #[doc = "# Ok(())"]
+            #[doc = "# }"]
+            #[doc = "```"]
+            pub fn try_write(&self, buf: &[u8]) -> io::Result<usize> {
+                let $s = self;
+                $stream.evented().try_write_io(|io| io.write(buf))
+            }
+
+            #[doc = "As `try_write`, gathering from several buffers in order (`writev`)."]
+            #[doc = ""]
+            #[doc = "```"]
+            #[doc = "# #[runtime::main(flavor = \"current_thread\")]"]
+            #[doc = "# async fn main() -> std::io::Result<()> {"]
+            #[doc = "use std::io::IoSlice;"]
+            #[doc = $setup]
+            #[doc = "let n = wr.try_write_vectored(&[IoSlice::new(b\"he\"), IoSlice::new(b\"llo\")])?;"]
+            #[doc = "assert_eq!(n, 5);"]
+            #[doc = "let mut buf = [0; 5];"]
+            #[doc = "peer.readable().await?;"]
+            #[doc = "assert_eq!(peer.try_read(&mut buf)?, 5);"]
+            #[doc = "assert_eq!(&buf, b\"hello\");"]
+            #[doc = "# Ok(())"]
+            #[doc = "# }"]
+            #[doc = "```"]
+            pub fn try_write_vectored(&self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+                let $s = self;
+                $stream.evented().try_write_io(|io| io.write_vectored(bufs))
+            }
+        }
+    )*};
+}
+
+read_half_methods! {
+    ReadHalf<'a>, |s| s.0,
+        "# let (mut stream, peer) = runtime::net::UnixStream::pair()?;\nlet (rd, _wr) = stream.split();";
+    OwnedReadHalf, |s| s.inner,
+        "# let (stream, peer) = runtime::net::UnixStream::pair()?;\nlet (rd, _wr) = stream.into_split();";
+}
+
+write_half_methods! {
+    WriteHalf<'a>, |s| s.0,
+        "# let (mut stream, peer) = runtime::net::UnixStream::pair()?;\nlet (_rd, wr) = stream.split();";
+    OwnedWriteHalf, |s| s.inner,
+        "# let (stream, peer) = runtime::net::UnixStream::pair()?;\nlet (_rd, wr) = stream.into_split();";
+}
+
+/// `local_addr`/`peer_addr` of every half, per stream type (the address
+/// types differ): the stream's own getters.
+macro_rules! half_addresses {
+    (
+        $stream:ty, $addr:ty, $setup:literal, $check_peer:literal, $check_local:literal;
+        $($half:ident $(<$lt:lifetime>)?, $make:literal;)*
+    ) => {$(
+        impl<$($lt)?> $half<$($lt,)? $stream> {
+            #[doc = "The address of the remote end of the stream."]
+            #[doc = ""]
+            #[doc = "```"]
+            #[doc = "# #[runtime::main(flavor = \"current_thread\")]"]
+            #[doc = "# async fn main() -> std::io::Result<()> {"]
+            #[doc = $setup]
+            #[doc = $make]
+            #[doc = $check_peer]
+            #[doc = "# Ok(())"]
+            #[doc = "# }"]
+            #[doc = "```"]
+            pub fn peer_addr(&self) -> io::Result<$addr> {
+                AsRef::<$stream>::as_ref(self).peer_addr()
+            }
+
+            #[doc = "The address of the local end of the stream."]
+            #[doc = ""]
+            #[doc = "```"]
+            #[doc = "# #[runtime::main(flavor = \"current_thread\")]"]
+            #[doc = "# async fn main() -> std::io::Result<()> {"]
+            #[doc = $setup]
+            #[doc = $make]
+            #[doc = $check_local]
+            #[doc = "# Ok(())"]
+            #[doc = "# }"]
+            #[doc = "```"]
+            pub fn local_addr(&self) -> io::Result<$addr> {
+                AsRef::<$stream>::as_ref(self).local_addr()
+            }
+        }
+    )*};
+}
+
+half_addresses! {
+    crate::TcpStream, std::net::SocketAddr,
+    "# let listener = runtime::net::TcpListener::bind(\"127.0.0.1:0\").await?;\n\
+     # #[allow(unused_mut)]\n\
+     let mut stream = runtime::net::TcpStream::connect(listener.local_addr()?).await?;\n\
+     let (peer, local) = (stream.peer_addr()?, stream.local_addr()?);",
+    "assert_eq!(half.peer_addr()?, peer);",
+    "assert_eq!(half.local_addr()?, local);";
+    ReadHalf<'a>, "let (half, _) = stream.split();";
+    WriteHalf<'a>, "let (_, half) = stream.split();";
+    OwnedReadHalf, "let (half, _write_half) = stream.into_split();";
+    OwnedWriteHalf, "let (_read_half, half) = stream.into_split();";
+}
+
+#[cfg(unix)]
+half_addresses! {
+    crate::UnixStream, crate::unix::SocketAddr,
+    "# #[allow(unused_mut)]\n\
+     let (mut stream, _other) = runtime::net::UnixStream::pair()?;",
+    "assert!(half.peer_addr()?.is_unnamed()); // a pair has no path",
+    "assert!(half.local_addr()?.is_unnamed());";
+    ReadHalf<'a>, "let (half, _) = stream.split();";
+    WriteHalf<'a>, "let (_, half) = stream.split();";
+    OwnedReadHalf, "let (half, _write_half) = stream.into_split();";
+    OwnedWriteHalf, "let (_read_half, half) = stream.into_split();";
+}
+
+impl OwnedReadHalf<crate::TcpStream> {
+    /// Reads queued data into `buf` without removing it, waiting until some
+    /// is there (TCP only; see [`TcpStream::peek`](crate::TcpStream::peek)).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut peer = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (stream, _) = listener.accept().await?;
+    /// let (mut rd, _wr) = stream.into_split();
+    /// peer.write_all(b"hi").await?;
+    /// let mut buf = [0; 2];
+    /// let n = rd.peek(&mut buf).await?;
+    /// assert_eq!(&buf[..n], &b"hi"[..n]);
+    /// rd.read_exact(&mut buf).await?; // still there
+    /// assert_eq!(&buf, b"hi");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe, as `TcpStream::peek`.
+    pub async fn peek(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.peek(buf).await
+    }
+}
+
+impl ReadHalf<'_, crate::TcpStream> {
+    /// Reads queued data into `buf` without removing it, waiting until some
+    /// is there (TCP only; see [`TcpStream::peek`](crate::TcpStream::peek)).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncReadExt, AsyncWriteExt};
+    ///
+    /// let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut peer = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (mut stream, _) = listener.accept().await?;
+    /// let (mut rd, _wr) = stream.split();
+    /// peer.write_all(b"hi").await?;
+    /// let mut buf = [0; 2];
+    /// let n = rd.peek(&mut buf).await?;
+    /// assert_eq!(&buf[..n], &b"hi"[..n]);
+    /// rd.read_exact(&mut buf).await?; // still there
+    /// assert_eq!(&buf, b"hi");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Cancel safety
+    ///
+    /// Cancel-safe, as `TcpStream::peek`.
+    pub async fn peek(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.0.peek(buf).await
+    }
+}
+
 impl<S: SplitStream + fmt::Debug> fmt::Debug for OwnedReadHalf<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("OwnedReadHalf").field(&self.inner).finish()

@@ -9,8 +9,10 @@
 //! same lock scopes); change both together. What is not real:
 //!
 //! - Flags are plain `usize` constants with the real values (the real
-//!   `Ready`'s field is private to its module); `Direction::mask` is
-//!   [`mask`]. `Ready::from_event` is replaced by passing the flags.
+//!   `Ready`'s field is private to its module, `ready.rs`); interests are
+//!   bit sets too (the `I_*` constants), `Interest::mask` is [`mask`] and
+//!   `reader_wake_mask` is [`READER_WAKE`]. `Ready::from_event` is replaced
+//!   by passing the flags.
 //! - The socket is fake: a count of readable units behind a loom `Mutex` (the
 //!   kernel's own locking); the peer's write then the driver's
 //!   `set_readiness` for it stand for "data arrives, `epoll_wait` reports an
@@ -21,7 +23,10 @@
 //! What is checked: a task that saw "not ready" and stored its waker is woken
 //! by any later event (a lost edge deadlocks, which loom reports); a
 //! `clear_readiness` with a stale tick never clears newer readiness; clearing
-//! one direction's flags leaves the other's; shutdown wakes a waiting task.
+//! one direction's flags leaves the other's; shutdown wakes a waiting task;
+//! a task waiting on `READABLE | WRITABLE` (both waker sets) is woken by an
+//! event of either side; an `ERROR`-only waiter (reader set) sleeps through
+//! read events and is woken by the error.
 //!
 //! [`STALE_CLEAR_BUG`] drops the tick check of `clear_readiness` and
 //! [`NO_RECHECK_BUG`] drops `poll_readiness`'s second look (after storing the
@@ -54,25 +59,36 @@ const WRITABLE: usize = 0b0_0010;
 const READ_CLOSED: usize = 0b0_0100;
 const WRITE_CLOSED: usize = 0b0_1000;
 const ERROR: usize = 0b1_0000;
-/// `Ready::FINAL`.
+const PRIORITY: usize = 0b100_0000;
+/// `FINAL`.
 const FINAL: usize = READ_CLOSED | WRITE_CLOSED;
-const READY_MASK: usize = 0b11_1111;
+const READY_MASK: usize = 0b111_1111;
 const SHUTDOWN: usize = 0b10_0000;
 const TICK_SHIFT: u32 = 16;
 
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Direction {
-    Read,
-    Write,
+/// `Interest` bits, as in `ready.rs`.
+const I_READABLE: usize = 0b0001;
+const I_WRITABLE: usize = 0b0010;
+const I_ERROR: usize = 0b0100;
+const I_PRIORITY: usize = 0b1000;
+
+/// `Interest::mask`.
+fn mask(interest: usize) -> usize {
+    let mut mask = ERROR;
+    if interest & I_READABLE != 0 {
+        mask |= READABLE | READ_CLOSED;
+    }
+    if interest & I_WRITABLE != 0 {
+        mask |= WRITABLE | WRITE_CLOSED;
+    }
+    if interest & I_PRIORITY != 0 {
+        mask |= PRIORITY | READ_CLOSED;
+    }
+    mask
 }
 
-/// `Direction::mask`.
-fn mask(direction: Direction) -> usize {
-    match direction {
-        Direction::Read => READABLE | READ_CLOSED | ERROR,
-        Direction::Write => WRITABLE | WRITE_CLOSED | ERROR,
-    }
-}
+/// `reader_wake_mask()`.
+const READER_WAKE: usize = READABLE | READ_CLOSED | ERROR | PRIORITY;
 
 /// `ReadyEvent`.
 #[derive(Clone, Copy, Debug)]
@@ -137,10 +153,10 @@ impl ScheduledIo {
             Some((tick << TICK_SHIFT) | (curr & READY_MASK) | ready)
         });
         let mut waiters = self.waiters.lock().unwrap();
-        if ready & mask(Direction::Read) != 0 {
+        if ready & READER_WAKE != 0 {
             waiters.reader.drain_into(wake);
         }
-        if ready & mask(Direction::Write) != 0 {
+        if ready & mask(I_WRITABLE) != 0 {
             waiters.writer.drain_into(wake);
         }
     }
@@ -157,38 +173,35 @@ impl ScheduledIo {
     fn poll_readiness(
         &self,
         cx: &mut Context<'_>,
-        direction: Direction,
+        interest: usize,
     ) -> Poll<Result<ReadyEvent, ()>> {
-        match self.ready_now(direction) {
+        match self.ready_now(interest) {
             Ok(None) => {}
             done => return Poll::Ready(done.map(Option::unwrap)),
         }
+        let mut waiters = self.waiters.lock().unwrap();
+        if interest & !I_WRITABLE != 0 {
+            waiters.reader.insert(cx.waker());
+        }
+        if interest & I_WRITABLE != 0 {
+            waiters.writer.insert(cx.waker());
+        }
         if NO_RECHECK_BUG {
-            let mut waiters = self.waiters.lock().unwrap();
-            match direction {
-                Direction::Read => waiters.reader.insert(cx.waker()),
-                Direction::Write => waiters.writer.insert(cx.waker()),
-            }
             return Poll::Pending;
         }
-        let mut waiters = self.waiters.lock().unwrap();
-        match direction {
-            Direction::Read => waiters.reader.insert(cx.waker()),
-            Direction::Write => waiters.writer.insert(cx.waker()),
-        }
-        match self.ready_now(direction) {
+        match self.ready_now(interest) {
             Ok(None) => Poll::Pending,
             done => Poll::Ready(done.map(Option::unwrap)),
         }
     }
 
     /// `ScheduledIo::ready_now`.
-    fn ready_now(&self, direction: Direction) -> Result<Option<ReadyEvent>, ()> {
+    fn ready_now(&self, interest: usize) -> Result<Option<ReadyEvent>, ()> {
         let curr = self.readiness.load(Acquire);
         if curr & SHUTDOWN != 0 {
             return Err(());
         }
-        let ready = curr & READY_MASK & mask(direction);
+        let ready = curr & READY_MASK & mask(interest);
         Ok((ready != 0).then_some(ReadyEvent {
             tick: curr >> TICK_SHIFT,
             ready,
@@ -250,7 +263,7 @@ impl Source {
     /// `drained` false (`poll_read_io`).
     fn poll_read(&self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         loop {
-            let event = match self.io.poll_readiness(cx, Direction::Read) {
+            let event = match self.io.poll_readiness(cx, I_READABLE) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(Err(())) => return Poll::Ready(Err(io::Error::other("shut down"))),
                 Poll::Ready(Ok(event)) => event,
@@ -342,7 +355,7 @@ fn stale_clear_keeps_newer_readiness() {
         let io = Arc::new(ScheduledIo::new());
         let mut wake = Vec::new();
         io.set_readiness(READABLE | READ_CLOSED, &mut wake);
-        let seen = io.ready_now(Direction::Read).unwrap().unwrap();
+        let seen = io.ready_now(I_READABLE).unwrap().unwrap();
         let i = io.clone();
         let driver = thread::spawn(move || {
             let mut wake = Vec::new();
@@ -350,13 +363,13 @@ fn stale_clear_keeps_newer_readiness() {
         });
         io.clear_readiness(seen);
         driver.join().unwrap();
-        let now = io.ready_now(Direction::Read).unwrap().unwrap();
+        let now = io.ready_now(I_READABLE).unwrap().unwrap();
         assert_eq!(now.tick, seen.tick + 1);
         // The clear came first (and the event set READABLE again) or was
         // refused (stale tick): READABLE is set either way.
         assert_ne!(now.ready & READABLE, 0, "newer readiness cleared");
         assert_ne!(now.ready & READ_CLOSED, 0, "a closed flag was cleared");
-        let write = io.ready_now(Direction::Write).unwrap().unwrap();
+        let write = io.ready_now(I_WRITABLE).unwrap().unwrap();
         assert_eq!(write.ready, WRITABLE);
     });
 }
@@ -395,7 +408,7 @@ fn event_wakes_only_its_direction() {
             s.deliver(READABLE);
             s.deliver(WRITABLE);
         });
-        let event = block_on(poll_fn(|cx| source.io.poll_readiness(cx, Direction::Write))).unwrap();
+        let event = block_on(poll_fn(|cx| source.io.poll_readiness(cx, I_WRITABLE))).unwrap();
         assert_eq!(event.ready, WRITABLE);
         driver.join().unwrap();
     });
@@ -414,6 +427,42 @@ fn shutdown_racing_poll_wakes_with_error() {
             wake.into_iter().for_each(Waker::wake);
         });
         assert!(block_on(source.read()).is_err());
+        driver.join().unwrap();
+    });
+}
+
+/// A task waiting on `READABLE | WRITABLE` (its waker in both sets) while
+/// the driver delivers a write event: it is woken and sees `WRITABLE`
+/// (`ready(Interest::READABLE | Interest::WRITABLE)` on a socket).
+#[test]
+fn combined_interest_woken_by_either_side() {
+    model(|| {
+        let source = Arc::new(Source::new());
+        let s = source.clone();
+        let driver = thread::spawn(move || s.deliver(WRITABLE));
+        let event = block_on(poll_fn(|cx| {
+            source.io.poll_readiness(cx, I_READABLE | I_WRITABLE)
+        }))
+        .unwrap();
+        assert_eq!(event.ready, WRITABLE);
+        driver.join().unwrap();
+    });
+}
+
+/// An `ERROR`-only waiter waits in the reader set: a read event wakes it
+/// (spuriously) but does not satisfy it, so it waits again, and the error
+/// that follows wakes it with `ERROR` alone.
+#[test]
+fn error_interest_ignores_read_events() {
+    model(|| {
+        let source = Arc::new(Source::new());
+        let s = source.clone();
+        let driver = thread::spawn(move || {
+            s.deliver(READABLE);
+            s.deliver(ERROR);
+        });
+        let event = block_on(poll_fn(|cx| source.io.poll_readiness(cx, I_ERROR))).unwrap();
+        assert_eq!(event.ready, ERROR);
         driver.join().unwrap();
     });
 }

@@ -1,10 +1,11 @@
 //! `PollEvented`: a `mio` source registered with the reactor, and the
 //! readiness loop every I/O resource is written with.
 
+use super::ready::Interest;
 use super::scheduled_io::{Direction, ReadyEvent, ScheduledIo};
 use crate::handle::Handle;
 use mio::event::Source;
-use mio::{Interest, Token};
+use mio::Token;
 use runtime_core::coop;
 use std::fmt;
 use std::io;
@@ -69,7 +70,8 @@ fn shutdown_error() -> io::Error {
 /// it was registered with has shut down (the facade's
 /// `runtime::runtime::is_rt_shutdown_err`).
 pub fn is_shutdown_error(err: &io::Error) -> bool {
-    err.get_ref().is_some_and(|inner| inner.is::<RuntimeShutdown>())
+    err.get_ref()
+        .is_some_and(|inner| inner.is::<RuntimeShutdown>())
 }
 
 impl<E: Source> PollEvented<E> {
@@ -83,22 +85,33 @@ impl<E: Source> PollEvented<E> {
     }
 
     /// Registers `io` with the given reactor.
-    pub fn new_with_handle(mut io: E, handle: &Handle) -> io::Result<PollEvented<E>> {
+    pub fn new_with_handle(io: E, handle: &Handle) -> io::Result<PollEvented<E>> {
+        PollEvented::new_with_interest(io, handle, Interest::READABLE | Interest::WRITABLE)
+            .map_err(|(_, e)| e)
+    }
+
+    /// Registers `io` with the given reactor for `interest` only (the
+    /// events the OS reports for it); on failure, gives `io` back with the
+    /// error (`AsyncFd::try_with_interest`).
+    pub fn new_with_interest(
+        mut io: E,
+        handle: &Handle,
+        interest: Interest,
+    ) -> Result<PollEvented<E>, (E, io::Error)> {
         if handle.is_shutdown() {
-            return Err(shutdown_error());
+            return Err((io, shutdown_error()));
         }
         let inner = &handle.inner;
         let generation = inner.next_generation.fetch_add(1, Relaxed);
         let shared = Arc::new(ScheduledIo::new(generation));
         let index = inner.io.lock().insert(shared.clone());
-        let registered = inner.registry.register(
-            &mut io,
-            token(index, generation),
-            Interest::READABLE | Interest::WRITABLE,
-        );
+        let registered =
+            inner
+                .registry
+                .register(&mut io, token(index, generation), interest.to_mio());
         if let Err(e) = registered {
             inner.io.lock().remove(index);
-            return Err(e);
+            return Err((io, e));
         }
         Ok(PollEvented {
             io: Some(io),
@@ -125,30 +138,72 @@ impl<E: Source> PollEvented<E> {
 
     /// Waits until the source is readable (or its read side closed, or in error).
     pub fn poll_read_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<ReadyEvent>> {
-        self.poll_ready(cx, Direction::Read)
+        self.poll_ready(cx, Interest::READABLE)
     }
 
     /// Waits until the source is writable (or its write side closed, or in error).
     pub fn poll_write_ready(&self, cx: &mut Context<'_>) -> Poll<io::Result<ReadyEvent>> {
-        self.poll_ready(cx, Direction::Write)
+        self.poll_ready(cx, Interest::WRITABLE)
     }
 
-    fn poll_ready(
+    /// Waits until the source is ready for any part of `interest` (a
+    /// pending error counts for every interest); the event holds the flags
+    /// that satisfy it. Can be spurious: the operation may still block.
+    pub fn poll_ready(
         &self,
         cx: &mut Context<'_>,
-        direction: Direction,
+        interest: Interest,
     ) -> Poll<io::Result<ReadyEvent>> {
         self.shared
-            .poll_readiness(cx, direction)
+            .poll_readiness(cx, interest)
             .map(|r| r.map_err(|()| shutdown_error()))
     }
 
     /// The readiness currently recorded for `direction`, without registering
     /// a waker (for `try_*` operations).
     pub fn ready_now(&self, direction: Direction) -> io::Result<Option<ReadyEvent>> {
+        self.ready_now_for(direction.interest())
+    }
+
+    /// The readiness currently recorded for `interest`, without registering
+    /// a waker.
+    pub fn ready_now_for(&self, interest: Interest) -> io::Result<Option<ReadyEvent>> {
         self.shared
-            .ready_now(direction)
+            .ready_now(interest)
             .map_err(|()| shutdown_error())
+    }
+
+    /// One attempt of `f` for `interest`, without waiting: on `WouldBlock`,
+    /// the readiness recorded before the attempt is cleared, so the next
+    /// wait is for a new event. `f` runs even when no readiness is recorded
+    /// (a fresh socket is often ready before its first event arrives).
+    pub fn try_io<R>(
+        &self,
+        interest: Interest,
+        f: impl FnOnce() -> io::Result<R>,
+    ) -> io::Result<R> {
+        let event = self.ready_now_for(interest)?;
+        match f() {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                if let Some(event) = event {
+                    self.clear_readiness(event);
+                }
+                Err(e)
+            }
+            res => res,
+        }
+    }
+
+    /// Runs `f` until it does not return `WouldBlock`, waiting for
+    /// `interest` in between (the body of the sockets' and `AsyncFd`'s
+    /// `async_io`). Spends one unit of the task's budget.
+    pub fn poll_io_for<R>(
+        &self,
+        cx: &mut Context<'_>,
+        interest: Interest,
+        f: impl FnMut() -> io::Result<R>,
+    ) -> Poll<io::Result<R>> {
+        self.poll_io(cx, interest, f, |_| false)
     }
 
     /// Forgets the readiness `event` reported, after an operation returned
@@ -164,7 +219,7 @@ impl<E: Source> PollEvented<E> {
         cx: &mut Context<'_>,
         f: impl FnMut() -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        self.poll_io(cx, Direction::Read, f, |_| false)
+        self.poll_io(cx, Interest::READABLE, f, |_| false)
     }
 
     /// As [`PollEvented::poll_read_io`], for a read of at most `len` bytes
@@ -186,7 +241,7 @@ impl<E: Source> PollEvented<E> {
         len: usize,
         f: impl FnMut() -> io::Result<usize>,
     ) -> Poll<io::Result<usize>> {
-        self.poll_io(cx, Direction::Read, f, |&n| n > 0 && n < len)
+        self.poll_io(cx, Interest::READABLE, f, |&n| n > 0 && n < len)
     }
 
     /// As [`PollEvented::poll_read_io`], for writes.
@@ -195,22 +250,22 @@ impl<E: Source> PollEvented<E> {
         cx: &mut Context<'_>,
         f: impl FnMut() -> io::Result<R>,
     ) -> Poll<io::Result<R>> {
-        self.poll_io(cx, Direction::Write, f, |_| false)
+        self.poll_io(cx, Interest::WRITABLE, f, |_| false)
     }
 
-    /// The readiness loop: wait for `direction`, run `f`, and on `WouldBlock`
+    /// The readiness loop: wait for `interest`, run `f`, and on `WouldBlock`
     /// (or a result `drained` says emptied the source) clear the readiness
     /// that was used.
     fn poll_io<R>(
         &self,
         cx: &mut Context<'_>,
-        direction: Direction,
+        interest: Interest,
         mut f: impl FnMut() -> io::Result<R>,
         drained: impl Fn(&R) -> bool,
     ) -> Poll<io::Result<R>> {
         let coop = ready!(coop::poll_proceed(cx));
         loop {
-            let event = ready!(self.poll_ready(cx, direction))?;
+            let event = ready!(self.poll_ready(cx, interest))?;
             match f() {
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => self.clear_readiness(event),
                 result => {

@@ -14,77 +14,13 @@
 //! (one spurious wake-up of its task) rather than paying for removal on every
 //! drop; the set never holds two wakers of the same task.
 
+use super::ready::{Interest, Ready};
 use runtime_core::lock::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering::*};
 use std::task::{Context, Poll, Waker};
 
-/// Readiness flags of a source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Ready(usize);
-
-impl Ready {
-    /// Nothing is ready.
-    pub const EMPTY: Ready = Ready(0);
-    /// Data can be read.
-    pub const READABLE: Ready = Ready(0b0_0001);
-    /// Data can be written.
-    pub const WRITABLE: Ready = Ready(0b0_0010);
-    /// The read side is closed (EOF or peer shutdown).
-    pub const READ_CLOSED: Ready = Ready(0b0_0100);
-    /// The write side is closed (peer gone).
-    pub const WRITE_CLOSED: Ready = Ready(0b0_1000);
-    /// An error is pending on the source.
-    pub const ERROR: Ready = Ready(0b1_0000);
-
-    /// Flags that never go away once seen: a closed side stays closed.
-    const FINAL: Ready = Ready(Self::READ_CLOSED.0 | Self::WRITE_CLOSED.0);
-
-    fn from_event(event: &mio::event::Event) -> Ready {
-        let mut ready = Ready::EMPTY;
-        if event.is_readable() {
-            ready.0 |= Ready::READABLE.0;
-        }
-        if event.is_writable() {
-            ready.0 |= Ready::WRITABLE.0;
-        }
-        if event.is_read_closed() {
-            ready.0 |= Ready::READ_CLOSED.0;
-        }
-        if event.is_write_closed() {
-            ready.0 |= Ready::WRITE_CLOSED.0;
-        }
-        if event.is_error() {
-            ready.0 |= Ready::ERROR.0;
-        }
-        ready
-    }
-
-    /// True when no flag is set.
-    pub fn is_empty(self) -> bool {
-        self.0 == 0
-    }
-
-    /// True when the read side is closed.
-    pub fn is_read_closed(self) -> bool {
-        self.0 & Self::READ_CLOSED.0 != 0
-    }
-
-    /// True when the write side is closed.
-    pub fn is_write_closed(self) -> bool {
-        self.0 & Self::WRITE_CLOSED.0 != 0
-    }
-
-    /// True when an error is pending.
-    pub fn is_error(self) -> bool {
-        self.0 & Self::ERROR.0 != 0
-    }
-
-    fn intersects(self, other: Ready) -> bool {
-        self.0 & other.0 != 0
-    }
-}
-
-/// Which side of a source a task waits on.
+/// Which side of a source a task waits on (the stream and datagram code's
+/// shorthand for `Interest::READABLE` and `Interest::WRITABLE`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
     /// Waiting to read.
@@ -94,28 +30,51 @@ pub enum Direction {
 }
 
 impl Direction {
-    /// The flags that wake a waiter of this direction: its own readiness, its
-    /// side closing, and errors (surfaced to both sides).
-    fn mask(self) -> Ready {
+    /// The interest this direction stands for.
+    pub fn interest(self) -> Interest {
         match self {
-            Direction::Read => Ready(Ready::READABLE.0 | Ready::READ_CLOSED.0 | Ready::ERROR.0),
-            Direction::Write => Ready(Ready::WRITABLE.0 | Ready::WRITE_CLOSED.0 | Ready::ERROR.0),
+            Direction::Read => Interest::READABLE,
+            Direction::Write => Interest::WRITABLE,
         }
     }
+}
+
+/// The flags whose arrival wakes the reader set: what satisfies `READABLE`,
+/// `PRIORITY` and `ERROR` waiters, who all wait there.
+fn reader_wake_mask() -> Ready {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    let priority = Interest::PRIORITY.mask();
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let priority = Ready::EMPTY;
+    Interest::READABLE.mask() | priority
 }
 
 /// Readiness observed by a resource, to be cleared after `WouldBlock`.
 #[derive(Debug, Clone, Copy)]
 pub struct ReadyEvent {
     tick: usize,
-    /// The flags that were set.
+    /// The flags that were set (those that satisfy the interest waited for).
     pub ready: Ready,
 }
 
-/// Low bits: `Ready` flags plus `SHUTDOWN`; the rest: the event tick.
-const READY_MASK: usize = 0b11_1111;
+impl ReadyEvent {
+    /// The same observation narrowed to `ready`: clearing it clears only
+    /// those flags (`AsyncFdReadyGuard::clear_ready_matching`).
+    pub fn with_ready(self, ready: Ready) -> ReadyEvent {
+        ReadyEvent {
+            tick: self.tick,
+            ready,
+        }
+    }
+}
+
+/// Low bits: `Ready` flags plus `SHUTDOWN` (bit 5, below `Ready::PRIORITY`,
+/// see `ready.rs`); the rest: the event tick.
+const READY_MASK: usize = 0b111_1111;
 const SHUTDOWN: usize = 0b10_0000;
 const TICK_SHIFT: u32 = 16;
+/// Flags that never go away once seen: a closed side stays closed.
+const FINAL: Ready = Ready::from_bits(Ready::READ_CLOSED.bits() | Ready::WRITE_CLOSED.bits());
 
 pub(crate) struct ScheduledIo {
     readiness: AtomicUsize,
@@ -175,13 +134,13 @@ impl ScheduledIo {
         let ready = Ready::from_event(event);
         let _ = self.readiness.fetch_update(AcqRel, Acquire, |curr| {
             let tick = (curr >> TICK_SHIFT).wrapping_add(1);
-            Some((tick << TICK_SHIFT) | (curr & READY_MASK) | ready.0)
+            Some((tick << TICK_SHIFT) | (curr & READY_MASK) | ready.bits())
         });
         let mut waiters = self.waiters.lock();
-        if ready.intersects(Direction::Read.mask()) {
+        if ready.intersects(reader_wake_mask()) {
             waiters.reader.drain_into(wake);
         }
-        if ready.intersects(Direction::Write.mask()) {
+        if ready.intersects(Interest::WRITABLE.mask()) {
             waiters.writer.drain_into(wake);
         }
     }
@@ -194,37 +153,47 @@ impl ScheduledIo {
         waiters.writer.drain_into(wake);
     }
 
-    /// Ready (with the flags seen) or stores the waker for `direction`.
+    /// Ready (with the flags seen) or stores the waker for `interest`.
     /// `Err` once the reactor shut down.
+    ///
+    /// A waiter waits in the writer set if its interest includes `WRITABLE`,
+    /// and in the reader set if it includes anything else (`READABLE`,
+    /// `PRIORITY`, `ERROR`): in both for `READABLE | WRITABLE`. A set is
+    /// drained by any event that can satisfy one of its waiters, so a waiter
+    /// may be woken by an event that does not satisfy its own interest (a
+    /// `PRIORITY` waiter by plain data): it looks again and waits again.
     pub(crate) fn poll_readiness(
         &self,
         cx: &mut Context<'_>,
-        direction: Direction,
+        interest: Interest,
     ) -> Poll<Result<ReadyEvent, ()>> {
-        match self.ready_now(direction) {
+        match self.ready_now(interest) {
             Ok(None) => {}
             done => return Poll::Ready(done.map(Option::unwrap)),
         }
         let mut waiters = self.waiters.lock();
-        match direction {
-            Direction::Read => waiters.reader.insert(cx.waker()),
-            Direction::Write => waiters.writer.insert(cx.waker()),
+        if interest.remove(Interest::WRITABLE).is_some() {
+            waiters.reader.insert(cx.waker());
+        }
+        if interest.is_writable() {
+            waiters.writer.insert(cx.waker());
         }
         // The driver takes the waiter lock after setting readiness, so either it
         // sees our waker, or we see its readiness here.
-        match self.ready_now(direction) {
+        match self.ready_now(interest) {
             Ok(None) => Poll::Pending,
             done => Poll::Ready(done.map(Option::unwrap)),
         }
     }
 
-    /// The readiness for `direction` if any flag is set; `Err` after shutdown.
-    pub(crate) fn ready_now(&self, direction: Direction) -> Result<Option<ReadyEvent>, ()> {
+    /// The readiness that satisfies `interest`, if any flag of it is set;
+    /// `Err` after shutdown.
+    pub(crate) fn ready_now(&self, interest: Interest) -> Result<Option<ReadyEvent>, ()> {
         let curr = self.readiness.load(Acquire);
         if curr & SHUTDOWN != 0 {
             return Err(());
         }
-        let ready = Ready(curr & READY_MASK & direction.mask().0);
+        let ready = Ready::from_bits(curr & READY_MASK) & interest.mask();
         Ok((!ready.is_empty()).then_some(ReadyEvent {
             tick: curr >> TICK_SHIFT,
             ready,
@@ -234,7 +203,7 @@ impl ScheduledIo {
     /// Clears the flags `event` saw, unless a newer event arrived since. Closed
     /// flags are never cleared.
     pub(crate) fn clear_readiness(&self, event: ReadyEvent) {
-        let clear = event.ready.0 & !Ready::FINAL.0;
+        let clear = (event.ready - FINAL).bits();
         let _ = self.readiness.fetch_update(AcqRel, Acquire, |curr| {
             if curr >> TICK_SHIFT != event.tick {
                 return None;
