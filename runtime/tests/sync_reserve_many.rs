@@ -70,15 +70,15 @@ async fn queued_batch_is_served_before_a_later_single_reserve() {
         panic!("three slots were freed");
     };
     assert!(poll_once(single.as_mut()).await.is_pending());
-    permits.next().unwrap().send("batch");
+    permits.next().unwrap().send(100);
     drop(permits); // two unused slots: the first goes to the queued single
     let Poll::Ready(Ok(permit)) = poll_once(single.as_mut()).await else {
         panic!("a returned slot goes to the queued sender");
     };
-    permit.send("single");
+    permit.send(200);
     assert_eq!(tx.capacity(), 1);
-    assert_eq!(rx.recv().await, Some("batch"));
-    assert_eq!(rx.recv().await, Some("single"));
+    assert_eq!(rx.recv().await, Some(100));
+    assert_eq!(rx.recv().await, Some(200));
 }
 
 /// Dropping a waiting `reserve_many` hands the slots already assigned to it
