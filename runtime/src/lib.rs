@@ -84,6 +84,8 @@ pub mod stream;
 #[cfg(feature = "sync")]
 pub mod sync;
 pub mod task;
+#[cfg(feature = "tower")]
+pub mod tower;
 #[cfg(feature = "time")]
 pub mod time;
 
