@@ -194,7 +194,15 @@ impl Inner {
                         other => other,
                     };
                     let std = std.clone();
-                    self.start(move |_| Operation::Seek((&*std).seek(target)));
+                    self.start(move |_| {
+                        let res = (&*std).seek(target);
+                        if res.is_err() && ahead != 0 {
+                            // The cursor did not move: undo the read-ahead
+                            // so that it is at the caller's position.
+                            let _ = (&*std).seek(SeekFrom::Current(ahead));
+                        }
+                        Operation::Seek(res)
+                    });
                     self.seek_in_flight = Some(pos);
                 }
                 State::Busy(_) => {
