@@ -66,7 +66,10 @@ async fn tcp_ready_reports_the_ready_part_of_the_interest() {
     assert!(!ready.is_readable(), "{ready:?}");
     // Read interest alone does not complete without data.
     let pending = runtime::time::timeout(PENDING, server.ready(Interest::READABLE)).await;
-    assert!(pending.is_err(), "ready(READABLE) completed with nothing to read");
+    assert!(
+        pending.is_err(),
+        "ready(READABLE) completed with nothing to read"
+    );
 
     client.write_all(b"data").await.unwrap();
     let ready = server.ready(Interest::READABLE).await.unwrap();
@@ -105,7 +108,9 @@ async fn try_io_would_block_clears_readiness() {
     b.try_write(b"y").unwrap();
     a.readable().await.unwrap();
     let mut buf = [0; 4];
-    let n = a.try_io(Interest::READABLE, || a.try_read(&mut buf)).unwrap();
+    let n = a
+        .try_io(Interest::READABLE, || a.try_read(&mut buf))
+        .unwrap();
     assert_eq!(&buf[..n], b"xy");
 }
 
@@ -114,7 +119,9 @@ async fn try_io_success_keeps_readiness() {
     b.try_write(b"abc").unwrap();
     a.readable().await.unwrap();
     let mut one = [0; 1];
-    let n = a.try_io(Interest::READABLE, || a.try_read(&mut one)).unwrap();
+    let n = a
+        .try_io(Interest::READABLE, || a.try_read(&mut one))
+        .unwrap();
     assert_eq!(n, 1);
     // Still readable without a new event: a success clears nothing.
     runtime::time::timeout(PENDING, a.readable())
@@ -176,10 +183,15 @@ async fn udp_recv_and_send_ready() {
     assert!(pending.is_err());
     a.send(b"dgram").await.unwrap();
     poll_fn(|cx| b.poll_recv_ready(cx)).await.unwrap();
-    let ready = b.ready(Interest::READABLE | Interest::WRITABLE).await.unwrap();
+    let ready = b
+        .ready(Interest::READABLE | Interest::WRITABLE)
+        .await
+        .unwrap();
     assert!(ready.is_readable() && ready.is_writable(), "{ready:?}");
     let mut buf = [0; 8];
-    let n = b.try_io(Interest::READABLE, || b.try_recv(&mut buf)).unwrap();
+    let n = b
+        .try_io(Interest::READABLE, || b.try_recv(&mut buf))
+        .unwrap();
     assert_eq!(&buf[..n], b"dgram");
     let n = b
         .async_io(Interest::WRITABLE, || b.try_send(b"back"))
@@ -203,7 +215,10 @@ async fn udp_error_interest_sees_refused_port() {
         .expect("no error readiness for a refused datagram")
         .unwrap();
     assert!(ready.is_error(), "{ready:?}");
-    assert!(!ready.is_writable(), "ERROR interest reports errors only: {ready:?}");
+    assert!(
+        !ready.is_writable(),
+        "ERROR interest reports errors only: {ready:?}"
+    );
     let mut buf = [0; 4];
     let err = socket.try_recv(&mut buf).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ConnectionRefused);
@@ -263,8 +278,14 @@ async fn owned_halves_readiness_and_addresses() {
     let (client, mut server) = tcp_pair().await;
     let (local, peer) = (client.local_addr().unwrap(), client.peer_addr().unwrap());
     let (rd, wr) = client.into_split();
-    assert_eq!((rd.local_addr().unwrap(), rd.peer_addr().unwrap()), (local, peer));
-    assert_eq!((wr.local_addr().unwrap(), wr.peer_addr().unwrap()), (local, peer));
+    assert_eq!(
+        (rd.local_addr().unwrap(), rd.peer_addr().unwrap()),
+        (local, peer)
+    );
+    assert_eq!(
+        (wr.local_addr().unwrap(), wr.peer_addr().unwrap()),
+        (local, peer)
+    );
 
     let reader = runtime::spawn(async move {
         let mut buf = [0; 16];
@@ -312,7 +333,10 @@ fn interest_set_operations() {
     assert!(both.is_readable() && both.is_writable() && !both.is_error());
     assert_eq!(both.remove(Interest::READABLE), Some(Interest::WRITABLE));
     assert_eq!(both.remove(both), None);
-    assert_eq!(Interest::ERROR.add(Interest::READABLE), Interest::READABLE | Interest::ERROR);
+    assert_eq!(
+        Interest::ERROR.add(Interest::READABLE),
+        Interest::READABLE | Interest::ERROR
+    );
     let mut i = Interest::WRITABLE;
     i |= Interest::ERROR;
     assert_eq!(format!("{i:?}"), "WRITABLE | ERROR");
