@@ -147,9 +147,10 @@ pub trait AsyncBufReadExt: AsyncBufRead {
     /// ```
     /// # #[runtime::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    /// use runtime::io::AsyncBufReadExt;
+    /// use runtime::io::{AsyncBufReadExt, BufReader};
     ///
-    /// let reader: &[u8] = b"a,bc,,d";
+    /// // (A bare `&[u8]` would pick the slice's own `split` method.)
+    /// let reader = BufReader::new(&b"a,bc,,d"[..]);
     /// let mut fields = reader.split(b',');
     /// let mut got = Vec::new();
     /// while let Some(field) = fields.next_segment().await? {

@@ -216,7 +216,7 @@ impl<R: AsyncRead + Unpin> AsyncBufRead for BufReader<R> {
     }
 }
 
-/// Seeking discards the buffer. `SeekFrom::Current` counts from the
+/// A successful seek discards the buffer. `SeekFrom::Current` counts from the
 /// position of the `BufReader` (the inner reader is ahead of it by the
 /// buffered bytes, which the seek takes into account), as in Tokio.
 ///
@@ -260,8 +260,12 @@ impl<R: AsyncSeek + Unpin> AsyncSeek for BufReader<R> {
             }
             pos => ready!(Pin::new(&mut this.inner).poll_seek(cx, pos)),
         };
-        this.pos = 0;
-        this.filled = 0;
+        // A failed seek moved nothing (as std's): the buffer still matches
+        // the inner position, so keep it.
+        if result.is_ok() {
+            this.pos = 0;
+            this.filled = 0;
+        }
         Poll::Ready(result)
     }
 }

@@ -64,9 +64,9 @@ impl<R: AsyncBufRead + Unpin> Split<R> {
     /// ```
     /// # #[runtime::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    /// use runtime::io::AsyncBufReadExt;
+    /// use runtime::io::{AsyncBufReadExt, BufReader};
     ///
-    /// let reader: &[u8] = b"k=v;";
+    /// let reader = BufReader::new(&b"k=v;"[..]);
     /// let mut parts = reader.split(b';');
     /// assert_eq!(parts.next_segment().await?, Some(b"k=v".to_vec()));
     /// assert_eq!(parts.next_segment().await?, None);
@@ -90,11 +90,11 @@ impl<R: AsyncBufRead + Unpin> Split<R> {
     /// ```
     /// # #[runtime::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
-    /// use runtime::io::AsyncBufReadExt;
+    /// use runtime::io::{AsyncBufReadExt, BufReader};
     /// use std::future::poll_fn;
     /// use std::pin::Pin;
     ///
-    /// let reader: &[u8] = b"a b";
+    /// let reader = BufReader::new(&b"a b"[..]);
     /// let mut words = reader.split(b' ');
     /// let first = poll_fn(|cx| Pin::new(&mut words).poll_next_segment(cx)).await?;
     /// assert_eq!(first, Some(b"a".to_vec()));
