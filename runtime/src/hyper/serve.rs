@@ -205,12 +205,16 @@ type BoxFuture<T> = Pin<Box<dyn Future<Output = T> + Send>>;
 
 /// Serves `service` on `listener`: a task per connection, HTTP/1.1 (and
 /// HTTP/2 with the `http2` feature), until the future is dropped, or until
-/// a signal with [`Serve::with_graceful_shutdown`]. Tokio's `axum::serve`,
-/// on this runtime; see the [module docs](self) for accept-error back-off
-/// and what shutdown does.
+/// a signal with [`Serve::with_graceful_shutdown`]: `axum::serve`, on this
+/// runtime. Each request carries the peer's [`PeerAddr`]; TCP connections
+/// get `TCP_NODELAY` ([`Serve::tcp_nodelay`]).
 ///
-/// The future returns only with a graceful shutdown (`Ok(())`); accept
-/// errors are retried, never returned.
+/// The future returns only with a graceful shutdown (`Ok(())`). Accept
+/// errors are never returned: those of one connection (the peer left
+/// first) are skipped, and the others (such as `EMFILE`, out of file
+/// descriptors) make the loop sleep before the next accept, 5 ms doubling
+/// up to 1 s while they last, instead of spinning. Dropping the future
+/// stops accepting; connections already accepted go on.
 ///
 /// ```no_run
 /// use std::convert::Infallible;
