@@ -45,4 +45,4 @@ pub use runtime_net::tcp;
 pub use runtime_net::unix;
 pub use runtime_net::{TcpListener, TcpSocket, TcpStream, ToSocketAddrs, UdpSocket};
 #[cfg(unix)]
-pub use runtime_net::{UnixDatagram, UnixListener, UnixStream};
+pub use runtime_net::{UnixDatagram, UnixListener, UnixSocket, UnixStream};

@@ -28,11 +28,14 @@
 mod datagram;
 mod datagram_poll;
 mod listener;
+pub mod pipe;
+mod socket;
 mod stream;
 mod ucred;
 
 pub use datagram::UnixDatagram;
 pub use listener::UnixListener;
+pub use socket::UnixSocket;
 pub use stream::UnixStream;
 pub use ucred::{gid_t, pid_t, uid_t, UCred};
 

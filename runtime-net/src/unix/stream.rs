@@ -117,7 +117,7 @@ impl UnixStream {
 
     /// Registers a stream whose non-blocking connect has started and waits
     /// for the connect to finish.
-    async fn connect_mio(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
+    pub(crate) async fn connect_mio(stream: mio::net::UnixStream) -> io::Result<UnixStream> {
         let stream = UnixStream::from_mio(stream)?;
         poll_fn(|cx| stream.inner.io.poll_write_ready(cx)).await?;
         if let Some(e) = stream.inner.get_ref().take_error()? {
