@@ -186,8 +186,8 @@ pub trait StreamExt: Stream {
     /// # async fn main() {
     /// use runtime::stream::{self, StreamExt};
     ///
-    /// let chars = stream::iter(["a", "", "b"]).filter_map(|s| s.chars().next());
-    /// assert_eq!(chars.collect::<String>().await, "ab");
+    /// let firsts = stream::iter(["ab", "", "cd"]).filter_map(|s| s.get(..1));
+    /// assert_eq!(firsts.collect::<String>().await, "ac");
     /// # }
     /// ```
     fn filter_map<T, F>(self, f: F) -> FilterMap<Self, F>
@@ -453,8 +453,9 @@ pub trait StreamExt: Stream {
         TimeoutRepeating::new(self, interval)
     }
 
-    /// The items at least `duration` apart (the first one as soon as it
-    /// comes). Must be called inside a runtime.
+    /// The items at least `duration` apart: the first one as soon as it
+    /// comes, each next one (and the end) `duration` after the previous at
+    /// the earliest. Must be called inside a runtime.
     ///
     /// ```
     /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
@@ -465,7 +466,8 @@ pub trait StreamExt: Stream {
     /// let start = Instant::now();
     /// let s = stream::iter(1..=3).throttle(Duration::from_millis(100));
     /// assert_eq!(s.collect::<Vec<_>>().await, [1, 2, 3]);
-    /// assert_eq!(start.elapsed(), Duration::from_millis(200));
+    /// // Items at 0, 100 and 200 ms; the end at 300 ms.
+    /// assert_eq!(start.elapsed(), Duration::from_millis(300));
     /// # }
     /// ```
     #[cfg(feature = "time")]

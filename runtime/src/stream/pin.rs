@@ -76,7 +76,7 @@ macro_rules! stream_accessors {
         impl<$($gen)*> $name<$($arg),*> {
             #[doc = concat!(
                 "The stream this [`", stringify!($name), "`] reads from.\n\n",
-                "```\nuse runtime::stream::{self, StreamExt};\n\n",
+                "```\nuse runtime::stream::{self, Stream, StreamExt};\n\n",
                 "let adapted = stream::iter(vec![1, 2, 3])", $make, ";\n",
                 "assert_eq!(adapted.get_ref().size_hint(), (3, Some(3)));\n```"
             )]
@@ -88,7 +88,7 @@ macro_rules! stream_accessors {
                 "The stream this [`", stringify!($name), "`] reads from, mutably. ",
                 "Taking items from it directly skips the adapter.\n\n",
                 "```\n# #[runtime::main(flavor = \"current_thread\")]\n# async fn main() {\n",
-                "use runtime::stream::{self, StreamExt};\n\n",
+                "use runtime::stream::{self, Stream, StreamExt};\n\n",
                 "let mut adapted = stream::iter(vec![1, 2, 3])", $make, ";\n",
                 "assert_eq!(adapted.get_mut().next().await, Some(1));\n",
                 "assert_eq!(adapted.get_ref().size_hint(), (2, Some(2)));\n# }\n```"
@@ -99,7 +99,7 @@ macro_rules! stream_accessors {
 
             #[doc = concat!(
                 "The stream this pinned [`", stringify!($name), "`] reads from, pinned.\n\n",
-                "```\nuse runtime::stream::{self, StreamExt};\nuse std::pin::pin;\n\n",
+                "```\nuse runtime::stream::{self, Stream, StreamExt};\nuse std::pin::pin;\n\n",
                 "let adapted = pin!(stream::iter(vec![1, 2, 3])", $make, ");\n",
                 "assert_eq!(adapted.get_pin_mut().size_hint(), (3, Some(3)));\n```"
             )]
@@ -109,7 +109,7 @@ macro_rules! stream_accessors {
 
             #[doc = concat!(
                 "Gives back the stream this [`", stringify!($name), "`] reads from.\n\n",
-                "```\nuse runtime::stream::{self, StreamExt};\n\n",
+                "```\nuse runtime::stream::{self, Stream, StreamExt};\n\n",
                 "let adapted = stream::iter(vec![1, 2, 3])", $make, ";\n",
                 "assert_eq!(adapted.into_inner().size_hint(), (3, Some(3)));\n```"
             )]

@@ -187,8 +187,8 @@ impl<St: Stream> Stream for TimeoutRepeating<St> {
 
 /// The stream of [`StreamExt::throttle`](super::StreamExt::throttle): the
 /// items, at least `duration` apart: the first one as soon as it comes,
-/// each next one no sooner than `duration` after the previous. A zero
-/// duration passes items straight through.
+/// each next one (and the end of the stream) no sooner than `duration`
+/// after the previous. A zero duration passes items straight through.
 ///
 /// ```
 /// # #[runtime::main(flavor = "current_thread", start_paused = true)]
@@ -235,7 +235,7 @@ impl<St> Throttle<St> {
     /// ```
     /// # #[runtime::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// use runtime::stream::{self, StreamExt};
+    /// use runtime::stream::{self, Stream, StreamExt};
     /// use runtime::time::Duration;
     ///
     /// let throttled = stream::iter([1, 2, 3]).throttle(Duration::from_millis(1));
