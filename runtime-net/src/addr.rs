@@ -54,6 +54,45 @@ pub(crate) mod sealed {
     }
 }
 
+/// Resolves `host` to the socket addresses it names: a literal address
+/// (`"127.0.0.1:80"`, `SocketAddr`, `(IpAddr, u16)`...) at once, a host
+/// name (`"localhost:80"`, `("example.com", 443)`) with std's resolver on
+/// the runtime's blocking pool, so a slow DNS server never stalls a worker.
+///
+/// A host name needs a port: `"example.com"` alone is an error, as with
+/// std. The order of the addresses is the resolver's.
+///
+/// ```
+/// use std::net::SocketAddr;
+///
+/// #[runtime::main(flavor = "current_thread")]
+/// async fn main() -> std::io::Result<()> {
+///     let addrs: Vec<SocketAddr> = runtime::net::lookup_host("127.0.0.1:8080").await?.collect();
+///     assert_eq!(addrs, ["127.0.0.1:8080".parse::<SocketAddr>().unwrap()]);
+///
+///     for addr in runtime::net::lookup_host(("localhost", 8080)).await? {
+///         assert!(addr.ip().is_loopback());
+///         assert_eq!(addr.port(), 8080);
+///     }
+///     Ok(())
+/// }
+/// ```
+///
+/// # Cancel safety
+///
+/// Dropping the future abandons the lookup: the blocking job still runs to
+/// its end, and its result is dropped.
+///
+/// # Panics
+///
+/// Outside a runtime, for a host name (literals need none).
+pub async fn lookup_host<T>(host: T) -> io::Result<impl Iterator<Item = SocketAddr>>
+where
+    T: ToSocketAddrs,
+{
+    Ok(host.to_socket_addrs().await?.into_iter())
+}
+
 /// Resolves `addr`, then runs `f` on each address in turn until one succeeds,
 /// returning the last error otherwise (as std's `TcpStream::connect` does).
 pub(crate) async fn each_addr<A, T, F, Fut>(addr: A, mut f: F) -> io::Result<T>

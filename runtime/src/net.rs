@@ -43,6 +43,6 @@
 pub use runtime_net::tcp;
 #[cfg(unix)]
 pub use runtime_net::unix;
-pub use runtime_net::{TcpListener, TcpSocket, TcpStream, ToSocketAddrs, UdpSocket};
+pub use runtime_net::{lookup_host, TcpListener, TcpSocket, TcpStream, ToSocketAddrs, UdpSocket};
 #[cfg(unix)]
 pub use runtime_net::{UnixDatagram, UnixListener, UnixSocket, UnixStream};
