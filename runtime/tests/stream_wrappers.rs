@@ -5,8 +5,9 @@ use runtime::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use runtime::net::{TcpListener, TcpStream, UnixListener, UnixStream};
 use runtime::signal::unix::{signal, SignalKind};
 use runtime::stream::wrappers::{
-    errors::BroadcastStreamRecvError, BroadcastStream, JoinSetStream, LinesStream, ReceiverStream,
-    SignalStream, TcpListenerStream, UnboundedReceiverStream, UnixListenerStream, WatchStream,
+    errors::BroadcastStreamRecvError, BroadcastStream, JoinSetStream, LinesStream, ReadDirStream,
+    ReceiverStream, SignalStream, SplitStream, TcpListenerStream, UnboundedReceiverStream,
+    UnixListenerStream, WatchStream,
 };
 use runtime::stream::{Stream, StreamExt};
 use runtime::sync::{broadcast, mpsc, watch};
@@ -53,6 +54,8 @@ both_flavours!(
     tcp_listener_stream_accepts_connections,
     unix_listener_stream_accepts_connections,
     lines_stream_yields_lines_until_eof,
+    split_stream_yields_segments_until_eof,
+    read_dir_stream_lists_the_directory,
     join_set_stream_yields_outputs_and_errors,
 );
 
@@ -279,6 +282,48 @@ async fn lines_stream_yields_lines_until_eof() {
         bad.next().await.unwrap().unwrap_err().kind(),
         std::io::ErrorKind::InvalidData
     );
+}
+
+async fn split_stream_yields_segments_until_eof() {
+    let (client, mut server) = runtime::io::duplex(8);
+    let writer = runtime::spawn(async move {
+        server.write_all(b"alpha\0beta\0\0gamma").await.unwrap();
+    });
+    let mut parts = SplitStream::new(BufReader::new(client).split(0));
+    let mut got = Vec::new();
+    while let Some(part) = parts.next().await {
+        got.push(part.unwrap());
+    }
+    writer.await.unwrap();
+    let expected: [&[u8]; 4] = [b"alpha", b"beta", b"", b"gamma"];
+    assert_eq!(got, expected);
+    assert!(parts.next().await.is_none());
+    let _ = parts.as_ref();
+    let _ = parts.as_mut();
+    let _split = parts.into_inner();
+}
+
+async fn read_dir_stream_lists_the_directory() {
+    let dir = std::env::temp_dir().join(format!(
+        "runtime-stream-dir-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut expected: Vec<String> = (0..40).map(|i| format!("f{i:02}")).collect();
+    for name in &expected {
+        std::fs::write(dir.join(name), b"x").unwrap();
+    }
+    let entries = ReadDirStream::new(runtime::fs::read_dir(&dir).await.unwrap());
+    let mut names: Vec<String> = entries
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect()
+        .await;
+    names.sort();
+    expected.sort();
+    assert_eq!(names, expected);
+    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 async fn join_set_stream_yields_outputs_and_errors() {

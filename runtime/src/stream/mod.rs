@@ -31,7 +31,8 @@
 //! * [`StreamMap`] (`stream_map.rs`), keyed streams read fairly from a
 //!   random start, and [`StreamNotifyClose`] (`notify_close.rs`).
 //! * [`wrappers`]: a stream for each of the runtime's repeated-event types
-//!   (channels, intervals, signals, listeners, lines, join sets), each
+//!   (channels, intervals, signals, listeners, lines, segments, directory
+//!   listings, join sets), each
 //!   present with the feature of its source.
 //!
 //! Adapters wrap possibly `!Unpin` streams; their pin projections are all
@@ -55,11 +56,10 @@
 //!   (tokio-stream makes some futures `!Unpin`): code that pins them
 //!   still compiles.
 //! * [`adapters::Throttle`] can be named (tokio-stream keeps it private).
-//! * [`wrappers::LinesStream`] needs an `Unpin` reader, as
-//!   [`io::Lines::poll_next_line`](crate::io::Lines::poll_next_line) does.
-//! * Not provided yet: `SplitStream` (the runtime's `io` has no `Split`
-//!   reader) and `ReadDirStream` (`fs` is not there yet), and the Windows
-//!   `CtrlCStream`/`CtrlBreakStream`.
+//! * [`wrappers::LinesStream`] and [`wrappers::SplitStream`] need an
+//!   `Unpin` reader, as the runtime's `Lines`/`Split` polling methods do.
+//! * Not provided: the Windows `CtrlCStream`/`CtrlBreakStream` (the
+//!   runtime's signals are Unix-only).
 
 #[macro_use]
 mod pin;

@@ -107,7 +107,10 @@ mod tests {
 
     fn make(drops: &Arc<AtomicUsize>, n: u64) -> impl std::future::Future<Output = u64> + Send {
         let guard = CountDrop(drops.clone(), n);
-        async move { guard.1 }
+        async move {
+            let guard = guard; // the whole guard lives in the future
+            guard.1
+        }
     }
 
     #[test]

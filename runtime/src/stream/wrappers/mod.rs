@@ -3,8 +3,9 @@
 //! Each wraps a source that has a `poll_*` method (or an `async fn`, for
 //! broadcast and watch receivers) and is there when the feature of its
 //! source is: channels with `sync`, [`IntervalStream`] with `time`,
-//! listeners with `net`, [`SignalStream`] with `signal` (Unix);
-//! [`LinesStream`] and [`JoinSetStream`] always.
+//! listeners with `net`, [`SignalStream`] with `signal` (Unix),
+//! [`ReadDirStream`] with `fs`; [`LinesStream`], [`SplitStream`] and
+//! [`JoinSetStream`] always.
 //!
 //! ```
 //! # #[runtime::main(flavor = "current_thread")]
@@ -33,7 +34,9 @@ pub use sources::SignalStream;
 pub use sources::TcpListenerStream;
 #[cfg(all(unix, feature = "net"))]
 pub use sources::UnixListenerStream;
-pub use sources::{JoinSetStream, LinesStream};
+#[cfg(feature = "fs")]
+pub use sources::ReadDirStream;
+pub use sources::{JoinSetStream, LinesStream, SplitStream};
 
 /// The error types of the wrappers, under tokio-stream's path.
 ///

@@ -1,6 +1,7 @@
 //! Streams over the runtime's other sources of repeated events:
 //! [`IntervalStream`], [`SignalStream`], [`TcpListenerStream`],
-//! [`UnixListenerStream`], [`LinesStream`] and [`JoinSetStream`]. Each is the
+//! [`UnixListenerStream`], [`LinesStream`], [`SplitStream`],
+//! [`ReadDirStream`] and [`JoinSetStream`]. Each is the
 //! source's `poll_*` method as `poll_next`, and gives the source back with
 //! `into_inner`/`as_ref`/`as_mut`.
 
@@ -384,6 +385,146 @@ impl<R: crate::io::AsyncBufRead + Unpin> Stream for LinesStream<R> {
         Pin::new(&mut self.inner)
             .poll_next_line(cx)
             .map(Result::transpose)
+    }
+}
+
+/// The segments of an [`io::Split`](crate::io::Split) (the input cut at a
+/// delimiter byte), as a stream of `io::Result<Vec<u8>>` that ends at the
+/// end of the input.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use runtime::io::{AsyncBufReadExt, BufReader};
+/// use runtime::stream::{wrappers::SplitStream, StreamExt};
+///
+/// let parts = SplitStream::new(BufReader::new(&b"a,b,c"[..]).split(b','));
+/// let all: Vec<Vec<u8>> = parts.map(Result::unwrap).collect().await;
+/// assert_eq!(all, [b"a".to_vec(), b"b".to_vec(), b"c".to_vec()]);
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct SplitStream<R> {
+    inner: crate::io::Split<R>,
+}
+
+impl<R> SplitStream<R> {
+    /// Wraps a segment reader.
+    ///
+    /// ```
+    /// use runtime::io::{AsyncBufReadExt, BufReader};
+    /// use runtime::stream::wrappers::SplitStream;
+    ///
+    /// let parts = SplitStream::new(BufReader::new(&b"x;y"[..]).split(b';'));
+    /// # drop(parts);
+    /// ```
+    pub fn new(split: crate::io::Split<R>) -> Self {
+        SplitStream { inner: split }
+    }
+
+    /// The wrapped segment reader, pinned.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncBufReadExt, BufReader};
+    /// use runtime::stream::wrappers::SplitStream;
+    /// use std::future::poll_fn;
+    /// use std::pin::Pin;
+    ///
+    /// let mut parts = SplitStream::new(BufReader::new(&b"x;y"[..]).split(b';'));
+    /// let first = poll_fn(|cx| Pin::new(&mut parts).as_pin_mut().poll_next_segment(cx)).await?;
+    /// assert_eq!(first, Some(b"x".to_vec()));
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn as_pin_mut(self: Pin<&mut Self>) -> Pin<&mut crate::io::Split<R>> {
+        // SAFETY: `inner` is structurally pinned: `SplitStream` has no
+        // `Drop` impl, is `Unpin` exactly when `Split<R>` is (auto trait),
+        // and never moves `inner` out of a pinned `self`.
+        unsafe { self.map_unchecked_mut(|this| &mut this.inner) }
+    }
+}
+
+source_access!(SplitStream<R>, crate::io::Split<R>, "```
+use runtime::io::{AsyncBufReadExt, BufReader};
+use runtime::stream::wrappers::SplitStream;
+
+let split = SplitStream::new(BufReader::new(&b\"x;y\"[..]).split(b';')).into_inner();
+# drop(split);
+```");
+
+impl<R: crate::io::AsyncBufRead + Unpin> Stream for SplitStream<R> {
+    type Item = io::Result<Vec<u8>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        Pin::new(&mut self.inner)
+            .poll_next_segment(cx)
+            .map(Result::transpose)
+    }
+}
+
+/// The entries of a [`ReadDir`](crate::fs::ReadDir), as a stream of
+/// `io::Result<DirEntry>` that ends after the last entry.
+///
+/// ```
+/// # #[runtime::main(flavor = "current_thread")]
+/// # async fn main() -> std::io::Result<()> {
+/// use runtime::stream::{wrappers::ReadDirStream, StreamExt};
+///
+/// let dir = std::env::temp_dir().join(format!("stream-readdir-{}", std::process::id()));
+/// std::fs::create_dir_all(dir.join("sub"))?;
+/// let mut entries = ReadDirStream::new(runtime::fs::read_dir(&dir).await?);
+/// let entry = entries.next().await.unwrap()?;
+/// assert_eq!(entry.file_name(), "sub");
+/// assert!(entries.next().await.is_none());
+/// std::fs::remove_dir_all(&dir)
+/// # }
+/// ```
+#[cfg(feature = "fs")]
+#[derive(Debug)]
+pub struct ReadDirStream {
+    inner: crate::fs::ReadDir,
+}
+
+#[cfg(feature = "fs")]
+impl ReadDirStream {
+    /// Wraps a directory listing.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::stream::wrappers::ReadDirStream;
+    ///
+    /// let entries = ReadDirStream::new(runtime::fs::read_dir(std::env::temp_dir()).await?);
+    /// # drop(entries);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn new(read_dir: crate::fs::ReadDir) -> Self {
+        ReadDirStream { inner: read_dir }
+    }
+}
+
+#[cfg(feature = "fs")]
+source_access!(ReadDirStream, crate::fs::ReadDir, "```
+# #[runtime::main(flavor = \"current_thread\")]
+# async fn main() -> std::io::Result<()> {
+use runtime::stream::wrappers::ReadDirStream;
+
+let entries = ReadDirStream::new(runtime::fs::read_dir(std::env::temp_dir()).await?);
+let read_dir: runtime::fs::ReadDir = entries.into_inner();
+# drop(read_dir);
+# Ok(())
+# }
+```");
+
+#[cfg(feature = "fs")]
+impl Stream for ReadDirStream {
+    type Item = io::Result<crate::fs::DirEntry>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.inner.poll_next_entry(cx).map(Result::transpose)
     }
 }
 
