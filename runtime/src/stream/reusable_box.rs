@@ -134,4 +134,42 @@ mod tests {
         assert_eq!(drops.load(Ordering::SeqCst), 2);
         assert_eq!(fut.poll(&mut cx), Poll::Ready(7));
     }
+
+    #[test]
+    fn panicking_drop_frees_the_slot_and_poisons_it() {
+        struct MaybePanic(bool);
+        impl Drop for MaybePanic {
+            fn drop(&mut self) {
+                if self.0 {
+                    panic!("drop panics");
+                }
+            }
+        }
+        // One opaque type for both, so the replacement takes the reuse path.
+        fn make(panics: bool) -> impl std::future::Future<Output = u64> + Send {
+            let guard = MaybePanic(panics);
+            async move {
+                let guard = guard;
+                u64::from(guard.0)
+            }
+        }
+        let mut fut = ReusableBoxFuture::new(make(true));
+        let replaced = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.set(make(false))));
+        assert!(replaced.is_err(), "the drop's panic goes on");
+        // The slot now panics when polled, with a message saying why.
+        let waker = Waker::from(Arc::new(NoopWaker));
+        let mut cx = Context::from_waker(&waker);
+        let polled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.poll(&mut cx)));
+        let payload = polled.unwrap_err();
+        let msg = payload.downcast_ref::<&str>().copied().unwrap_or_default();
+        assert!(msg.contains("previous receive future panicked"), "{msg}");
+        // And it can be set again.
+        fut.set(make(false));
+        assert_eq!(fut.poll(&mut cx), Poll::Ready(0));
+    }
+
+    struct NoopWaker;
+    impl Wake for NoopWaker {
+        fn wake(self: Arc<Self>) {}
+    }
 }
