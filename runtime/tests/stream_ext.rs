@@ -109,7 +109,11 @@ async fn adapters_transform_like_iterators() {
         .skip_while(|x| *x < 5)
         .collect()
         .await;
-    assert_eq!(v, [7, 1], "skip_while stops testing after the first failure");
+    assert_eq!(
+        v,
+        [7, 1],
+        "skip_while stops testing after the first failure"
+    );
 
     let v: Vec<u32> = stream::iter([4, 6, 7, 8])
         .map_while(|x| (x % 2 == 0).then_some(x / 2))
@@ -155,7 +159,11 @@ async fn take_stops_polling_after_n() {
     let (s, polls) = Strict::new(&[1, 2, 3, 4]);
     let v: Vec<u32> = s.take(2).collect().await;
     assert_eq!(v, [1, 2]);
-    assert_eq!(polls.load(Ordering::SeqCst), 2, "no poll beyond the second item");
+    assert_eq!(
+        polls.load(Ordering::SeqCst),
+        2,
+        "no poll beyond the second item"
+    );
 
     let (s, polls) = Strict::new(&[1]);
     let v: Vec<u32> = s.take(0).collect().await;
@@ -211,7 +219,11 @@ async fn merge_interleaves_live_channels() {
     assert_eq!(got.len(), 100);
     let firsts: Vec<_> = got.iter().copied().filter(|x| *x < 100).collect();
     let seconds: Vec<_> = got.iter().copied().filter(|x| *x >= 100).collect();
-    assert_eq!(firsts, (0..50).collect::<Vec<_>>(), "each source's order kept");
+    assert_eq!(
+        firsts,
+        (0..50).collect::<Vec<_>>(),
+        "each source's order kept"
+    );
     assert_eq!(seconds, (100..150).collect::<Vec<_>>());
 }
 
@@ -270,7 +282,9 @@ async fn collect_into_collections_and_results() {
     assert_eq!(set.len(), 2);
     let map: BTreeMap<&str, i32> = stream::iter([("a", 1), ("b", 2), ("a", 3)]).collect().await;
     assert_eq!(map["a"], 3);
-    let text: String = stream::iter(vec![String::from("ab"), String::from("c")]).collect().await;
+    let text: String = stream::iter(vec![String::from("ab"), String::from("c")])
+        .collect()
+        .await;
     assert_eq!(text, "abc");
     let boxed: Box<[u8]> = stream::iter([1, 2]).collect().await;
     assert_eq!(&*boxed, &[1, 2]);
@@ -358,7 +372,10 @@ async fn iter_stream_yields_to_other_tasks() {
 
 #[test]
 fn chunks_timeout_rejects_zero_size() {
-    let rt = runtime::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = runtime::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let err = rt
         .block_on(async {
             runtime::spawn(async {
@@ -368,7 +385,10 @@ fn chunks_timeout_rejects_zero_size() {
         })
         .unwrap_err();
     let msg = err.into_panic();
-    let msg = msg.downcast_ref::<String>().map(String::as_str).or(msg.downcast_ref::<&str>().copied());
+    let msg = msg
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or(msg.downcast_ref::<&str>().copied());
     assert!(msg.unwrap().contains("max_size"), "{msg:?}");
 }
 

@@ -79,7 +79,11 @@ async fn yields_keyed_items_and_ends_when_all_end() {
     map.insert(1, stream::iter(0..100));
     map.insert(2, stream::iter(100..200));
     let all: Vec<(i32, i32)> = map.collect().await;
-    let ones: Vec<i32> = all.iter().filter(|(k, _)| *k == 1).map(|(_, v)| *v).collect();
+    let ones: Vec<i32> = all
+        .iter()
+        .filter(|(k, _)| *k == 1)
+        .map(|(_, v)| *v)
+        .collect();
     assert_eq!(ones, (0..100).collect::<Vec<_>>());
 }
 
@@ -116,8 +120,16 @@ async fn removal_while_pending_stops_delivery_and_returns_the_stream() {
     assert_eq!(map.len(), 2);
     tx_a.send(1).unwrap();
     tx_b.send(2).unwrap();
-    assert_eq!(map.next().await, Some(("b", 2)), "the removed stream's item is not delivered");
-    assert_eq!(removed.next().await, Some(1), "it is still in the removed stream");
+    assert_eq!(
+        map.next().await,
+        Some(("b", 2)),
+        "the removed stream's item is not delivered"
+    );
+    assert_eq!(
+        removed.next().await,
+        Some(1),
+        "it is still in the removed stream"
+    );
 
     // An ended stream is dropped from the map on the next poll.
     drop(tx_c);
@@ -174,7 +186,10 @@ async fn next_many_batches_and_reports_empty() {
     assert_eq!(map.next_many(&mut buf, 10).await, 2);
     assert_eq!(buf.len(), 6);
     buf.sort();
-    assert_eq!(buf, [("a", 1), ("a", 2), ("a", 3), ("b", 4), ("b", 5), ("b", 6)]);
+    assert_eq!(
+        buf,
+        [("a", 1), ("a", 2), ("a", 3), ("b", 4), ("b", 5), ("b", 6)]
+    );
     assert_eq!(map.next_many(&mut buf, 10).await, 0, "empty map: 0 at once");
     assert!(map.is_empty());
 
@@ -212,7 +227,8 @@ async fn notify_close_tells_which_key_ended() {
 }
 
 async fn accessors_and_replacement() {
-    let mut map: StreamMap<String, Pin<Box<dyn Stream<Item = u32> + Send>>> = StreamMap::with_capacity(4);
+    let mut map: StreamMap<String, Pin<Box<dyn Stream<Item = u32> + Send>>> =
+        StreamMap::with_capacity(4);
     assert!(map.capacity() >= 4);
     map.insert("x".into(), Box::pin(stream::iter(vec![1])));
     // A `!Unpin` stream, boxed.
@@ -221,7 +237,11 @@ async fn accessors_and_replacement() {
         Box::pin(stream::once(2).then(|x| async move { x * 10 })),
     );
     let old = map.insert("x".into(), Box::pin(stream::iter(vec![3])));
-    assert_eq!(old.unwrap().next().await, Some(1), "the replaced stream comes back");
+    assert_eq!(
+        old.unwrap().next().await,
+        Some(1),
+        "the replaced stream comes back"
+    );
     assert_eq!(map.len(), 2);
     assert!(map.contains_key("y"));
     let mut keys: Vec<&String> = map.keys().collect();

@@ -43,7 +43,11 @@ async fn timeout_errs_once_per_silence_and_keeps_reading() {
     // No second error during the same silence: the next item comes.
     assert_eq!(s.next().await, Some(Ok(2)));
     assert_eq!(start.elapsed(), secs(3));
-    assert_eq!(s.next().await, None, "the end is not delayed by the deadline");
+    assert_eq!(
+        s.next().await,
+        None,
+        "the end is not delayed by the deadline"
+    );
     assert_eq!(start.elapsed(), secs(3));
 }
 
@@ -68,7 +72,10 @@ async fn timeout_error_converts_and_displays() {
     let mut s = pin!(stream::pending::<()>().timeout(secs(2)));
     let err = s.next().await.unwrap().unwrap_err();
     assert_eq!(err.to_string(), "deadline has elapsed");
-    assert_eq!(std::io::Error::from(err).kind(), std::io::ErrorKind::TimedOut);
+    assert_eq!(
+        std::io::Error::from(err).kind(),
+        std::io::ErrorKind::TimedOut
+    );
     // Silence goes on: nothing more, ever.
     assert!(time::timeout(secs(100), s.next()).await.is_err());
 }
@@ -115,7 +122,10 @@ async fn throttle_spaces_items_and_zero_passes_through() {
     assert_eq!(start.elapsed(), secs(5));
 
     let start = Instant::now();
-    let all: Vec<_> = stream::iter(1..=100).throttle(Duration::ZERO).collect().await;
+    let all: Vec<_> = stream::iter(1..=100)
+        .throttle(Duration::ZERO)
+        .collect()
+        .await;
     assert_eq!(all.len(), 100);
     assert_eq!(start.elapsed(), Duration::ZERO);
 }
@@ -125,7 +135,11 @@ async fn throttle_does_not_poll_the_stream_while_waiting() {
     let mut s = stream::iter(1..=2).throttle(secs(10));
     assert_eq!(s.next().await, Some(1));
     assert_eq!(poll_now(&mut s).await, None, "pending during the delay");
-    assert_eq!(s.get_ref().size_hint(), (1, Some(1)), "item 2 not taken yet");
+    assert_eq!(
+        s.get_ref().size_hint(),
+        (1, Some(1)),
+        "item 2 not taken yet"
+    );
     advance(secs(10)).await;
     assert_eq!(poll_now(&mut s).await, Some(Some(2)));
 }
@@ -133,12 +147,16 @@ async fn throttle_does_not_poll_the_stream_while_waiting() {
 #[runtime::test(start_paused = true)]
 async fn chunks_timeout_full_timed_and_final_batches() {
     let start = Instant::now();
-    let s = at_offsets(&[(0, 1), (0, 2), (0, 3), (1, 4), (10, 5), (10, 6)])
-        .chunks_timeout(3, secs(5));
+    let s =
+        at_offsets(&[(0, 1), (0, 2), (0, 3), (1, 4), (10, 5), (10, 6)]).chunks_timeout(3, secs(5));
     let mut s = pin!(s);
     assert_eq!(s.next().await, Some(vec![1, 2, 3]), "full batch at once");
     assert_eq!(start.elapsed(), secs(0));
-    assert_eq!(s.next().await, Some(vec![4]), "deadline counted from item 4");
+    assert_eq!(
+        s.next().await,
+        Some(vec![4]),
+        "deadline counted from item 4"
+    );
     assert_eq!(start.elapsed(), secs(6));
     assert_eq!(s.next().await, Some(vec![5, 6]), "stream end flushes");
     assert_eq!(start.elapsed(), secs(10));
@@ -174,5 +192,9 @@ async fn interval_stream_ticks_on_the_paused_clock() {
     ticks.as_mut().reset();
     sleep(secs(1)).await;
     let mut iv = ticks.into_inner();
-    assert_eq!(iv.tick().await - start, secs(9), "reset moved the next tick");
+    assert_eq!(
+        iv.tick().await - start,
+        secs(9),
+        "reset moved the next tick"
+    );
 }

@@ -138,19 +138,30 @@ async fn unbounded_receiver_stream_yields_until_senders_are_gone() {
 async fn broadcast_stream_yields_values_lag_and_end() {
     let (tx, rx) = broadcast::channel(2);
     let mut s = BroadcastStream::new(rx);
-    assert_eq!(poll_now(&mut s).await, None, "pending while nothing was sent");
+    assert_eq!(
+        poll_now(&mut s).await,
+        None,
+        "pending while nothing was sent"
+    );
     tx.send(1).unwrap();
     assert_eq!(s.next().await, Some(Ok(1)));
     for i in 2..=5 {
         tx.send(i).unwrap();
     }
     // Capacity 2: 2 and 3 were overwritten.
-    assert_eq!(s.next().await, Some(Err(BroadcastStreamRecvError::Lagged(2))));
+    assert_eq!(
+        s.next().await,
+        Some(Err(BroadcastStreamRecvError::Lagged(2)))
+    );
     assert_eq!(s.next().await, Some(Ok(4)));
     assert_eq!(s.next().await, Some(Ok(5)));
     tx.send(6).unwrap();
     drop(tx);
-    assert_eq!(s.next().await, Some(Ok(6)), "what was sent before the end still comes");
+    assert_eq!(
+        s.next().await,
+        Some(Ok(6)),
+        "what was sent before the end still comes"
+    );
     assert_eq!(s.next().await, None);
     assert!(format!("{s:?}").contains("BroadcastStream"));
 }
@@ -193,7 +204,11 @@ async fn watch_stream_yields_current_then_latest_changes() {
 async fn watch_stream_from_changes_skips_the_seen_value() {
     let (tx, rx) = watch::channel("a");
     let mut s = WatchStream::from_changes(rx);
-    assert_eq!(poll_now(&mut s).await, None, "the initial value is not yielded");
+    assert_eq!(
+        poll_now(&mut s).await,
+        None,
+        "the initial value is not yielded"
+    );
     tx.send("b").unwrap();
     assert_eq!(s.next().await, Some("b"));
     drop(tx);
@@ -215,13 +230,19 @@ async fn tcp_listener_stream_accepts_connections() {
     for _ in 0..3 {
         let mut conn = incoming.next().await.unwrap().unwrap();
         let mut b = [0u8; 1];
-        runtime::io::AsyncReadExt::read_exact(&mut conn, &mut b).await.unwrap();
+        runtime::io::AsyncReadExt::read_exact(&mut conn, &mut b)
+            .await
+            .unwrap();
         seen.push(b[0]);
     }
     clients.await.unwrap();
     seen.sort();
     assert_eq!(seen, [0, 1, 2]);
-    assert_eq!(poll_now(&mut incoming).await.map(|_| ()), None, "pending: no client");
+    assert_eq!(
+        poll_now(&mut incoming).await.map(|_| ()),
+        None,
+        "pending: no client"
+    );
     let listener: TcpListener = incoming.into_inner();
     assert_eq!(listener.local_addr().unwrap(), addr);
 }
@@ -248,7 +269,9 @@ async fn unix_listener_stream_accepts_connections() {
     for _ in 0..2 {
         let mut conn = incoming.next().await.unwrap().unwrap();
         let mut b = [0u8; 1];
-        runtime::io::AsyncReadExt::read_exact(&mut conn, &mut b).await.unwrap();
+        runtime::io::AsyncReadExt::read_exact(&mut conn, &mut b)
+            .await
+            .unwrap();
         seen.push(b[0]);
     }
     clients.await.unwrap();
@@ -261,7 +284,10 @@ async fn unix_listener_stream_accepts_connections() {
 async fn lines_stream_yields_lines_until_eof() {
     let (client, mut server) = runtime::io::duplex(16);
     let writer = runtime::spawn(async move {
-        server.write_all(b"first\nsecond line\r\nno newline").await.unwrap();
+        server
+            .write_all(b"first\nsecond line\r\nno newline")
+            .await
+            .unwrap();
         // Dropping the writer is the end of input.
     });
     let mut lines = LinesStream::new(BufReader::new(client).lines());

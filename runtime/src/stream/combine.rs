@@ -176,7 +176,11 @@ impl<A: Stream, B: Stream> Merge<A, B> {
 
 /// Polls `first`, then `second` if `first` has no item: an item from either,
 /// `None` once both have ended, else pending.
-fn poll_either<T, X, Y>(first: Pin<&mut X>, second: Pin<&mut Y>, cx: &mut Context<'_>) -> Poll<Option<T>>
+fn poll_either<T, X, Y>(
+    first: Pin<&mut X>,
+    second: Pin<&mut Y>,
+    cx: &mut Context<'_>,
+) -> Poll<Option<T>>
 where
     X: Stream<Item = T>,
     Y: Stream<Item = T>,
@@ -284,8 +288,12 @@ impl<St: Stream> Peekable<St> {
     where
         St: Unpin,
     {
-        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_peek(cx).map(|item| item.is_some()))
-            .await;
+        std::future::poll_fn(|cx| {
+            Pin::new(&mut *self)
+                .poll_peek(cx)
+                .map(|item| item.is_some())
+        })
+        .await;
         self.peeked.as_ref()
     }
 
@@ -308,8 +316,12 @@ impl<St: Stream> Peekable<St> {
     where
         St: Unpin,
     {
-        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_peek(cx).map(|item| item.is_some()))
-            .await;
+        std::future::poll_fn(|cx| {
+            Pin::new(&mut *self)
+                .poll_peek(cx)
+                .map(|item| item.is_some())
+        })
+        .await;
         self.peeked.as_mut()
     }
 
@@ -352,7 +364,10 @@ impl<St: Stream> Stream for Peekable<St> {
 
     fn size_hint(&self) -> (usize, Option<usize>) {
         add_size_hints(
-            (usize::from(self.peeked.is_some()), Some(usize::from(self.peeked.is_some()))),
+            (
+                usize::from(self.peeked.is_some()),
+                Some(usize::from(self.peeked.is_some())),
+            ),
             self.stream.size_hint(),
         )
     }

@@ -95,7 +95,9 @@ impl<'a, St: ?Sized, F> AllFuture<'a, St, F> {
 
 impl<St: ?Sized + std::fmt::Debug, F> std::fmt::Debug for AllFuture<'_, St, F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AllFuture").field("stream", &self.stream).finish_non_exhaustive()
+        f.debug_struct("AllFuture")
+            .field("stream", &self.stream)
+            .finish_non_exhaustive()
     }
 }
 
@@ -131,7 +133,9 @@ impl<'a, St: ?Sized, F> AnyFuture<'a, St, F> {
 
 impl<St: ?Sized + std::fmt::Debug, F> std::fmt::Debug for AnyFuture<'_, St, F> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("AnyFuture").field("stream", &self.stream).finish_non_exhaustive()
+        f.debug_struct("AnyFuture")
+            .field("stream", &self.stream)
+            .finish_non_exhaustive()
     }
 }
 

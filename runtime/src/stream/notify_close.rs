@@ -87,7 +87,10 @@ impl<St: Stream> Stream for StreamNotifyClose<St> {
             // The end-of-stream item comes on top of the stream's own.
             Some(stream) => {
                 let (lower, upper) = stream.size_hint();
-                (lower.saturating_add(1), upper.and_then(|n| n.checked_add(1)))
+                (
+                    lower.saturating_add(1),
+                    upper.and_then(|n| n.checked_add(1)),
+                )
             }
             None => (0, Some(0)),
         }

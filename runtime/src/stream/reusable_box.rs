@@ -154,7 +154,8 @@ mod tests {
             }
         }
         let mut fut = ReusableBoxFuture::new(make(true));
-        let replaced = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.set(make(false))));
+        let replaced =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| fut.set(make(false))));
         assert!(replaced.is_err(), "the drop's panic goes on");
         // The slot now panics when polled, with a message saying why.
         let waker = Waker::from(Arc::new(NoopWaker));

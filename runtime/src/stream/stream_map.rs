@@ -266,7 +266,11 @@ where
     /// Goes round the streams once from a random one, handing each item to
     /// `take` until it returns `false`; removes the streams that ended.
     /// Returns how many items were taken.
-    fn poll_round(&mut self, cx: &mut Context<'_>, take: &mut dyn FnMut(K, V::Item) -> bool) -> usize {
+    fn poll_round(
+        &mut self,
+        cx: &mut Context<'_>,
+        take: &mut dyn FnMut(K, V::Item) -> bool,
+    ) -> usize {
         let len = self.entries.len();
         let start = thread_rng_n(len as u32) as usize;
         let mut taken = 0;

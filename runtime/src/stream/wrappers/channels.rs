@@ -267,7 +267,10 @@ impl fmt::Display for BroadcastStreamRecvError {
 
 impl std::error::Error for BroadcastStreamRecvError {}
 
-type BroadcastWait<T> = (Result<T, broadcast::error::RecvError>, broadcast::Receiver<T>);
+type BroadcastWait<T> = (
+    Result<T, broadcast::error::RecvError>,
+    broadcast::Receiver<T>,
+);
 
 async fn broadcast_recv<T: Clone>(mut rx: broadcast::Receiver<T>) -> BroadcastWait<T> {
     let result = rx.recv().await;

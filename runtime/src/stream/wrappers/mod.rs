@@ -28,14 +28,14 @@ mod sources;
 pub use channels::{BroadcastStream, ReceiverStream, UnboundedReceiverStream, WatchStream};
 #[cfg(feature = "time")]
 pub use sources::IntervalStream;
+#[cfg(feature = "fs")]
+pub use sources::ReadDirStream;
 #[cfg(all(unix, feature = "signal"))]
 pub use sources::SignalStream;
 #[cfg(feature = "net")]
 pub use sources::TcpListenerStream;
 #[cfg(all(unix, feature = "net"))]
 pub use sources::UnixListenerStream;
-#[cfg(feature = "fs")]
-pub use sources::ReadDirStream;
 pub use sources::{JoinSetStream, LinesStream, SplitStream};
 
 /// The error types of the wrappers, under tokio-stream's path.

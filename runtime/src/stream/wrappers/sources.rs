@@ -75,7 +75,10 @@ impl IntervalStream {
 }
 
 #[cfg(feature = "time")]
-source_access!(IntervalStream, crate::time::Interval, "```
+source_access!(
+    IntervalStream,
+    crate::time::Interval,
+    "```
 # #[runtime::main(flavor = \"current_thread\")]
 # async fn main() {
 use runtime::stream::wrappers::IntervalStream;
@@ -84,7 +87,8 @@ use runtime::time::{interval, Duration};
 let mut iv = IntervalStream::new(interval(Duration::from_millis(10))).into_inner();
 iv.tick().await;
 # }
-```");
+```"
+);
 
 #[cfg(feature = "time")]
 impl Stream for IntervalStream {
@@ -149,7 +153,10 @@ impl SignalStream {
 }
 
 #[cfg(all(unix, feature = "signal"))]
-source_access!(SignalStream, crate::signal::unix::Signal, "```
+source_access!(
+    SignalStream,
+    crate::signal::unix::Signal,
+    "```
 # #[runtime::main(flavor = \"current_thread\")]
 # async fn main() -> std::io::Result<()> {
 use runtime::signal::unix::{signal, SignalKind};
@@ -159,7 +166,8 @@ let signal = SignalStream::new(signal(SignalKind::user_defined2())?).into_inner(
 # drop(signal);
 # Ok(())
 # }
-```");
+```"
+);
 
 #[cfg(all(unix, feature = "signal"))]
 impl Stream for SignalStream {
@@ -215,7 +223,10 @@ impl TcpListenerStream {
 }
 
 #[cfg(feature = "net")]
-source_access!(TcpListenerStream, crate::net::TcpListener, "```
+source_access!(
+    TcpListenerStream,
+    crate::net::TcpListener,
+    "```
 # #[runtime::main(flavor = \"current_thread\")]
 # async fn main() -> std::io::Result<()> {
 use runtime::net::TcpListener;
@@ -226,7 +237,8 @@ let listener: TcpListener = incoming.into_inner();
 # drop(listener);
 # Ok(())
 # }
-```");
+```"
+);
 
 #[cfg(feature = "net")]
 impl Stream for TcpListenerStream {
@@ -287,7 +299,10 @@ impl UnixListenerStream {
 }
 
 #[cfg(all(unix, feature = "net"))]
-source_access!(UnixListenerStream, crate::net::UnixListener, "```
+source_access!(
+    UnixListenerStream,
+    crate::net::UnixListener,
+    "```
 # #[runtime::main(flavor = \"current_thread\")]
 # async fn main() -> std::io::Result<()> {
 use runtime::net::UnixListener;
@@ -300,7 +315,8 @@ drop(listener);
 std::fs::remove_file(&path)?;
 # Ok(())
 # }
-```");
+```"
+);
 
 #[cfg(all(unix, feature = "net"))]
 impl Stream for UnixListenerStream {
@@ -370,13 +386,17 @@ impl<R> LinesStream<R> {
     }
 }
 
-source_access!(LinesStream<R>, crate::io::Lines<R>, "```
+source_access!(
+    LinesStream<R>,
+    crate::io::Lines<R>,
+    "```
 use runtime::io::{AsyncBufReadExt, BufReader};
 use runtime::stream::wrappers::LinesStream;
 
 let lines = LinesStream::new(BufReader::new(&b\"x\\n\"[..]).lines()).into_inner();
 # drop(lines);
-```");
+```"
+);
 
 impl<R: crate::io::AsyncBufRead + Unpin> Stream for LinesStream<R> {
     type Item = io::Result<String>;
@@ -446,13 +466,17 @@ impl<R> SplitStream<R> {
     }
 }
 
-source_access!(SplitStream<R>, crate::io::Split<R>, "```
+source_access!(
+    SplitStream<R>,
+    crate::io::Split<R>,
+    "```
 use runtime::io::{AsyncBufReadExt, BufReader};
 use runtime::stream::wrappers::SplitStream;
 
 let split = SplitStream::new(BufReader::new(&b\"x;y\"[..]).split(b';')).into_inner();
 # drop(split);
-```");
+```"
+);
 
 impl<R: crate::io::AsyncBufRead + Unpin> Stream for SplitStream<R> {
     type Item = io::Result<Vec<u8>>;
@@ -507,7 +531,10 @@ impl ReadDirStream {
 }
 
 #[cfg(feature = "fs")]
-source_access!(ReadDirStream, crate::fs::ReadDir, "```
+source_access!(
+    ReadDirStream,
+    crate::fs::ReadDir,
+    "```
 # #[runtime::main(flavor = \"current_thread\")]
 # async fn main() -> std::io::Result<()> {
 use runtime::stream::wrappers::ReadDirStream;
@@ -517,7 +544,8 @@ let read_dir: runtime::fs::ReadDir = entries.into_inner();
 # drop(read_dir);
 # Ok(())
 # }
-```");
+```"
+);
 
 #[cfg(feature = "fs")]
 impl Stream for ReadDirStream {
