@@ -309,7 +309,7 @@ impl futures_io::AsyncRead for Receiver {
     ) -> Poll<io::Result<usize>> {
         let io = &self.io;
         let len = buf.len();
-        io.poll_read_stream(cx, len, || (&*io.get_ref()).read(buf))
+        io.poll_read_stream(cx, len, || Read::read(&mut io.get_ref(), buf))
     }
 
     fn poll_read_vectored(
@@ -319,7 +319,7 @@ impl futures_io::AsyncRead for Receiver {
     ) -> Poll<io::Result<usize>> {
         let io = &self.io;
         let len = bufs.iter().map(|b| b.len()).sum();
-        io.poll_read_stream(cx, len, || (&*io.get_ref()).read_vectored(bufs))
+        io.poll_read_stream(cx, len, || Read::read_vectored(&mut io.get_ref(), bufs))
     }
 }
 

@@ -279,7 +279,7 @@ impl futures_io::AsyncWrite for Sender {
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
         let io = &self.io;
-        io.poll_write_io(cx, || (&*io.get_ref()).write(buf))
+        io.poll_write_io(cx, || Write::write(&mut io.get_ref(), buf))
     }
 
     fn poll_write_vectored(
@@ -288,7 +288,7 @@ impl futures_io::AsyncWrite for Sender {
         bufs: &[IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let io = &self.io;
-        io.poll_write_io(cx, || (&*io.get_ref()).write_vectored(bufs))
+        io.poll_write_io(cx, || Write::write_vectored(&mut io.get_ref(), bufs))
     }
 
     fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
