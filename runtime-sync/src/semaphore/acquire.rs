@@ -285,6 +285,7 @@ impl Drop for Acquire<'_> {
 #[cfg(all(test, not(loom)))]
 mod tests {
     use super::*;
+    use std::sync::Arc;
     use std::task::Wake;
 
     struct Flag(std::sync::atomic::AtomicBool);
