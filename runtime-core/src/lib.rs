@@ -48,6 +48,8 @@ mod state;
 pub mod sync;
 #[doc(hidden)]
 pub mod timer_hook;
+#[cfg(feature = "tokio-io")]
+pub mod tokio_io;
 mod waker;
 
 pub use error::JoinError;

@@ -110,6 +110,8 @@ mod readiness;
 mod split;
 mod stream;
 pub mod tcp;
+#[cfg(feature = "tokio-io")]
+mod tokio_io;
 mod udp;
 mod uninit;
 #[cfg(unix)]

@@ -79,6 +79,8 @@ mod split;
 #[cfg(feature = "io-std")]
 mod stdio;
 mod take;
+#[cfg(feature = "tokio-io")]
+mod tokio_io;
 #[cfg(all(unix, feature = "net"))]
 pub mod unix;
 mod write_ext;
