@@ -387,7 +387,12 @@ fn into_std_and_try_into_std_keep_the_position() {
         Box::pin(async move {
             let path = dir.join("f");
             std::fs::write(&path, b"0123456789abcdefghij").unwrap();
-            let mut file = File::options().read(true).write(true).open(&path).await.unwrap();
+            let mut file = File::options()
+                .read(true)
+                .write(true)
+                .open(&path)
+                .await
+                .unwrap();
             // A big read polled once reads ahead; the small read after it is
             // served from the buffer.
             let first = read_polled_once(&mut file, 10).await;
@@ -479,6 +484,33 @@ fn empty_reads_and_writes_are_immediate() {
                 0,
                 "end of an empty file"
             );
+        })
+    });
+}
+
+#[test]
+fn a_failed_seek_after_a_read_ahead_keeps_the_position() {
+    both("seek_fail", |dir| {
+        Box::pin(async move {
+            let path = dir.join("f");
+            std::fs::write(&path, b"0123456789").unwrap();
+            let mut file = File::open(&path).await.unwrap();
+            for _ in 0..20 {
+                file.rewind().await.unwrap();
+                // Leave up to 8 bytes read ahead in the buffer (when the
+                // first poll is not ready at once).
+                let first = read_polled_once(&mut file, 10).await;
+                let mut two = [0u8; 2];
+                file.read_exact(&mut two).await.unwrap();
+                let pos = first.map_or(0, |b| b.len()) as u64 + 2;
+                // Before the start: fails, as std's, and moves nothing.
+                let err = file.seek(SeekFrom::Current(-100)).await.unwrap_err();
+                assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+                assert_eq!(file.stream_position().await.unwrap(), pos);
+                let mut rest = Vec::new();
+                file.read_to_end(&mut rest).await.unwrap();
+                assert_eq!(rest, &b"0123456789"[pos as usize..]);
+            }
         })
     });
 }

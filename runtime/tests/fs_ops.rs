@@ -327,7 +327,7 @@ fn open_options_match_std() {
             }
         };
         // No access mode, create without write, truncate without write...
-        let cases: Vec<(fn(&mut fs::OpenOptions), fn(&mut std::fs::OpenOptions))> = vec![
+        let cases: Vec<(SetOurs, SetStd)> = vec![
             (|_o| {}, |_o| {}),
             (
                 |o| {
@@ -426,6 +426,10 @@ fn open_options_match_std() {
         assert!(from_std.open(&f).await.is_ok());
     });
 }
+
+/// Sets options on ours and on std's the same way.
+type SetOurs = fn(&mut fs::OpenOptions);
+type SetStd = fn(&mut std::fs::OpenOptions);
 
 fn listing_std(dir: &Path) -> Vec<(String, bool, u64)> {
     use std::os::unix::fs::DirEntryExt;

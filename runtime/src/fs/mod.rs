@@ -10,7 +10,7 @@
 //! `JoinHandle`. The results, errors included, are std's: an error keeps its
 //! OS code and kind (`NotFound`, `PermissionDenied`, `AlreadyExists`...).
 //!
-//! - The free functions ([`read`], [`write`], [`metadata`], [`rename`]...)
+//! - The free functions ([`read`], [`write()`], [`metadata`], [`rename`]...)
 //!   are one blocking call each.
 //! - [`read_dir`] opens the directory and reads a first batch of 32 entries
 //!   in one call; [`ReadDir::next_entry`] serves entries from the batch and
