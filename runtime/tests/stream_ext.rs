@@ -51,6 +51,7 @@ both_flavours!(
     size_hints_follow_the_adapters,
     notify_close_reports_the_end,
     iter_stream_yields_to_other_tasks,
+    interoperates_with_futures_streams,
 );
 
 /// A stream that panics if polled after it returned `None`, and counts polls.
@@ -401,4 +402,19 @@ fn futures_are_send_and_adapters_unpin_when_inner_is() {
     is_send(&s.next());
     is_unpin(&stream::iter([1]).fold(0, |a, x| a + x));
     is_unpin(&stream::iter([1]).collect::<Vec<_>>());
+}
+
+async fn interoperates_with_futures_streams() {
+    // A `futures` stream takes our combinators...
+    let counter = futures::stream::unfold(0u32, |n| async move { (n < 3).then_some((n, n + 1)) });
+    let v: Vec<u32> = StreamExt::map(counter, |x| x * 2).collect().await;
+    assert_eq!(v, [0, 2, 4]);
+    // ...and ours take `futures`' (same `Stream` trait).
+    let ours = stream::iter(1..=4).filter(|x| x % 2 == 0);
+    let buffered: Vec<u32> = futures::StreamExt::collect(futures::StreamExt::buffered(
+        futures::StreamExt::map(ours, |x| async move { x + 100 }),
+        2,
+    ))
+    .await;
+    assert_eq!(buffered, [102, 104]);
 }

@@ -42,6 +42,7 @@ both_flavours!(
     next_many_batches_and_reports_empty,
     notify_close_tells_which_key_ended,
     accessors_and_replacement,
+    streams_ending_in_the_same_round_are_all_removed,
 );
 
 type Rx = UnboundedReceiverStream<u32>;
@@ -268,4 +269,38 @@ async fn accessors_and_replacement() {
     map.clear();
     assert!(map.is_empty());
     assert_eq!(StreamMap::<u8, stream::Empty<()>>::default().len(), 0);
+}
+
+/// A stream of its items that panics if polled after it returned `None`.
+struct Strict(std::collections::VecDeque<u32>, bool);
+
+impl Stream for Strict {
+    type Item = u32;
+
+    fn poll_next(mut self: Pin<&mut Self>, _: &mut std::task::Context<'_>) -> Poll<Option<u32>> {
+        assert!(!self.1, "polled after its end");
+        let item = self.0.pop_front();
+        self.1 = item.is_none();
+        Poll::Ready(item)
+    }
+}
+
+async fn streams_ending_in_the_same_round_are_all_removed() {
+    for _ in 0..50 {
+        // Even keys end at once, odd keys have one item: one round sees
+        // several streams end (and one item), from a random start.
+        let mut map = StreamMap::new();
+        for key in 0..9u32 {
+            let items = if key % 2 == 1 { vec![key * 10] } else { vec![] };
+            map.insert(key, Strict(items.into(), false));
+        }
+        let mut got = Vec::new();
+        while let Some((key, item)) = map.next().await {
+            assert_eq!(item, key * 10);
+            got.push(key);
+        }
+        got.sort();
+        assert_eq!(got, [1, 3, 5, 7]);
+        assert!(map.is_empty());
+    }
 }
