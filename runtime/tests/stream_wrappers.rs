@@ -397,3 +397,19 @@ async fn signal_stream_yields_each_delivery() {
     let _ = s.as_ref();
     let _signal = s.into_inner();
 }
+
+#[test]
+fn wrappers_are_send_sync_unpin_like_tokio_streams() {
+    fn send_sync_unpin<T: Send + Sync + Unpin>() {}
+    send_sync_unpin::<ReceiverStream<u8>>();
+    send_sync_unpin::<UnboundedReceiverStream<u8>>();
+    send_sync_unpin::<BroadcastStream<u8>>();
+    send_sync_unpin::<WatchStream<u8>>();
+    send_sync_unpin::<TcpListenerStream>();
+    send_sync_unpin::<UnixListenerStream>();
+    send_sync_unpin::<SignalStream>();
+    send_sync_unpin::<JoinSetStream<u8>>();
+    // A value type that is `Send` but not `Sync` still gives a `Sync`
+    // broadcast stream: its boxed future is only reached through `&mut`.
+    send_sync_unpin::<BroadcastStream<std::cell::Cell<u8>>>();
+}
