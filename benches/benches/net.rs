@@ -22,6 +22,14 @@
 //!   with `std::net`, a server thread and the client on the bench thread,
 //!   the floor that no runtime can beat on one connection (`summary` does
 //!   not show it).
+//! * `tcp_echo_read_buf_64`: `tcp_echo_64`, but both ends read what has
+//!   arrived instead of exactly 64 bytes: with `read_buf` into a `BytesMut`
+//!   of 4 KiB capacity (cleared after each message) on both runtimes, and,
+//!   as a reference for ours, a third function `runtime_read_array` that
+//!   reads with `read` into a 4 KiB stack array. The server writes back what
+//!   it read; the client reads until it has the 64-byte reply. `summary`
+//!   compares `runtime` with `tokio`; a paired run also prints the ratio of
+//!   ours `read_buf` to ours `read`.
 //! * `tcp_bulk`: one connection; the client writes 64 MiB in 64 KiB
 //!   `write_all` chunks, the server reads and discards them, counting, and
 //!   answers a 1-byte ack once it has all 64 MiB, which ends the iteration.
@@ -148,6 +156,22 @@ struct EchoShape {
     rounds: usize,
 }
 
+/// How the ends of a `tcp_echo_*` workload read.
+#[derive(Clone, Copy, PartialEq)]
+enum EchoRead {
+    /// `read_exact` of the 64-byte message (`tcp_echo_1`/`_64`/`_1000`).
+    Exact,
+    /// `read_buf` into a `BytesMut` of `READ_CAP` capacity, until the
+    /// message is there (`tcp_echo_read_buf_64`).
+    ReadBuf,
+    /// `read` into a stack array of `READ_CAP` bytes, until the message is
+    /// there (`tcp_echo_read_buf_64`'s reference).
+    Array,
+}
+
+/// `tcp_echo_read_buf_64`: the capacity of each read's buffer.
+const READ_CAP: usize = 4096;
+
 impl EchoShape {
     /// Round trips per iteration, all connections together.
     fn round_trips(self) -> u64 {
@@ -265,10 +289,12 @@ macro_rules! workloads {
             use $rt::time::{sleep, timeout, Duration};
             use $($rt_mod)::+::{Builder, Runtime};
 
+            use bytes::BytesMut;
+
             use super::{
-                bulk_pattern, fill_request, request_round, rss_kib, EchoShape, BULK_ACK,
-                BULK_BYTES, BULK_CHUNK, BULK_PERIOD, MEMORY_SETTLE, MSG, UDP_CLIENTS,
-                UDP_REPLY_LIMIT, UDP_ROUNDS, WATCHDOG, WORKERS,
+                bulk_pattern, fill_request, request_round, rss_kib, EchoRead, EchoShape,
+                BULK_ACK, BULK_BYTES, BULK_CHUNK, BULK_PERIOD, MEMORY_SETTLE, MSG, READ_CAP,
+                UDP_CLIENTS, UDP_REPLY_LIMIT, UDP_ROUNDS, WATCHDOG, WORKERS,
             };
 
             /// The runtime's name, for messages.
@@ -311,35 +337,63 @@ macro_rules! workloads {
                 clients: Vec<TcpStream>,
                 /// Round trips per connection per iteration.
                 rounds: usize,
+                /// How both ends read.
+                how: EchoRead,
                 /// The runtime that runs server and clients.
                 rt: Runtime,
             }
 
-            /// Accepts `conns` connections and echoes each one, 64 bytes at
-            /// a time, in a task of its own until the client closes it.
-            async fn echo_server(listener: TcpListener, conns: usize) {
+            /// Accepts `conns` connections and echoes each one in a task of
+            /// its own until the client closes it (the read then fails or
+            /// gives 0): 64 bytes at a time with `EchoRead::Exact`, else what
+            /// each read got. Each way of reading is its own task body, so
+            /// that the `Exact` tasks are what they were before the others
+            /// existed.
+            async fn echo_server(listener: TcpListener, conns: usize, how: EchoRead) {
                 for _ in 0..conns {
                     let (mut stream, _) = listener.accept().await.unwrap();
                     stream.set_nodelay(true).unwrap();
-                    $rt::spawn(async move {
-                        let mut buf = [0; MSG];
-                        // Ends when the client closes: `read_exact` then
-                        // fails with `UnexpectedEof`.
-                        while stream.read_exact(&mut buf).await.is_ok() {
-                            if stream.write_all(&buf).await.is_err() {
-                                break;
+                    match how {
+                        EchoRead::Exact => $rt::spawn(async move {
+                            let mut buf = [0; MSG];
+                            while stream.read_exact(&mut buf).await.is_ok() {
+                                if stream.write_all(&buf).await.is_err() {
+                                    break;
+                                }
                             }
-                        }
-                    });
+                        }),
+                        EchoRead::ReadBuf => $rt::spawn(async move {
+                            let mut buf = BytesMut::with_capacity(READ_CAP);
+                            while let Ok(1..) = stream.read_buf(&mut buf).await {
+                                if stream.write_all(&buf).await.is_err() {
+                                    break;
+                                }
+                                buf.clear();
+                            }
+                        }),
+                        EchoRead::Array => $rt::spawn(async move {
+                            let mut buf = [0; READ_CAP];
+                            while let Ok(n @ 1..) = stream.read(&mut buf).await {
+                                if stream.write_all(&buf[..n]).await.is_err() {
+                                    break;
+                                }
+                            }
+                        }),
+                    };
                 }
             }
 
             /// Starts the echo server and opens `shape.conns` connections.
             pub fn tcp_echo_setup(shape: EchoShape) -> Echo {
+                tcp_echo_reading_setup(shape, EchoRead::Exact)
+            }
+
+            /// `tcp_echo_setup`, with both ends reading as `how` says.
+            pub fn tcp_echo_reading_setup(shape: EchoShape, how: EchoRead) -> Echo {
                 let rt = multi_thread();
                 let clients = block_on_watched(&rt, "tcp_echo setup", async {
                     let (listener, addr) = listen().await;
-                    $rt::spawn(echo_server(listener, shape.conns));
+                    $rt::spawn(echo_server(listener, shape.conns, how));
                     let mut clients = Vec::with_capacity(shape.conns);
                     for _ in 0..shape.conns {
                         let stream = TcpStream::connect(addr).await.unwrap();
@@ -351,6 +405,7 @@ macro_rules! workloads {
                 Echo {
                     clients,
                     rounds: shape.rounds,
+                    how,
                     rt,
                 }
             }
@@ -372,15 +427,61 @@ macro_rules! workloads {
                 stream
             }
 
+            /// `echo_client`, but reading each reply with `read_buf` into a
+            /// `BytesMut` (`EchoRead::ReadBuf`) or with `read` into a stack
+            /// array (`EchoRead::Array`) until all 64 bytes are there.
+            async fn echo_client_reading(
+                mut stream: TcpStream,
+                id: usize,
+                rounds: usize,
+                how: EchoRead,
+            ) -> TcpStream {
+                let mut request = [0; MSG];
+                let mut array = [0; READ_CAP];
+                let mut bytes = BytesMut::new();
+                if how == EchoRead::ReadBuf {
+                    bytes.reserve(READ_CAP);
+                }
+                for round in 0..rounds {
+                    fill_request(&mut request, id, round);
+                    stream.write_all(&request).await.unwrap();
+                    let reply: &[u8] = if how == EchoRead::ReadBuf {
+                        bytes.clear();
+                        while bytes.len() < MSG {
+                            let n = stream.read_buf(&mut bytes).await.unwrap();
+                            assert!(n > 0, "tcp_echo on {RT}: connection {id} closed");
+                        }
+                        &bytes
+                    } else {
+                        let mut filled = 0;
+                        while filled < MSG {
+                            let n = stream.read(&mut array[filled..]).await.unwrap();
+                            assert!(n > 0, "tcp_echo on {RT}: connection {id} closed");
+                            filled += n;
+                        }
+                        &array[..filled]
+                    };
+                    assert_eq!(
+                        &request[..],
+                        reply,
+                        "tcp_echo on {RT}: connection {id}, round {round}: the echo differs"
+                    );
+                }
+                stream
+            }
+
             /// One iteration: every client, in a task of its own, does its
             /// round trips; waits for all of them.
             pub fn tcp_echo(echo: &mut Echo) {
-                let rounds = echo.rounds;
+                let (rounds, how) = (echo.rounds, echo.how);
                 let handles: Vec<_> = echo
                     .clients
                     .drain(..)
                     .enumerate()
-                    .map(|(id, stream)| echo.rt.spawn(echo_client(stream, id, rounds)))
+                    .map(|(id, stream)| match how {
+                        EchoRead::Exact => echo.rt.spawn(echo_client(stream, id, rounds)),
+                        _ => echo.rt.spawn(echo_client_reading(stream, id, rounds, how)),
+                    })
                     .collect();
                 echo.clients = block_on_watched(&echo.rt, "tcp_echo", async move {
                     let mut clients = Vec::with_capacity(handles.len());
@@ -848,6 +949,27 @@ fn tcp_echo_1000(c: &mut Criterion) {
     tcp_echo(c, "tcp_echo_1000", echo_1000_shape());
 }
 
+fn tcp_echo_read_buf_64(c: &mut Criterion) {
+    let name = "tcp_echo_read_buf_64";
+    let mut group = net_group(c, name, Throughput::Elements(ECHO_64.round_trips()));
+    compare!(
+        group,
+        name,
+        tcp_echo_reading_setup(ECHO_64, EchoRead::ReadBuf),
+        tcp_echo
+    );
+    function!(
+        group,
+        name,
+        "runtime_read_array",
+        on_runtime,
+        tcp_echo_reading_setup(ECHO_64, EchoRead::Array),
+        tcp_echo,
+        |_| ()
+    );
+    group.finish();
+}
+
 fn tcp_bulk(c: &mut Criterion) {
     let name = "tcp_bulk";
     let mut group = net_group(c, name, Throughput::Bytes(BULK_BYTES as u64));
@@ -1010,8 +1132,8 @@ fn memory_child(side: &str) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Shared settings, sized so the whole bench run takes about two minutes on
-/// a 2-core machine (11 functions of about 10 s each, then `net_memory`).
+/// Shared settings, sized so the whole bench run takes about two and a half minutes on
+/// a 2-core machine (14 functions of about 10 s each, then `net_memory`).
 ///
 /// They are set on the `Criterion` value rather than on each group because
 /// criterion lets group-level settings override the command line; set here,
@@ -1026,7 +1148,9 @@ fn config() -> Criterion {
 /// Criterion's entry point. `criterion_group!` generates an undocumented
 /// `pub fn`; keeping it in a private module keeps `missing_docs` quiet.
 mod entry {
-    use super::{config, tcp_bulk, tcp_echo_1, tcp_echo_1000, tcp_echo_64, udp_echo_64};
+    use super::{
+        config, tcp_bulk, tcp_echo_1, tcp_echo_1000, tcp_echo_64, tcp_echo_read_buf_64, udp_echo_64,
+    };
     use criterion::criterion_group;
 
     criterion_group! {
@@ -1036,16 +1160,18 @@ mod entry {
             tcp_echo_1,
             tcp_echo_64,
             tcp_echo_1000,
+            tcp_echo_read_buf_64,
             tcp_bulk,
             udp_echo_64,
     }
 }
 
 /// The workloads `paired_run` knows.
-const PAIRED_WORKLOADS: [&str; 5] = [
+const PAIRED_WORKLOADS: [&str; 6] = [
     "tcp_echo_1",
     "tcp_echo_64",
     "tcp_echo_1000",
+    "tcp_echo_read_buf_64",
     "tcp_bulk",
     "udp_echo_64",
 ];
@@ -1069,6 +1195,24 @@ fn paired_run(name: &str, rounds: usize) -> paired::Summary {
         "tcp_echo_1" => pair!(tcp_echo_setup(ECHO_1), tcp_echo),
         "tcp_echo_64" => pair!(tcp_echo_setup(ECHO_64), tcp_echo),
         "tcp_echo_1000" => pair!(tcp_echo_setup(echo_1000_shape()), tcp_echo),
+        "tcp_echo_read_buf_64" => {
+            // First ours `read_buf` against ours `read` into an array (the
+            // reference, printed), then against Tokio's `read_buf` (the
+            // summary), each pair set up side by side and dropped after.
+            let reference = {
+                let mut a = on_runtime::tcp_echo_reading_setup(ECHO_64, EchoRead::ReadBuf);
+                let mut b = on_runtime::tcp_echo_reading_setup(ECHO_64, EchoRead::Array);
+                paired::run(
+                    "tcp_echo_read_buf_64 reference (ours read_buf / ours read into [u8; 4096]; \
+                     \"tokio\" below means ours with read)",
+                    rounds,
+                    &mut || on_runtime::tcp_echo(&mut a),
+                    &mut || on_runtime::tcp_echo(&mut b),
+                )
+            };
+            println!("{reference}");
+            pair!(tcp_echo_reading_setup(ECHO_64, EchoRead::ReadBuf), tcp_echo)
+        }
         "tcp_bulk" => pair!(tcp_bulk_setup(), tcp_bulk),
         "udp_echo_64" => pair!(udp_echo_setup(), udp_echo),
         other => unreachable!("{other} is not in PAIRED_WORKLOADS"),

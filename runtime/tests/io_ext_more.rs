@@ -90,7 +90,8 @@ macro_rules! round_trips {
             let size = std::mem::size_of::<$ty>();
             let mut short = ChunkedReader::new(expected[..size - 1].to_vec(), Rng::new(seed), 4, 3);
             let err = short.$read().await.unwrap_err();
-            assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof, "{} short", stringify!($read));
+            let what = concat!(stringify!($read), " of a short stream");
+            assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof, "{what}");
         )*
     }};
 }
