@@ -79,6 +79,24 @@
 //! `poll_close`) shuts down the write side only, so the peer reads end of
 //! stream and this side can still read the reply.
 //!
+//! **`poll_*` methods and uninitialized buffers.** The `poll_*` forms
+//! (`UdpSocket::poll_recv`, `TcpStream::poll_peek`...) are the same
+//! readiness loop, one poll at a time, for hand-written futures; those
+//! that receive fill a [`runtime_core::ReadBuf`] (`runtime::io::ReadBuf`),
+//! and the `bytes` feature adds `try_read_buf`/`recv_buf` into a
+//! `bytes::BufMut`'s spare capacity. Either may be uninitialized memory:
+//! the kernel writes into it through `recv`/`read` on `MaybeUninit` bytes,
+//! and only the count it reports becomes filled, so nothing is zeroed
+//! first. The one `unsafe` step of each kind is written once, in
+//! `uninit.rs`.
+//!
+//! **Descriptors and pipes.** Every socket type implements `AsRawFd` and
+//! `AsFd` (so `socket2::SockRef::from(&socket)` reaches options this crate
+//! does not wrap) and `TryFrom` its std type. `unix::pipe` puts pipe and
+//! FIFO ends on the same `PollEvented`, after checking that the descriptor
+//! is a pipe open in the right direction and switching it to non-blocking
+//! mode.
+//!
 //! **Host name resolution.** Methods taking an address accept anything
 //! [`ToSocketAddrs`] accepts. Literal addresses (`SocketAddr`, `(IpAddr,
 //! u16)`, `"127.0.0.1:8080"`) resolve at once, with no thread involved. Host
