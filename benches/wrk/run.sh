@@ -2,6 +2,7 @@
 # Load test: hyper 1.x hello world on this runtime vs. on Tokio, with wrk.
 #
 #   benches/wrk/run.sh
+#   APP=axum benches/wrk/run.sh    # the axum_app example vs. its Tokio twin
 #
 # Builds (release) `runtime`'s `hyper_server` example and the benches crate's
 # `tokio_hyper_hello` binary (the same server on Tokio + hyper-util), runs each
@@ -26,6 +27,10 @@ ROUNDS=${ROUNDS:-1}
 RUNTIME_PORT=${RUNTIME_PORT:-38080}
 TOKIO_PORT=${TOKIO_PORT:-38081}
 WARMUP=${WARMUP:-1s}
+# APP=hyper (default): examples/hyper_server vs. tokio_hyper_hello;
+# APP=axum: examples/axum_app (runtime::hyper::serve) vs. tokio_axum_app
+# (the same routes with axum::serve on Tokio).
+APP=${APP:-hyper}
 
 # -------------------------------------------------------------- wrk
 if ! command -v wrk >/dev/null 2>&1; then
@@ -45,12 +50,17 @@ fi
 
 # -------------------------------------------------------------- build
 echo "== building (release)"
-cargo build --release -p runtime --features hyper --example hyper_server
-cargo build --release -p benches --bin tokio_hyper_hello
+case "$APP" in
+    hyper) RUNTIME_EXAMPLE=hyper_server; TOKIO_TWIN=tokio_hyper_hello ;;
+    axum) RUNTIME_EXAMPLE=axum_app; TOKIO_TWIN=tokio_axum_app ;;
+    *) echo "APP must be hyper or axum" >&2; exit 1 ;;
+esac
+cargo build --release -p runtime --features hyper,tower --example "$RUNTIME_EXAMPLE"
+cargo build --release -p benches --bin "$TOKIO_TWIN"
 TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
     sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-RUNTIME_BIN="$TARGET_DIR/release/examples/hyper_server"
-TOKIO_BIN="$TARGET_DIR/release/tokio_hyper_hello"
+RUNTIME_BIN="$TARGET_DIR/release/examples/$RUNTIME_EXAMPLE"
+TOKIO_BIN="$TARGET_DIR/release/$TOKIO_TWIN"
 
 # -------------------------------------------------------------- run
 SERVER_PID=""
@@ -107,6 +117,7 @@ bench() {
     SERVER_PID=""
     rm -f "$log"
     BENCH_RESULT=$(echo "$out" | awk '/^Requests\/sec:/ { print $2 }')
+    BENCH_P99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
 }
 
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION http://127.0.0.1:PORT$URL_PATH, $ROUNDS round(s)"
@@ -116,11 +127,13 @@ tokio_all=()
 for round in $(seq 1 "$ROUNDS"); do
     bench runtime "$RUNTIME_BIN" "$RUNTIME_PORT"
     r=$BENCH_RESULT
+    r99=$BENCH_P99
     bench tokio "$TOKIO_BIN" "$TOKIO_PORT"
     t=$BENCH_RESULT
+    t99=$BENCH_P99
     runtime_all+=("$r")
     tokio_all+=("$t")
-    echo "== round $round: runtime $r req/s, tokio $t req/s"
+    echo "== round $round: runtime $r req/s (p99 $r99), tokio $t req/s (p99 $t99)"
 done
 
 mean() { printf '%s\n' "$@" | awk '{ s += $1 } END { printf "%.0f", s / NR }'; }
@@ -129,6 +142,6 @@ t=$(mean "${tokio_all[@]}")
 echo
 echo "| server | requests/s |"
 echo "|---|---|"
-echo "| runtime (hyper_server example) | $r |"
-echo "| tokio + hyper-util (tokio_hyper_hello) | $t |"
+echo "| runtime ($RUNTIME_EXAMPLE example) | $r |"
+echo "| tokio ($TOKIO_TWIN) | $t |"
 awk -v r="$r" -v t="$t" 'BEGIN { printf "ratio runtime/tokio: %.3f\n", r / t }'

@@ -89,15 +89,23 @@ async fn served_by(req: Request, next: Next) -> Response {
     res
 }
 
-/// The app: routes, state, the middleware and a 1 s request timeout.
-pub fn app() -> Router {
+/// The routes that need no timer, with their state and middleware: the
+/// part of the app that is the same on any runtime (the Tokio twin used by
+/// `benches/wrk/run.sh` serves these too).
+pub fn routes() -> Router {
     Router::new()
         .route("/", get(hello))
         .route("/users", axum::routing::post(create_user))
         .route("/users/{id}", get(get_user))
-        .route("/slow", get(slow))
         .with_state(AppState::default())
         .layer(middleware::from_fn(served_by))
+}
+
+/// The app: [`routes`], a slow route, and a 1 s request timeout on
+/// `runtime::time` (tower-http's would panic here: no Tokio timer).
+pub fn app() -> Router {
+    routes()
+        .route("/slow", get(slow))
         .layer(runtime::tower::http::TimeoutLayer::new(
             Duration::from_secs(1),
         ))
@@ -106,7 +114,11 @@ pub fn app() -> Router {
 #[allow(dead_code)] // the integration test uses `app` only
 #[runtime::main]
 async fn main() -> std::io::Result<()> {
-    let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into());
+    // `axum_app [PORT]`, or ADDR=host:port; 127.0.0.1:3000 by default.
+    let addr = match std::env::args().nth(1) {
+        Some(port) => format!("127.0.0.1:{port}"),
+        None => std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:3000".into()),
+    };
     let listener = runtime::net::TcpListener::bind(&addr).await?;
     println!("listening on http://{}", listener.local_addr()?);
     runtime::hyper::serve(listener, app())
