@@ -457,6 +457,32 @@ macro_rules! read_half_methods {
                 let $s = self;
                 $stream.evented().try_read_io(|io| io.read_vectored(bufs))
             }
+
+            #[doc = "As `try_read`, into the spare capacity of a `bytes::BufMut` (a `Vec<u8>`,"]
+            #[doc = "a `BytesMut`), which advances past the bytes read; no zeroing."]
+            #[doc = ""]
+            #[doc = "```"]
+            #[doc = "# #[runtime::main(flavor = \"current_thread\")]"]
+            #[doc = "# async fn main() -> std::io::Result<()> {"]
+            #[doc = $setup]
+            #[doc = "peer.try_write(b\"hello\")?;"]
+            #[doc = "rd.readable().await?;"]
+            #[doc = "let mut buf = Vec::with_capacity(16);"]
+            #[doc = "assert_eq!(rd.try_read_buf(&mut buf)?, 5);"]
+            #[doc = "assert_eq!(buf, b\"hello\");"]
+            #[doc = "# Ok(())"]
+            #[doc = "# }"]
+            #[doc = "```"]
+            #[cfg(feature = "bytes")]
+            pub fn try_read_buf<B: bytes::BufMut>(&self, buf: &mut B) -> io::Result<usize> {
+                let $s = self;
+                $stream.evented().try_read_io(|io| {
+                    crate::uninit::fill_buf_mut(buf, |slots| {
+                        let n = crate::uninit::read_fd(io, slots)?;
+                        Ok((n, n))
+                    })
+                })
+            }
         }
     )*};
 }
@@ -621,6 +647,35 @@ impl OwnedReadHalf<crate::TcpStream> {
     pub async fn peek(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.inner.peek(buf).await
     }
+
+    /// Polls to peek at queued data, as
+    /// [`TcpStream::poll_peek`](crate::TcpStream::poll_peek): `Ready(Ok(n))`
+    /// with `n` bytes copied into `buf` (and left queued), or `Pending`.
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncWriteExt, ReadBuf};
+    ///
+    /// let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut peer = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (stream, _) = listener.accept().await?;
+    /// let (mut rd, _wr) = stream.into_split();
+    /// peer.write_all(b"hi").await?;
+    /// let mut storage = [0; 2];
+    /// let mut buf = ReadBuf::new(&mut storage);
+    /// let n = std::future::poll_fn(|cx| rd.poll_peek(cx, &mut buf)).await?;
+    /// assert_eq!(buf.filled(), &b"hi"[..n]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_peek(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut runtime_core::ReadBuf<'_>,
+    ) -> Poll<io::Result<usize>> {
+        self.inner.poll_peek(cx, buf)
+    }
 }
 
 impl ReadHalf<'_, crate::TcpStream> {
@@ -651,6 +706,34 @@ impl ReadHalf<'_, crate::TcpStream> {
     /// Cancel-safe, as `TcpStream::peek`.
     pub async fn peek(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.0.peek(buf).await
+    }
+
+    /// Polls to peek at queued data, as
+    /// [`TcpStream::poll_peek`](crate::TcpStream::poll_peek).
+    ///
+    /// ```
+    /// # #[runtime::main(flavor = "current_thread")]
+    /// # async fn main() -> std::io::Result<()> {
+    /// use runtime::io::{AsyncWriteExt, ReadBuf};
+    ///
+    /// let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
+    /// let mut peer = runtime::net::TcpStream::connect(listener.local_addr()?).await?;
+    /// let (mut stream, _) = listener.accept().await?;
+    /// let (mut rd, _wr) = stream.split();
+    /// peer.write_all(b"hi").await?;
+    /// let mut storage = [0; 2];
+    /// let mut buf = ReadBuf::new(&mut storage);
+    /// let n = std::future::poll_fn(|cx| rd.poll_peek(cx, &mut buf)).await?;
+    /// assert_eq!(buf.filled(), &b"hi"[..n]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn poll_peek(
+        &mut self,
+        cx: &mut Context<'_>,
+        buf: &mut runtime_core::ReadBuf<'_>,
+    ) -> Poll<io::Result<usize>> {
+        self.0.poll_peek(cx, buf)
     }
 }
 

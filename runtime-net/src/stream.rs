@@ -3,7 +3,7 @@
 //! `Evented<E>` wraps a registered `mio` stream; its `poll_*` methods are the
 //! bodies of `AsyncRead`/`AsyncWrite` for the streams and their halves.
 
-use runtime_reactor::io::PollEvented;
+use runtime_reactor::io::{Interest, PollEvented};
 use std::io::{self, IoSlice, IoSliceMut, Read, Write};
 use std::net::Shutdown;
 use std::task::{Context, Poll};
@@ -11,7 +11,7 @@ use std::task::{Context, Poll};
 /// Operations every stream socket offers on a shared reference (sockets can
 /// be read and written through `&`, which is what lets halves share one).
 #[doc(hidden)]
-pub trait RawStream: mio::event::Source {
+pub trait RawStream: mio::event::Source + std::os::fd::AsFd {
     fn shutdown(&self, how: Shutdown) -> io::Result<()>;
     fn read(&self, buf: &mut [u8]) -> io::Result<usize>;
     fn read_vectored(&self, bufs: &mut [IoSliceMut<'_>]) -> io::Result<usize>;
@@ -104,14 +104,19 @@ impl<E: RawStream> Evented<E> {
         }
     }
 
-    /// Waits until the socket is readable.
+    /// Waits until the socket is readable (the streams' `readable`; the
+    /// same wait as `readiness.rs`'s).
     pub(crate) async fn readable(&self) -> io::Result<()> {
-        std::future::poll_fn(|cx| self.io.poll_read_ready(cx).map_ok(|_| ())).await
+        crate::readiness::ready(&self.io, Interest::READABLE)
+            .await
+            .map(drop)
     }
 
     /// Waits until the socket is writable.
     pub(crate) async fn writable(&self) -> io::Result<()> {
-        std::future::poll_fn(|cx| self.io.poll_write_ready(cx).map_ok(|_| ())).await
+        crate::readiness::ready(&self.io, Interest::WRITABLE)
+            .await
+            .map(drop)
     }
 
     /// One non-blocking attempt of a read-side operation: `WouldBlock` clears
@@ -126,22 +131,14 @@ impl<E: RawStream> Evented<E> {
     }
 }
 
-/// Tries `f` once; on `WouldBlock`, forgets the readiness it was tried under.
+/// Tries `f` once; on `WouldBlock`, forgets the readiness it was tried under
+/// (`PollEvented::try_io`, the body of every `try_*` method).
 pub(crate) fn try_io<E: mio::event::Source, R>(
     io: &PollEvented<E>,
     direction: runtime_reactor::io::Direction,
     f: impl FnOnce(&E) -> io::Result<R>,
 ) -> io::Result<R> {
-    let event = io.ready_now(direction)?;
-    match f(io.get_ref()) {
-        Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-            if let Some(event) = event {
-                io.clear_readiness(event);
-            }
-            Err(e)
-        }
-        res => res,
-    }
+    io.try_io(direction.interest(), || f(io.get_ref()))
 }
 
 /// Implements the `futures-io` traits for a stream type through an accessor

@@ -323,8 +323,20 @@ async fn tcp_read_halves_peek() {
     let mut buf = [0; 4];
     let n = rd.peek(&mut buf).await.unwrap();
     assert!(n > 0);
+    let mut storage = [0; 4];
+    let mut read_buf = runtime::io::ReadBuf::new(&mut storage);
+    let n = poll_fn(|cx| rd.poll_peek(cx, &mut read_buf)).await.unwrap();
+    assert_eq!(read_buf.filled(), &b"peek"[..n]);
     rd.read_exact(&mut buf).await.unwrap();
     assert_eq!(&buf, b"peek");
+    // Everything was read: the half's try_read_buf would block now.
+    let mut rest = Vec::with_capacity(8);
+    let err = rd.try_read_buf(&mut rest).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WouldBlock);
+    client.write_all(b"more").await.unwrap();
+    rd.readable().await.unwrap();
+    assert_eq!(rd.try_read_buf(&mut rest).unwrap(), 4);
+    assert_eq!(rest, b"more");
 }
 
 #[test]

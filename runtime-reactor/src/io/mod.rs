@@ -5,6 +5,8 @@
 mod async_fd;
 #[cfg(unix)]
 mod async_fd_guard;
+#[cfg(unix)]
+mod async_fd_ready;
 #[cfg(all(test, loom))]
 mod loom_scheduled_io;
 pub(crate) mod poll_evented;
