@@ -35,6 +35,7 @@ both_flavours!(
     try_io_and_async_io_on_the_fd,
     two_tasks_wait_on_one_fd,
     into_inner_deregisters,
+    priority_interest_sees_tcp_urgent_data,
 );
 
 const PENDING: Duration = Duration::from_millis(100);
@@ -409,4 +410,33 @@ fn async_fd_outlives_its_runtime() {
         let rx = Arc::try_unwrap(rx).unwrap();
         let _owned: OwnedFd = rx.into_inner();
     }
+}
+
+/// TCP urgent data (`MSG_OOB`) is priority readiness (`EPOLLPRI`): a
+/// descriptor registered for `PRIORITY` sees it, and plain data alone does
+/// not satisfy a `PRIORITY` wait.
+async fn priority_interest_sees_tcp_urgent_data() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let peer = std::net::TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+    let (stream, _) = listener.accept().unwrap();
+    stream.set_nonblocking(true).unwrap();
+    let fd = register(stream, Interest::PRIORITY | Interest::READABLE);
+
+    write_fd(&peer, b"plain").unwrap();
+    assert!(fd.readable().await.unwrap().ready().is_readable());
+    let waited = runtime::time::timeout(PENDING, fd.ready(Interest::PRIORITY)).await;
+    assert!(waited.is_err(), "plain data satisfied a PRIORITY wait");
+
+    // SAFETY: sending one valid byte on an open socket.
+    let sent = unsafe { libc::send(peer.as_raw_fd(), b"!".as_ptr().cast(), 1, libc::MSG_OOB) };
+    assert_eq!(sent, 1);
+    let guard = runtime::time::timeout(Duration::from_secs(5), fd.ready(Interest::PRIORITY))
+        .await
+        .expect("urgent data not reported")
+        .unwrap();
+    assert!(guard.ready().is_priority(), "{:?}", guard.ready());
+    assert!(
+        !guard.ready().is_readable(),
+        "PRIORITY reports priority only"
+    );
 }
