@@ -10,6 +10,7 @@
 use super::chan::{self, Tx};
 use super::error::{SendError, SendTimeoutError, TrySendError};
 use super::semaphore::{BoundedSemaphore, TryAcquireError, MAX_PERMITS};
+use super::sender::sender_api;
 use crate::chan_util::block_on;
 use std::fmt;
 use std::future::{poll_fn, Future};
@@ -358,48 +359,6 @@ impl<T> Sender<T> {
         }
     }
 
-    /// True if the receiver was dropped or [closed](Receiver::close).
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, rx) = mpsc::channel::<()>(1);
-    /// assert!(!tx.is_closed());
-    /// drop(rx);
-    /// assert!(tx.is_closed());
-    /// ```
-    pub fn is_closed(&self) -> bool {
-        self.chan.is_closed()
-    }
-
-    /// Waits until the receiver is dropped or [closed](Receiver::close).
-    ///
-    /// # Cancel safety
-    ///
-    /// This method is cancel safe: it only observes the closed state, which
-    /// is permanent, and a dropped future removes its waker from the list, so
-    /// nothing is lost and a later call returns at once once closed.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// #[runtime::main(flavor = "current_thread")]
-    /// async fn main() {
-    ///     let (tx, rx) = mpsc::channel::<u8>(1);
-    ///     let watcher = runtime::spawn(async move {
-    ///         tx.closed().await;
-    ///         tx.is_closed()
-    ///     });
-    ///     drop(rx);
-    ///     assert!(watcher.await.unwrap());
-    /// }
-    /// ```
-    pub async fn closed(&self) {
-        self.chan.closed().await
-    }
-
     /// Free slots right now (the maximum minus queued messages and
     /// outstanding permits).
     ///
@@ -429,73 +388,15 @@ impl<T> Sender<T> {
     pub fn max_capacity(&self) -> usize {
         self.chan.semaphore().bound()
     }
-
-    /// A [`WeakSender`] for this channel, which does not keep it open.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, _rx) = mpsc::channel::<u8>(1);
-    /// let weak = tx.downgrade();
-    /// assert_eq!((tx.strong_count(), tx.weak_count()), (1, 1));
-    /// assert!(weak.upgrade().is_some());
-    /// ```
-    pub fn downgrade(&self) -> WeakSender<T> {
-        WeakSender {
-            chan: self.chan.downgrade(),
-        }
-    }
-
-    /// True if both senders belong to the same channel.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (a, _rx) = mpsc::channel::<u8>(1);
-    /// let (other, _rx2) = mpsc::channel::<u8>(1);
-    /// assert!(a.same_channel(&a.clone()));
-    /// assert!(!a.same_channel(&other));
-    /// ```
-    pub fn same_channel(&self, other: &Self) -> bool {
-        self.chan.same_channel(&other.chan)
-    }
-
-    /// The number of `Sender`s of this channel.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, _rx) = mpsc::channel::<u8>(1);
-    /// let tx2 = tx.clone();
-    /// assert_eq!(tx.strong_count(), 2);
-    /// drop(tx2);
-    /// assert_eq!(tx.strong_count(), 1);
-    /// ```
-    pub fn strong_count(&self) -> usize {
-        self.chan.strong_count()
-    }
-
-    /// The number of [`WeakSender`]s of this channel.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, _rx) = mpsc::channel::<u8>(1);
-    /// let _weak = tx.downgrade();
-    /// assert_eq!(tx.weak_count(), 1);
-    /// ```
-    pub fn weak_count(&self) -> usize {
-        self.chan.weak_count()
-    }
 }
 
-impl<T> Clone for Sender<T> {
-    fn clone(&self) -> Self {
-        Sender {
-            chan: self.chan.clone(),
-        }
-    }
-}
+sender_api!(
+    Sender,
+    weak = WeakSender,
+    weak_doc = "[`WeakSender`]",
+    new = "mpsc::channel::<u8>(8)",
+    send = "try_send",
+);
 
 impl<T> fmt::Debug for Sender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -85,9 +85,10 @@ mod block;
 mod bounded;
 mod chan;
 pub mod error;
-// The receivers' shared API (a macro).
+// The receivers' and senders' shared APIs (macros).
 mod receiver;
 mod semaphore;
+mod sender;
 mod unbounded;
 
 pub use bounded::{channel, OwnedPermit, Permit, PermitIterator, Receiver, Sender, WeakSender};

@@ -4,6 +4,7 @@ use super::chan::{self, Rx, Tx, WeakTx};
 use super::error::SendError;
 use super::receiver::receiver_api;
 use super::semaphore::UnboundedSemaphore;
+use super::sender::{sender_api, weak_sender_api};
 use std::fmt;
 
 /// Creates an unbounded channel: [`UnboundedSender::send`] is synchronous and
@@ -110,166 +111,23 @@ impl<T> UnboundedSender<T> {
             Err(_) => Err(SendError(value)),
         }
     }
-
-    /// True if the receiver was dropped or [closed](UnboundedReceiver::close).
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, mut rx) = mpsc::unbounded_channel::<u8>();
-    /// assert!(!tx.is_closed());
-    /// rx.close();
-    /// assert!(tx.is_closed());
-    /// ```
-    pub fn is_closed(&self) -> bool {
-        self.chan.is_closed()
-    }
-
-    /// Waits until the receiver is dropped or closed.
-    ///
-    /// # Cancel safety
-    ///
-    /// This method is cancel safe: it only observes the closed state, which
-    /// is permanent, and a dropped future removes its waker; once closed,
-    /// every call returns at once.
-    ///
-    /// # Examples
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// #[runtime::main(flavor = "current_thread")]
-    /// async fn main() {
-    ///     let (tx, rx) = mpsc::unbounded_channel::<u8>();
-    ///     let producer = runtime::spawn(async move {
-    ///         tx.closed().await; // stop producing once nobody listens
-    ///         tx.send(1).is_err()
-    ///     });
-    ///     drop(rx);
-    ///     assert!(producer.await.unwrap());
-    /// }
-    /// ```
-    pub async fn closed(&self) {
-        self.chan.closed().await
-    }
-
-    /// A [`WeakUnboundedSender`] for this channel.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, mut rx) = mpsc::unbounded_channel();
-    /// let weak = tx.downgrade();
-    /// weak.upgrade().unwrap().send(1).unwrap();
-    /// assert_eq!(rx.try_recv(), Ok(1));
-    /// ```
-    pub fn downgrade(&self) -> WeakUnboundedSender<T> {
-        WeakUnboundedSender {
-            chan: self.chan.downgrade(),
-        }
-    }
-
-    /// True if both senders belong to the same channel.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (a, _rx) = mpsc::unbounded_channel::<u8>();
-    /// let (b, _rx2) = mpsc::unbounded_channel::<u8>();
-    /// assert!(a.same_channel(&a.clone()));
-    /// assert!(!a.same_channel(&b));
-    /// ```
-    pub fn same_channel(&self, other: &Self) -> bool {
-        self.chan.same_channel(&other.chan)
-    }
-
-    /// The number of `UnboundedSender`s of this channel.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, _rx) = mpsc::unbounded_channel::<u8>();
-    /// let _tx2 = tx.clone();
-    /// assert_eq!(tx.strong_count(), 2);
-    /// ```
-    pub fn strong_count(&self) -> usize {
-        self.chan.strong_count()
-    }
-
-    /// The number of [`WeakUnboundedSender`]s of this channel.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, _rx) = mpsc::unbounded_channel::<u8>();
-    /// let _weak = tx.downgrade();
-    /// assert_eq!(tx.weak_count(), 1);
-    /// ```
-    pub fn weak_count(&self) -> usize {
-        self.chan.weak_count()
-    }
 }
 
-impl<T> Clone for UnboundedSender<T> {
-    fn clone(&self) -> Self {
-        UnboundedSender {
-            chan: self.chan.clone(),
-        }
-    }
-}
+sender_api!(
+    UnboundedSender,
+    weak = WeakUnboundedSender,
+    weak_doc = "[`WeakUnboundedSender`]",
+    new = "mpsc::unbounded_channel::<u8>()",
+    send = "send",
+);
 
-impl<T> WeakUnboundedSender<T> {
-    /// An [`UnboundedSender`], if any strong sender still exists.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, _rx) = mpsc::unbounded_channel::<u8>();
-    /// let weak = tx.downgrade();
-    /// assert!(weak.upgrade().is_some());
-    /// drop(tx);
-    /// assert!(weak.upgrade().is_none());
-    /// ```
-    pub fn upgrade(&self) -> Option<UnboundedSender<T>> {
-        self.chan.upgrade().map(|chan| UnboundedSender { chan })
-    }
-
-    /// The number of strong senders.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, _rx) = mpsc::unbounded_channel::<u8>();
-    /// let weak = tx.downgrade();
-    /// assert_eq!(weak.strong_count(), 1);
-    /// drop(tx);
-    /// assert_eq!(weak.strong_count(), 0);
-    /// ```
-    pub fn strong_count(&self) -> usize {
-        self.chan.strong_count()
-    }
-
-    /// The number of weak senders.
-    ///
-    /// ```
-    /// use runtime::sync::mpsc;
-    ///
-    /// let (tx, _rx) = mpsc::unbounded_channel::<u8>();
-    /// let weak = tx.downgrade();
-    /// assert_eq!(weak.clone().weak_count(), 2);
-    /// ```
-    pub fn weak_count(&self) -> usize {
-        self.chan.weak_count()
-    }
-}
-
-impl<T> Clone for WeakUnboundedSender<T> {
-    fn clone(&self) -> Self {
-        WeakUnboundedSender {
-            chan: self.chan.clone(),
-        }
-    }
-}
+weak_sender_api!(
+    WeakUnboundedSender,
+    sender = UnboundedSender,
+    sender_doc = "[`UnboundedSender`]",
+    new = "mpsc::unbounded_channel::<u8>()",
+    send = "send",
+);
 
 receiver_api!(
     UnboundedReceiver,
@@ -283,12 +141,5 @@ receiver_api!(
 impl<T> fmt::Debug for UnboundedSender<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("UnboundedSender").finish_non_exhaustive()
-    }
-}
-
-impl<T> fmt::Debug for WeakUnboundedSender<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WeakUnboundedSender")
-            .finish_non_exhaustive()
     }
 }
