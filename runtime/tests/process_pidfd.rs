@@ -80,3 +80,45 @@ fn child_dropped_outside_a_runtime_is_reaped_by_the_next_spawn() {
         process_cases::assert_reaped_soon(pid).await;
     });
 }
+
+/// A runtime shutting down drops a task that owns a `kill_on_drop` child:
+/// the child is killed (the drop happens during the shutdown, where no new
+/// reaper task can run) and reaped by the next spawn elsewhere.
+#[test]
+fn shutdown_kills_a_kill_on_drop_child_and_a_later_spawn_reaps_it() {
+    for multi in [false, true] {
+        let rt = if multi {
+            runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap()
+        } else {
+            runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+        };
+        let (tx, rx) = std::sync::mpsc::channel();
+        rt.spawn(async move {
+            let mut child = Command::new("sleep")
+                .arg("100")
+                .kill_on_drop(true)
+                .spawn()
+                .unwrap();
+            tx.send(child.id().unwrap()).unwrap();
+            child.wait().await
+        });
+        if !multi {
+            // A current-thread runtime runs tasks only inside `block_on`.
+            rt.block_on(runtime::task::yield_now());
+        }
+        let pid = rx.recv().unwrap();
+        drop(rt);
+        let other = runtime::Runtime::new().unwrap();
+        other.block_on(async {
+            assert!(Command::new("true").status().await.unwrap().success());
+            process_cases::assert_reaped_soon(pid).await;
+        });
+    }
+}
