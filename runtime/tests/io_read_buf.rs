@@ -312,3 +312,96 @@ async fn write_all_buf_write_zero_is_an_error() {
     assert_eq!(err.kind(), std::io::ErrorKind::WriteZero);
     assert_eq!(data.remaining(), 1);
 }
+
+/// A reader that answers each poll from a script: `Ok(n)` fills `n` bytes
+/// (at most the room) with the poll's number, `Err` fails, `None` is
+/// `Pending` (with a wake). Records the room it was offered.
+struct Scripted {
+    script: std::collections::VecDeque<Option<std::io::Result<usize>>>,
+    offered: Vec<usize>,
+}
+
+impl Scripted {
+    fn new(script: Vec<Option<std::io::Result<usize>>>) -> Self {
+        Scripted {
+            script: script.into(),
+            offered: Vec::new(),
+        }
+    }
+}
+
+impl AsyncRead for Scripted {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut [u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        this.offered.push(buf.len());
+        let mark = this.offered.len() as u8;
+        match this.script.pop_front().expect("polled past the script") {
+            None => {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+            Some(Ok(n)) => {
+                let n = n.min(buf.len());
+                buf[..n].fill(mark);
+                Poll::Ready(Ok(n))
+            }
+            Some(Err(e)) => Poll::Ready(Err(e)),
+        }
+    }
+}
+
+#[runtime::test]
+async fn read_buf_small_read_offers_one_kib_once() {
+    let mut reader = Scripted::new(vec![Some(Ok(64))]);
+    let mut buf = BytesMut::with_capacity(4096);
+    assert_eq!(reader.read_buf(&mut buf).await.unwrap(), 64);
+    assert_eq!(reader.offered, [1024], "one read, of the probe's size");
+    assert!(buf.iter().all(|&b| b == 1));
+}
+
+#[runtime::test]
+async fn read_buf_full_probe_reads_the_rest_in_the_same_call() {
+    let mut reader = Scripted::new(vec![Some(Ok(5000)), Some(Ok(5000))]);
+    let mut buf = BytesMut::with_capacity(4096);
+    assert_eq!(reader.read_buf(&mut buf).await.unwrap(), 4096);
+    assert_eq!(reader.offered, [1024, 3072]);
+    assert!(buf[..1024].iter().all(|&b| b == 1));
+    assert!(buf[1024..].iter().all(|&b| b == 2));
+    assert_eq!(buf.capacity(), 4096, "not grown");
+}
+
+#[runtime::test]
+async fn read_buf_never_grows_the_buffer_for_the_second_read() {
+    let mut reader = Scripted::new(vec![Some(Ok(1024))]);
+    let mut buf = BytesMut::with_capacity(1024);
+    assert_eq!(reader.read_buf(&mut buf).await.unwrap(), 1024);
+    assert_eq!(reader.offered, [1024], "no second read into grown room");
+    assert_eq!(buf.capacity(), 1024);
+}
+
+#[runtime::test]
+async fn read_buf_second_read_pending_returns_the_first() {
+    let mut reader = Scripted::new(vec![Some(Ok(1024)), None]);
+    let mut buf = Vec::with_capacity(8192);
+    assert_eq!(reader.read_buf(&mut buf).await.unwrap(), 1024);
+    assert_eq!(buf.len(), 1024);
+}
+
+#[runtime::test]
+async fn read_buf_second_read_error_is_returned_with_the_first_bytes_kept() {
+    let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+    let mut reader = Scripted::new(vec![Some(Ok(1024)), Some(Err(reset))]);
+    let mut buf = BytesMut::with_capacity(8192);
+    let err = reader.read_buf(&mut buf).await.unwrap_err();
+    assert_eq!(err.kind(), std::io::ErrorKind::ConnectionReset);
+    assert_eq!(buf.len(), 1024, "what the first read got is in the buffer");
+
+    let interrupted = std::io::Error::from(std::io::ErrorKind::Interrupted);
+    let mut reader = Scripted::new(vec![Some(Ok(1024)), Some(Err(interrupted))]);
+    let mut buf = BytesMut::with_capacity(8192);
+    assert_eq!(reader.read_buf(&mut buf).await.unwrap(), 1024);
+}

@@ -6,14 +6,15 @@
 //! Our readers are `futures-io`'s, which read into an initialised `&mut [u8]`,
 //! while a `BufMut` offers its spare capacity as possibly uninitialised memory
 //! ([`bytes::buf::UninitSlice`]). [`poll_read_buf`] bridges the two: each poll
-//! zeroes the part of the spare capacity it offers the reader (at most
-//! [`MAX_READ_BUF`] bytes, so that a `BytesMut` with megabytes reserved is not
-//! zeroed in full for a read that returns a few bytes), reads into it, and
-//! then counts in the `BufMut` exactly the bytes the reader reported. No state
-//! lives in the future between polls, which is what makes `read_buf`
-//! cancel-safe: a dropped future has either read nothing or already counted
-//! what it read. The bytes zeroed but not read stay past the `BufMut`'s length,
-//! in its spare capacity, so no zero ever shows up as data.
+//! zeroes the part of the spare capacity it offers the reader (1 KiB first,
+//! and the rest, up to [`MAX_READ_BUF`] bytes, only when that filled up, so
+//! that small reads stay cheap and a `BytesMut` with megabytes reserved is
+//! never zeroed in full), reads into it, and then counts in the `BufMut`
+//! exactly the bytes the reader reported. No state lives in the future
+//! between polls, which is what makes `read_buf` cancel-safe: a dropped future
+//! has either read nothing or already counted what it read. The bytes zeroed
+//! but not read stay past the `BufMut`'s length, in its spare capacity, so no
+//! zero ever shows up as data.
 //!
 //! Writing takes [`Buf::chunk`], or when the `Buf` is made of several chunks
 //! (a `Chain`, a `VecDeque`), up to [`MAX_VECTOR_ELEMENTS`] of them as one
@@ -27,17 +28,31 @@ use std::io::{self, IoSlice};
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
 
-/// The most spare capacity one poll of `read_buf` offers to the reader (and so
-/// zeroes first): 64 KiB, the most a socket read typically returns.
+/// The most spare capacity one call of `read_buf` offers to the reader (and
+/// so zeroes first): 64 KiB, the most a socket read typically returns.
 const MAX_READ_BUF: usize = 64 * 1024;
+
+/// The room offered (and zeroed) by `read_buf`'s first read: enough for most
+/// messages, and cheap to zero (see [`poll_read_buf`]).
+const PROBE: usize = 1024;
 
 /// The most chunks one vectored write takes from a `Buf` (Tokio's bound too).
 const MAX_VECTOR_ELEMENTS: usize = 64;
 
-/// Reads once from `reader` into the spare capacity of `buf` and advances
-/// `buf` by the number of bytes read.
+/// Reads from `reader` into the spare capacity of `buf` and advances `buf` by
+/// the number of bytes read.
+///
+/// The reader needs initialised memory, and zeroing all the spare capacity
+/// on every call (4 KiB or more for a typical `BytesMut`, once per poll,
+/// pending polls included) costs more than a small read itself. So the first
+/// read is offered only [`PROBE`] bytes; only when it fills them all, which
+/// says more data is probably waiting, is the rest of the room (up to
+/// [`MAX_READ_BUF`] in all) zeroed and offered to a second read in the same
+/// poll. That one returning `Pending` just ends the call with what the first
+/// read got. The second read never grows `buf`: it happens only when the
+/// room offered to the first was larger than the probe.
 pub(super) fn poll_read_buf<R, B>(
-    reader: Pin<&mut R>,
+    mut reader: Pin<&mut R>,
     cx: &mut Context<'_>,
     buf: &mut B,
 ) -> Poll<io::Result<usize>>
@@ -48,8 +63,34 @@ where
     if !buf.has_remaining_mut() {
         return Poll::Ready(Ok(0));
     }
+    let room = buf.chunk_mut().len();
+    let first = ready!(read_into_chunk(reader.as_mut(), cx, buf, PROBE))?;
+    if first < PROBE || room <= PROBE || !buf.has_remaining_mut() {
+        return Poll::Ready(Ok(first));
+    }
+    match read_into_chunk(reader, cx, buf, MAX_READ_BUF - PROBE) {
+        Poll::Ready(Ok(more)) => Poll::Ready(Ok(first + more)),
+        Poll::Pending => Poll::Ready(Ok(first)),
+        Poll::Ready(Err(e)) if e.kind() == io::ErrorKind::Interrupted => Poll::Ready(Ok(first)),
+        // The `first` bytes stay counted in `buf` (documented on `read_buf`).
+        Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+    }
+}
+
+/// One read into at most `max` bytes of `buf`'s next chunk, zeroed first;
+/// advances `buf` by the count read.
+fn read_into_chunk<R, B>(
+    reader: Pin<&mut R>,
+    cx: &mut Context<'_>,
+    buf: &mut B,
+    max: usize,
+) -> Poll<io::Result<usize>>
+where
+    R: AsyncRead + ?Sized,
+    B: BufMut + ?Sized,
+{
     let chunk = buf.chunk_mut();
-    let len = chunk.len().min(MAX_READ_BUF);
+    let len = chunk.len().min(max);
     let ptr = chunk.as_mut_ptr();
     // SAFETY: `chunk_mut` hands out `chunk.len() >= len` bytes at `ptr` that
     // are valid for writes and exclusively ours while `buf` is borrowed; they

@@ -3,11 +3,16 @@
 //!
 //! The traits ([`AsyncRead`], [`AsyncWrite`], [`AsyncBufRead`],
 //! [`AsyncSeek`]) are re-exported from `futures-io`; the extension traits
-//! ([`AsyncReadExt`], [`AsyncWriteExt`], [`AsyncBufReadExt`]) add the
-//! `read_exact`/`write_all`/`read_line`-style methods, each returning a named
-//! future. Around them: buffering ([`BufReader`], [`BufWriter`]), copying
-//! ([`copy`], [`copy_buf`], [`copy_bidirectional`]), [`split`], and an
-//! in-memory pipe, [`duplex`], which is handy for tests.
+//! ([`AsyncReadExt`], [`AsyncWriteExt`], [`AsyncBufReadExt`],
+//! [`AsyncSeekExt`]) add the `read_exact`/`write_all`/`read_line`/`seek`-style
+//! methods, each returning a named future, including the number helpers
+//! (`read_i32_le`, `write_f64`...) and, with the `bytes` feature, `read_buf`
+//! into a `bytes::BufMut` and `write_buf` from a `bytes::Buf`. Around
+//! them: buffering ([`BufReader`], [`BufWriter`], [`BufStream`]), copying
+//! ([`copy`], [`copy_buf`], [`copy_bidirectional`],
+//! [`copy_bidirectional_with_sizes`]), [`split`] and its inverse [`join`],
+//! and in-memory pipes, [`duplex`] and the one-way [`simplex`], which are
+//! handy for tests.
 //!
 //! The adapters implement the I/O traits when the wrapped type is `Unpin`,
 //! which every socket and file type is; wrap anything else in `Box::pin` first.
@@ -36,7 +41,7 @@
 //!
 //! | cancel-safe | not cancel-safe |
 //! |---|---|
-//! | [`read`](AsyncReadExt::read), [`read_u8`](AsyncReadExt::read_u8), [`write`](AsyncWriteExt::write), [`write_vectored`](AsyncWriteExt::write_vectored), [`write_u8`](AsyncWriteExt::write_u8), [`flush`](AsyncWriteExt::flush), [`shutdown`](AsyncWriteExt::shutdown), [`Lines::next_line`] | [`read_exact`](AsyncReadExt::read_exact), [`read_to_string`](AsyncReadExt::read_to_string), [`read_u16`](AsyncReadExt::read_u16)/`u32`/`u64`, [`write_all`](AsyncWriteExt::write_all), [`write_u16`](AsyncWriteExt::write_u16)/`u32`/`u64`, [`read_line`](AsyncBufReadExt::read_line), [`copy`], [`copy_bidirectional`] |
+//! | [`read`](AsyncReadExt::read), [`read_u8`](AsyncReadExt::read_u8)/`i8`, `read_buf`, `write_buf`, `write_all_buf` (progress kept in the `Buf`), [`fill_buf`](AsyncBufReadExt::fill_buf), [`Split::next_segment`], [`write`](AsyncWriteExt::write), [`write_vectored`](AsyncWriteExt::write_vectored), [`write_u8`](AsyncWriteExt::write_u8), [`flush`](AsyncWriteExt::flush), [`shutdown`](AsyncWriteExt::shutdown), [`Lines::next_line`] | [`read_exact`](AsyncReadExt::read_exact), [`read_to_string`](AsyncReadExt::read_to_string), [`read_u16`](AsyncReadExt::read_u16) and every larger number, [`write_all`](AsyncWriteExt::write_all), [`write_u16`](AsyncWriteExt::write_u16) and every larger number, [`read_line`](AsyncBufReadExt::read_line), [`copy`], [`copy_bidirectional`] |
 //!
 //! In between, [`read_to_end`](AsyncReadExt::read_to_end),
 //! [`read_until`](AsyncBufReadExt::read_until) and [`copy_buf`] lose no

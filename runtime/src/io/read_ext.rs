@@ -210,7 +210,13 @@ pub trait AsyncReadExt: AsyncRead {
     /// ([`BufMut::has_remaining_mut`](bytes::BufMut::has_remaining_mut) is
     /// false). A growable buffer grows when full (by 64 bytes for
     /// `BytesMut`, as `chunk_mut` does), so reserve room first to read in
-    /// larger pieces. One read takes at most 64 KiB. Feature `bytes`.
+    /// larger pieces. One call takes at most 64 KiB. Feature `bytes`.
+    ///
+    /// The reader is first offered 1 KiB of the room (which has to be
+    /// zeroed first: `futures-io` readers take initialised memory); only if
+    /// it fills that is the rest offered to a second read in the same call.
+    /// If that second read fails, the error is returned and the bytes of the
+    /// first stay counted in `buf`.
     ///
     /// ```
     /// # #[runtime::main(flavor = "current_thread")]
