@@ -26,7 +26,12 @@
 //! and a set of waiting wakers per direction. Tokens carry a generation, so an event for a slot that was freed and
 //! reused is ignored. Readiness is edge-triggered: a resource clears it only
 //! after an operation returned `WouldBlock`, and only if no newer event
-//! arrived meanwhile (the tick), so no edge is lost.
+//! arrived meanwhile (the tick), so no edge is lost. A task waits for an
+//! [`io::Interest`] (readable, writable, error, priority; `io/ready.rs`,
+//! which also defines the [`io::Ready`] flags): in the reader waker set for
+//! anything but writing, in the writer set for writing, in both for both.
+//! [`io::AsyncFd`] (`io/async_fd*.rs`) is the same machinery for any Unix
+//! descriptor, registered for the interest its owner chose.
 //!
 //! Time (`time/`): a hierarchical wheel (`time/wheel.rs`) of 6 levels × 64
 //! slots at 1 ms resolution holds the registered timers; [`time::Sleep`]
