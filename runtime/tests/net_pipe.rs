@@ -90,9 +90,13 @@ fn try_operations_eof_and_broken_pipe() {
         rt.block_on(async {
             let (tx, rx) = pipe::pipe().unwrap();
             let mut buf = [0; 8];
-            assert_eq!(rx.try_read(&mut buf).unwrap_err().kind(), ErrorKind::WouldBlock);
             assert_eq!(
-                tx.try_write_vectored(&[IoSlice::new(b"ab"), IoSlice::new(b"cde")]).unwrap(),
+                rx.try_read(&mut buf).unwrap_err().kind(),
+                ErrorKind::WouldBlock
+            );
+            assert_eq!(
+                tx.try_write_vectored(&[IoSlice::new(b"ab"), IoSlice::new(b"cde")])
+                    .unwrap(),
                 5
             );
             rx.readable().await.unwrap();
@@ -115,7 +119,10 @@ fn try_operations_eof_and_broken_pipe() {
 
             let (tx, rx) = pipe::pipe().unwrap();
             drop(rx);
-            assert_eq!(tx.try_write(b"x").unwrap_err().kind(), ErrorKind::BrokenPipe);
+            assert_eq!(
+                tx.try_write(b"x").unwrap_err().kind(),
+                ErrorKind::BrokenPipe
+            );
         });
     }
 }
@@ -169,7 +176,10 @@ fn fifo_open_options() {
             // read_write: a sender opens with no reader; a receiver opened
             // that way reads what it wrote itself... through another end.
             let fifo = Fifo::new();
-            let tx = OpenOptions::new().read_write(true).open_sender(fifo.path()).unwrap();
+            let tx = OpenOptions::new()
+                .read_write(true)
+                .open_sender(fifo.path())
+                .unwrap();
             tx.try_write(b"early").unwrap();
             let mut rx = OpenOptions::new().open_receiver(fifo.path()).unwrap();
             let mut buf = [0; 5];
@@ -191,7 +201,10 @@ fn checks_refuse_what_is_not_a_pipe_end() {
         let err = Receiver::from_file(std::fs::File::open(&regular).unwrap()).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput);
         // Unchecked: epoll itself refuses a regular file, as an error.
-        assert!(OpenOptions::new().unchecked(true).open_receiver(&regular).is_err());
+        assert!(OpenOptions::new()
+            .unchecked(true)
+            .open_receiver(&regular)
+            .is_err());
 
         // The wrong direction.
         let (r, w) = std::io::pipe().unwrap();
@@ -225,7 +238,10 @@ fn from_file_switches_to_non_blocking_and_fds_come_back_out() {
             assert_eq!(&buf, b"fd");
             // And back in.
             let tx = Sender::from_owned_fd(tx_fd).unwrap();
-            assert_eq!(tx.try_write(b"ok").unwrap_err().kind(), ErrorKind::BrokenPipe);
+            assert_eq!(
+                tx.try_write(b"ok").unwrap_err().kind(),
+                ErrorKind::BrokenPipe
+            );
         });
     }
 }

@@ -73,7 +73,6 @@ fn poll_peek_waits_then_fills_without_consuming() {
             assert!(n > 0 && n <= 6);
             assert!(peek.polls >= 2, "it waited for the data");
             assert_eq!(peek.buf.filled(), &b"peeked"[..n]);
-            drop(peek);
             let mut all = [0; 6];
             server.read_exact(&mut all).await.unwrap();
             assert_eq!(&all, b"peeked", "peeking consumed nothing");
@@ -259,7 +258,10 @@ fn tcp_socket_options_carry_over_to_the_stream() {
             let socket = TcpSocket::new_v4().unwrap();
             socket.set_keepalive(true).unwrap();
             socket.set_zero_linger().unwrap();
-            let stream = socket.connect(listener.local_addr().unwrap()).await.unwrap();
+            let stream = socket
+                .connect(listener.local_addr().unwrap())
+                .await
+                .unwrap();
             assert_eq!(stream.linger().unwrap(), Some(Duration::ZERO));
             assert!(socket2::SockRef::from(&stream).keepalive().unwrap());
         });
@@ -294,7 +296,10 @@ fn tcp_socket_connect_from_a_blocking_descriptor_does_not_block() {
         assert!(!raw.nonblocking().unwrap());
         // SAFETY: ownership of the descriptor moves from `raw` to the socket.
         let socket = unsafe { TcpSocket::from_raw_fd(raw.into_raw_fd()) };
-        let stream = socket.connect(listener.local_addr().unwrap()).await.unwrap();
+        let stream = socket
+            .connect(listener.local_addr().unwrap())
+            .await
+            .unwrap();
         assert!(socket2::SockRef::from(&stream).nonblocking().unwrap());
     });
 }

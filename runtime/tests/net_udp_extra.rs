@@ -83,7 +83,12 @@ fn hand_written_futures_over_poll_send_and_poll_recv_from() {
             });
             // Let the receiver park first, so it is woken by the datagram.
             runtime::time::sleep(Duration::from_millis(20)).await;
-            let n = Send { socket: &a, data: b"by hand" }.await.unwrap();
+            let n = Send {
+                socket: &a,
+                data: b"by hand",
+            }
+            .await
+            .unwrap();
             assert_eq!(n, 7);
             let (data, from) = recv.await.unwrap().unwrap();
             assert_eq!(data, b"by hand");
@@ -125,10 +130,15 @@ fn poll_recv_truncates_to_the_space_left() {
         a.send(b"0123456789").await.unwrap();
         let mut storage = [MaybeUninit::uninit(); 4];
         let mut buf = ReadBuf::uninit(&mut storage);
-        std::future::poll_fn(|cx| b.poll_recv(cx, &mut buf)).await.unwrap();
+        std::future::poll_fn(|cx| b.poll_recv(cx, &mut buf))
+            .await
+            .unwrap();
         assert_eq!(buf.filled(), b"0123");
         // The rest of the datagram is gone, as with recv.
-        assert_eq!(b.try_recv(&mut [0; 16]).unwrap_err().kind(), ErrorKind::WouldBlock);
+        assert_eq!(
+            b.try_recv(&mut [0; 16]).unwrap_err().kind(),
+            ErrorKind::WouldBlock
+        );
     });
 }
 
@@ -146,7 +156,9 @@ fn poll_send_to_and_the_peek_family() {
 
             assert_eq!(b.peek_sender().await.unwrap(), a.local_addr().unwrap());
             assert_eq!(b.try_peek_sender().unwrap(), a.local_addr().unwrap());
-            let from = std::future::poll_fn(|cx| b.poll_peek_sender(cx)).await.unwrap();
+            let from = std::future::poll_fn(|cx| b.poll_peek_sender(cx))
+                .await
+                .unwrap();
             assert_eq!(from, a.local_addr().unwrap());
 
             let mut storage = [0; 16];
@@ -154,9 +166,15 @@ fn poll_send_to_and_the_peek_family() {
             let from = std::future::poll_fn(|cx| b.poll_peek_from(cx, &mut buf))
                 .await
                 .unwrap();
-            assert_eq!((buf.filled(), from), (&b"peek me"[..], a.local_addr().unwrap()));
+            assert_eq!(
+                (buf.filled(), from),
+                (&b"peek me"[..], a.local_addr().unwrap())
+            );
             let mut raw = [0; 16];
-            assert_eq!(b.try_peek_from(&mut raw).unwrap(), (7, a.local_addr().unwrap()));
+            assert_eq!(
+                b.try_peek_from(&mut raw).unwrap(),
+                (7, a.local_addr().unwrap())
+            );
 
             // Connected: peek, try_peek, poll_peek see the same datagram.
             b.connect(a.local_addr().unwrap()).await.unwrap();
@@ -164,14 +182,22 @@ fn poll_send_to_and_the_peek_family() {
             assert_eq!(b.try_peek(&mut raw).unwrap(), 7);
             let mut storage = [0; 4];
             let mut small = ReadBuf::new(&mut storage);
-            std::future::poll_fn(|cx| b.poll_peek(cx, &mut small)).await.unwrap();
+            std::future::poll_fn(|cx| b.poll_peek(cx, &mut small))
+                .await
+                .unwrap();
             assert_eq!(small.filled(), b"peek");
 
             // Nothing of it was consumed.
             let (n, _) = b.recv_from(&mut raw).await.unwrap();
             assert_eq!(&raw[..n], b"peek me");
-            assert_eq!(b.try_peek(&mut raw).unwrap_err().kind(), ErrorKind::WouldBlock);
-            assert_eq!(b.try_peek_sender().unwrap_err().kind(), ErrorKind::WouldBlock);
+            assert_eq!(
+                b.try_peek(&mut raw).unwrap_err().kind(),
+                ErrorKind::WouldBlock
+            );
+            assert_eq!(
+                b.try_peek_sender().unwrap_err().kind(),
+                ErrorKind::WouldBlock
+            );
         });
     }
 }
@@ -182,7 +208,10 @@ fn bytes_receives() {
         rt.block_on(async {
             let (a, b) = pair().await;
             let mut buf = Vec::with_capacity(32);
-            assert_eq!(b.try_recv_buf(&mut buf).unwrap_err().kind(), ErrorKind::WouldBlock);
+            assert_eq!(
+                b.try_recv_buf(&mut buf).unwrap_err().kind(),
+                ErrorKind::WouldBlock
+            );
             a.send(b"one").await.unwrap();
             a.send(b"two").await.unwrap();
             assert_eq!(b.recv_buf(&mut buf).await.unwrap(), 3);
@@ -199,7 +228,10 @@ fn bytes_receives() {
                     res => break res.unwrap(),
                 }
             };
-            assert_eq!((n, &bm[..], from), (5, &b"three"[..], a.local_addr().unwrap()));
+            assert_eq!(
+                (n, &bm[..], from),
+                (5, &b"three"[..], a.local_addr().unwrap())
+            );
             a.send(b"four").await.unwrap();
             b.readable().await.unwrap();
             assert_eq!(b.try_recv_buf(&mut bm).unwrap(), 4);
@@ -243,7 +275,10 @@ fn take_error_reports_an_icmp_refusal() {
     let rt = Builder::new_current_thread().build().unwrap();
     rt.block_on(async {
         // A port nobody listens on: bind, note it, close.
-        let closed = std::net::UdpSocket::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+        let closed = std::net::UdpSocket::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap();
         let s = UdpSocket::bind("127.0.0.1:0").await.unwrap();
         s.connect(closed).await.unwrap();
         s.send(b"anyone?").await.unwrap();
@@ -256,7 +291,10 @@ fn take_error_reports_an_icmp_refusal() {
             }
             runtime::time::sleep(Duration::from_millis(5)).await;
         }
-        assert_eq!(err.expect("an error is pending").kind(), ErrorKind::ConnectionRefused);
+        assert_eq!(
+            err.expect("an error is pending").kind(),
+            ErrorKind::ConnectionRefused
+        );
         assert!(s.take_error().unwrap().is_none(), "taking it clears it");
     });
 }

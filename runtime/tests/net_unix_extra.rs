@@ -96,7 +96,11 @@ fn unix_socket_stream_and_datagram() {
             let socket = UnixSocket::new_stream().unwrap();
             socket.bind(&path).unwrap();
             let listener = socket.listen(8).unwrap();
-            let mut client = UnixSocket::new_stream().unwrap().connect(&path).await.unwrap();
+            let mut client = UnixSocket::new_stream()
+                .unwrap()
+                .connect(&path)
+                .await
+                .unwrap();
             let (mut server, _) = listener.accept().await.unwrap();
             client.write_all(b"via UnixSocket").await.unwrap();
             let mut buf = [0; 14];
@@ -115,7 +119,11 @@ fn unix_socket_stream_and_datagram() {
             // Misuse gets an error that says what is wrong.
             let err = UnixSocket::new_datagram().unwrap().listen(1).unwrap_err();
             assert!(err.to_string().contains("datagram socket"), "{err}");
-            let err = UnixSocket::new_datagram().unwrap().connect(&path).await.unwrap_err();
+            let err = UnixSocket::new_datagram()
+                .unwrap()
+                .connect(&path)
+                .await
+                .unwrap_err();
             assert!(err.to_string().contains("datagram socket"), "{err}");
             let err = UnixSocket::new_stream().unwrap().datagram().unwrap_err();
             assert!(err.to_string().contains("stream socket"), "{err}");
@@ -134,7 +142,9 @@ fn unix_socket_stream_and_datagram() {
 fn unix_socket_raw_fd_round_trip() {
     use std::os::fd::{AsRawFd, FromRawFd, IntoRawFd};
     let socket = UnixSocket::new_stream().unwrap();
-    socket2::SockRef::from(&socket).set_recv_buffer_size(32 * 1024).unwrap();
+    socket2::SockRef::from(&socket)
+        .set_recv_buffer_size(32 * 1024)
+        .unwrap();
     let fd = socket.into_raw_fd();
     // SAFETY: `fd` was just released by `into_raw_fd`; nothing else owns it.
     let socket = unsafe { UnixSocket::from_raw_fd(fd) };
@@ -199,7 +209,8 @@ fn stream_vectored_bytes_and_take_error() {
         rt.block_on(async {
             let (a, b) = UnixStream::pair().unwrap();
             assert_eq!(
-                a.try_write_vectored(&[IoSlice::new(b"12"), IoSlice::new(b"345")]).unwrap(),
+                a.try_write_vectored(&[IoSlice::new(b"12"), IoSlice::new(b"345")])
+                    .unwrap(),
                 5
             );
             let (mut x, mut y) = ([0; 1], [0; 2]);
@@ -211,7 +222,10 @@ fn stream_vectored_bytes_and_take_error() {
             let mut rest = Vec::new();
             assert_eq!(b.try_read_buf(&mut rest).unwrap(), 2);
             assert_eq!(rest, b"45");
-            assert_eq!(b.try_read_buf(&mut rest).unwrap_err().kind(), ErrorKind::WouldBlock);
+            assert_eq!(
+                b.try_read_buf(&mut rest).unwrap_err().kind(),
+                ErrorKind::WouldBlock
+            );
             drop(a);
             b.readable().await.unwrap();
             assert_eq!(b.try_read_buf(&mut rest).unwrap(), 0, "end of stream");
@@ -238,7 +252,10 @@ fn datagram_try_poll_and_bytes_operations() {
             let (n, from) = rx.try_recv_from(&mut buf).unwrap();
             assert_eq!(&buf[..n], b"first");
             assert_eq!(from.as_pathname(), Some(dir.path("tx").as_path()));
-            assert_eq!(rx.try_recv_from(&mut buf).unwrap_err().kind(), ErrorKind::WouldBlock);
+            assert_eq!(
+                rx.try_recv_from(&mut buf).unwrap_err().kind(),
+                ErrorKind::WouldBlock
+            );
 
             // poll_send_to / poll_recv_from, with a partly filled ReadBuf.
             let sent = std::future::poll_fn(|cx| tx.poll_send_to(cx, b"second", &path))
@@ -256,9 +273,13 @@ fn datagram_try_poll_and_bytes_operations() {
 
             // Connected: poll_send / poll_recv and the bytes receives.
             tx.connect(&path).unwrap();
-            std::future::poll_fn(|cx| tx.poll_send(cx, b"third")).await.unwrap();
+            std::future::poll_fn(|cx| tx.poll_send(cx, b"third"))
+                .await
+                .unwrap();
             rb.clear();
-            std::future::poll_fn(|cx| rx.poll_recv(cx, &mut rb)).await.unwrap();
+            std::future::poll_fn(|cx| rx.poll_recv(cx, &mut rb))
+                .await
+                .unwrap();
             assert_eq!(rb.filled(), b"third");
 
             let mut v = Vec::with_capacity(32);
@@ -278,7 +299,10 @@ fn datagram_try_poll_and_bytes_operations() {
 
             // shutdown(Write): sends fail from then on.
             tx.shutdown(Shutdown::Write).unwrap();
-            assert_eq!(tx.send(b"late").await.unwrap_err().kind(), ErrorKind::BrokenPipe);
+            assert_eq!(
+                tx.send(b"late").await.unwrap_err().kind(),
+                ErrorKind::BrokenPipe
+            );
             assert!(tx.take_error().unwrap().is_none());
         });
     }
