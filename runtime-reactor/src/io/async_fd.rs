@@ -71,7 +71,7 @@ impl mio::event::Source for FdSource {
 /// no I/O itself: wait with [`readable`](AsyncFd::readable),
 /// [`writable`](AsyncFd::writable) or [`ready`](AsyncFd::ready), do the
 /// operation, and if it returns `WouldBlock`, clear the guard's readiness
-/// (its [`try_io`](AsyncFdReadyGuard::try_io) does both) and wait again;
+/// (its [`try_io`](super::AsyncFdReadyGuard::try_io) does both) and wait again;
 /// [`async_io`](AsyncFd::async_io) is that loop. Readiness can be spurious.
 ///
 /// Dropping the `AsyncFd` deregisters the descriptor and then drops `T`
