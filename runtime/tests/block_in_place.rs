@@ -317,7 +317,7 @@ fn dropping_the_runtime_after_block_in_place_joins_cleanly() {
         let rt = multi(2);
         rt.block_on(async {
             let tasks: Vec<_> = (0..4)
-                .map(|_| runtime::spawn(async { block_in_place(|| std::thread::yield_now()) }))
+                .map(|_| runtime::spawn(async { block_in_place(std::thread::yield_now) }))
                 .collect();
             for t in tasks {
                 t.await.unwrap();

@@ -145,6 +145,11 @@ pub(crate) fn new_core(
 }
 
 impl CorePtr {
+    /// Lets go of this handle without freeing the core: another holder (the
+    /// loop below, the context) owns it. A plain pointer has no `Drop`;
+    /// this only says so where it happens.
+    fn disown(self) {}
+
     /// Frees the core: its queued tasks (references only) and its parker.
     pub(crate) fn free(self) {
         // SAFETY: we own the core (see `CorePtr`), made by `Box::leak` in
@@ -203,8 +208,8 @@ fn run_loop(core: CorePtr) -> Option<CorePtr> {
             match context::scheduler() {
                 Ctx::Worker(p) if std::ptr::eq(p, core.0.as_ptr()) => {}
                 _ => {
-                    // Not ours any more: `core` is forgotten, not freed.
-                    std::mem::forget(core);
+                    // Not ours any more: dropped, not freed.
+                    core.disown();
                     return None;
                 }
             }
@@ -236,7 +241,7 @@ impl Drop for Reclaim {
             context::replace_scheduler(Ctx::Worker(core.0.as_ptr()));
             // The loop below us (inside whose `task.run()` we are) sees the
             // context point at its core again and keeps it.
-            std::mem::forget(core);
+            core.disown();
         }
     }
 }
@@ -251,7 +256,7 @@ pub(crate) fn hand_off(local: *const Local) -> Option<Reclaim> {
     let local_ref = unsafe { core.0.as_ref() };
     if !local_ref.in_task.get() {
         // Not given up: the loop below us still owns it.
-        std::mem::forget(core);
+        core.disown();
         return None;
     }
     local_ref.in_task.set(false);
