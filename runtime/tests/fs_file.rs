@@ -493,11 +493,11 @@ fn a_failed_seek_after_a_read_ahead_keeps_the_position() {
     both("seek_fail", |dir| {
         Box::pin(async move {
             let path = dir.join("f");
-            std::fs::write(&path, b"0123456789").unwrap();
+            std::fs::write(&path, b"0123456789abcdefghij").unwrap();
             let mut file = File::open(&path).await.unwrap();
             for _ in 0..20 {
                 file.rewind().await.unwrap();
-                // Leave up to 8 bytes read ahead in the buffer (when the
+                // Leave up to 8 bytes read ahead (of a 10-byte read in a 20-byte file) in the buffer (when the
                 // first poll is not ready at once).
                 let first = read_polled_once(&mut file, 10).await;
                 let mut two = [0u8; 2];
@@ -509,7 +509,7 @@ fn a_failed_seek_after_a_read_ahead_keeps_the_position() {
                 assert_eq!(file.stream_position().await.unwrap(), pos);
                 let mut rest = Vec::new();
                 file.read_to_end(&mut rest).await.unwrap();
-                assert_eq!(rest, &b"0123456789"[pos as usize..]);
+                assert_eq!(rest, &b"0123456789abcdefghij"[pos as usize..]);
             }
         })
     });
