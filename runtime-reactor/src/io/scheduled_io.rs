@@ -6,10 +6,20 @@
 //! if an event arrived in between, the readiness stays set and the resource
 //! retries, so an edge is never lost.
 //!
-//! Any number of tasks may wait on one direction (several tasks calling
-//! `recv_from` on one shared `UdpSocket`, or `accept` on one listener): each
-//! direction keeps a set of wakers, and an event wakes them all; those that
-//! lose the race for the data get `WouldBlock` and wait again. A future
+//! A task waits for an `Interest` (`ready.rs`). There are two waker sets: the
+//! writer set, for interests that include `WRITABLE`, and the reader set,
+//! for the rest (`READABLE`, `PRIORITY`, `ERROR`); `READABLE | WRITABLE`
+//! waits in both. An event drains every set one of whose interests it can
+//! satisfy, so a waiter may wake for an event that is not its own (a
+//! `PRIORITY` waiter for plain data): it looks at the readiness again and
+//! waits again. Two sets rather than a list of waiters with their interests
+//! keep the common case (one reader, one writer) free of allocation and
+//! search.
+//!
+//! Any number of tasks may wait in one set (several tasks calling
+//! `recv_from` on one shared `UdpSocket`, or `accept` on one listener): an
+//! event wakes them all; those that lose the race for the data get
+//! `WouldBlock` and wait again. A future
 //! dropped while waiting leaves its waker in the set until the next event
 //! (one spurious wake-up of its task) rather than paying for removal on every
 //! drop; the set never holds two wakers of the same task.
