@@ -122,3 +122,23 @@ fn shutdown_kills_a_kill_on_drop_child_and_a_later_spawn_reaps_it() {
         });
     }
 }
+
+/// As in Tokio: every type can move between tasks and threads, and the
+/// futures of `wait`/`status`/`output` can be spawned.
+#[test]
+fn types_are_send_sync_and_futures_send() {
+    fn send_sync<T: Send + Sync + Unpin>() {}
+    fn send<T: Send>(_: &T) {}
+    send_sync::<Command>();
+    send_sync::<runtime::process::Child>();
+    send_sync::<runtime::process::ChildStdin>();
+    send_sync::<runtime::process::ChildStdout>();
+    send_sync::<runtime::process::ChildStderr>();
+    let rt = runtime::Runtime::new().unwrap();
+    let _guard = rt.enter();
+    let mut child = Command::new("true").spawn().unwrap();
+    send(&child.wait());
+    send(&Command::new("true").status());
+    send(&Command::new("true").output());
+    drop(child);
+}

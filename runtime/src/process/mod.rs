@@ -28,7 +28,7 @@
 //! the process has exited; it is registered with the reactor, and when it
 //! fires the status is collected with `waitpid(pid, WNOHANG)`. Where
 //! `pidfd_open` is missing (older kernels, other Unixes), each child gets a
-//! SIGCHLD listener from [`signal`](crate::signal) instead (the same
+//! SIGCHLD listener from `runtime::signal` instead (the same
 //! process-wide handler and self-pipe as `signal(SignalKind::child())`), and
 //! every SIGCHLD makes each waiting child try `waitpid(pid, WNOHANG)`, since
 //! the signal does not say which child exited. Both are cancel-safe: the
@@ -49,7 +49,7 @@
 //!
 //! The SIGCHLD handler, once installed (by the first SIGCHLD-path child or
 //! the first orphan), stays installed for the rest of the process, as any
-//! handler of [`signal`](crate::signal) does; it does not change how
+//! handler of `runtime::signal` does; it does not change how
 //! children are reaped by other code (it is not `SIG_IGN`).
 //!
 //! Setting the environment variable `RUNTIME_PROCESS_REAPER=sigchld`
