@@ -151,9 +151,12 @@ impl<'a> ReadBuf<'a> {
     }
 
     /// A new `ReadBuf` over at most `n` bytes of this one's unfilled part,
-    /// for a reader that must not read more than `n` bytes. What it fills
-    /// is not counted here: [`advance`](ReadBuf::advance) this buffer by
-    /// the new one's `filled().len()` afterwards.
+    /// for a reader that must not read more than `n` bytes. It starts with
+    /// nothing filled and nothing counted as initialized, as Tokio's does.
+    /// What it fills is not counted here: afterwards, declare the bytes
+    /// initialized here ([`assume_init`](ReadBuf::assume_init)) unless they
+    /// already were, then [`advance`](ReadBuf::advance) this buffer by the
+    /// new one's `filled().len()`.
     ///
     /// ```
     /// let mut storage = [0u8; 8];
@@ -170,13 +173,7 @@ impl<'a> ReadBuf<'a> {
     /// ```
     pub fn take(&mut self, n: usize) -> ReadBuf<'_> {
         let len = n.min(self.remaining());
-        let initialized = (self.initialized - self.filled).min(len);
-        let buf = &mut self.buf[self.filled..self.filled + len];
-        ReadBuf {
-            buf,
-            filled: 0,
-            initialized,
-        }
+        ReadBuf::uninit(&mut self.buf[self.filled..self.filled + len])
     }
 
     /// The initialized part: the filled part and any initialized bytes
@@ -519,13 +516,13 @@ mod tests {
     }
 
     #[test]
-    fn take_limits_and_shares_initialization() {
+    fn take_limits_and_starts_uninitialized() {
         let mut storage = [1u8; 6];
         let mut buf = ReadBuf::new(&mut storage);
         buf.put_slice(b"ab");
         let mut sub = buf.take(10);
         assert_eq!(sub.capacity(), 4, "capped at what remains");
-        assert_eq!(sub.initialized(), &[1, 1, 1, 1]);
+        assert_eq!(sub.initialized().len(), 0, "as Tokio's take");
         sub.put_slice(b"cd");
         let n = sub.filled().len();
         buf.advance(n);
@@ -534,8 +531,13 @@ mod tests {
         let mut storage = [MaybeUninit::<u8>::uninit(); 6];
         let mut buf = ReadBuf::uninit(&mut storage);
         buf.put_slice(b"a");
-        let sub = buf.take(2);
+        let mut sub = buf.take(2);
         assert_eq!((sub.capacity(), sub.initialized().len()), (2, 0));
+        sub.put_slice(b"bc");
+        // SAFETY: the sub-buffer initialized the two bytes after "a".
+        unsafe { buf.assume_init(2) };
+        buf.advance(2);
+        assert_eq!(buf.filled(), b"abc");
     }
 
     #[test]
