@@ -3,7 +3,8 @@
 //! The streams implement the `futures-io` traits ([`crate::io::AsyncRead`],
 //! [`crate::io::AsyncWrite`]); closing one shuts down its write side only.
 //! Addresses are anything [`ToSocketAddrs`] takes; host names are resolved
-//! on the blocking pool. The types come from the `runtime-net` crate, whose
+//! on the blocking pool ([`lookup_host`] resolves without connecting).
+//! Pipes and FIFOs are in [`unix::pipe`](crate::net::unix::pipe). The types come from the `runtime-net` crate, whose
 //! documentation describes the design (readiness, split halves, resolution).
 //!
 //! ```
