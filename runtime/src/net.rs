@@ -4,8 +4,9 @@
 //! [`crate::io::AsyncWrite`]); closing one shuts down its write side only.
 //! Addresses are anything [`ToSocketAddrs`] takes; host names are resolved
 //! on the blocking pool ([`lookup_host`] resolves without connecting).
-//! Pipes and FIFOs are in [`unix::pipe`](crate::net::unix::pipe). The types come from the `runtime-net` crate, whose
-//! documentation describes the design (readiness, split halves, resolution).
+//! Pipes and FIFOs are in [`unix::pipe`]. The types come from the
+//! `runtime-net` crate, whose documentation describes the design
+//! (readiness, split halves, resolution).
 //!
 //! ```
 //! use runtime::io::{AsyncReadExt, AsyncWriteExt};
