@@ -514,3 +514,16 @@ fn a_failed_seek_after_a_read_ahead_keeps_the_position() {
         })
     });
 }
+
+#[test]
+fn the_types_are_send_sync_and_unpin_as_tokios() {
+    fn send_sync_unpin<T: Send + Sync + Unpin>() {}
+    send_sync_unpin::<File>();
+    send_sync_unpin::<runtime::fs::ReadDir>();
+    send_sync_unpin::<runtime::fs::DirEntry>();
+    send_sync_unpin::<runtime::fs::OpenOptions>();
+    send_sync_unpin::<runtime::fs::DirBuilder>();
+    send_sync_unpin::<runtime::io::Stdin>();
+    send_sync_unpin::<runtime::io::Stdout>();
+    send_sync_unpin::<runtime::io::Stderr>();
+}
