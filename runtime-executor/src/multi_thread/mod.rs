@@ -11,6 +11,8 @@
 pub(crate) mod idle;
 #[cfg(all(test, loom))]
 mod loom_model;
+#[cfg(all(test, loom))]
+mod loom_model_handoff;
 pub(crate) mod worker;
 
 use crate::context::{self, Scheduler as Ctx};
