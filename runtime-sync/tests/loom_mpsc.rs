@@ -221,7 +221,8 @@ fn cancelled_reserve_many_returns_partial_slots() {
         let tx2 = tx.clone();
         let t = thread::spawn(move || {
             let mut reserve = pin!(tx2.reserve_many(2));
-            let mut cx = Context::from_waker(Waker::noop());
+            let waker = Waker::from(StdArc::new(Noop));
+            let mut cx = Context::from_waker(&waker);
             // Ready only if both recvs ran first; the permits drop at once.
             reserve.as_mut().poll(&mut cx).is_ready()
         });
@@ -247,4 +248,11 @@ fn close_fails_waiting_reserve_many_and_wakes_receiver() {
         assert_eq!(block_on(rx.recv()), None);
         assert!(!t.join().unwrap());
     });
+}
+
+/// A waker that does nothing (`Waker::noop` is newer than the 1.80 MSRV).
+struct Noop;
+
+impl std::task::Wake for Noop {
+    fn wake(self: StdArc<Self>) {}
 }

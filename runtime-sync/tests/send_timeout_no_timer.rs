@@ -15,7 +15,8 @@ fn send_timeout_without_a_timer_panics_with_advice() {
     tx.try_send(0).unwrap();
     let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut send = pin!(tx.send_timeout(1, Duration::from_secs(1)));
-        let _ = send.as_mut().poll(&mut Context::from_waker(Waker::noop()));
+        let waker = Waker::from(std::sync::Arc::new(Noop));
+        let _ = send.as_mut().poll(&mut Context::from_waker(&waker));
     }));
     let err = res.expect_err("no timer is installed");
     let msg = err
@@ -27,4 +28,11 @@ fn send_timeout_without_a_timer_panics_with_advice() {
     assert!(msg.contains("`time` feature"), "{msg}");
     // The channel is untouched: the panic came before any reservation.
     assert_eq!(tx.capacity(), 0);
+}
+
+/// A waker that does nothing (`Waker::noop` is newer than the 1.80 MSRV).
+struct Noop;
+
+impl std::task::Wake for Noop {
+    fn wake(self: std::sync::Arc<Self>) {}
 }

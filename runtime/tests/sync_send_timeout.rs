@@ -205,7 +205,8 @@ fn outside_a_runtime_panics_clearly() {
     tx.try_send(0).unwrap();
     let res = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut send = pin!(tx.send_timeout(1, Duration::from_secs(1)));
-        let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+        let waker = std::task::Waker::from(std::sync::Arc::new(Noop));
+        let mut cx = std::task::Context::from_waker(&waker);
         let _ = send.as_mut().poll(&mut cx);
     }));
     let err = res.expect_err("polled outside a runtime");
@@ -215,4 +216,11 @@ fn outside_a_runtime_panics_clearly() {
         .or_else(|| err.downcast_ref::<&str>().copied())
         .unwrap_or_default();
     assert!(msg.contains("runtime"), "unclear panic message: {msg}");
+}
+
+/// A waker that does nothing (`Waker::noop` is newer than the 1.80 MSRV).
+struct Noop;
+
+impl std::task::Wake for Noop {
+    fn wake(self: std::sync::Arc<Self>) {}
 }
