@@ -1,8 +1,9 @@
 //! The readiness API of every socket type, written once: `ready`,
 //! `readable`/`writable`, `poll_read_ready`/`poll_write_ready` (named
 //! `poll_recv_ready`/`poll_send_ready` on datagram sockets), `try_io` and
-//! `async_io`, on `TcpStream`, `UnixStream`, `UdpSocket`, `UnixDatagram` and
-//! the stream halves.
+//! `async_io`, on `TcpStream`, `UnixStream`, `UdpSocket`, `UnixDatagram`,
+//! the stream halves and the Unix pipe ends (`ready` only: their other
+//! waits live with them).
 //!
 //! # Design
 //!
@@ -361,6 +362,23 @@ mod unix_impls {
         try_read: "socket.try_recv(&mut buf)";
         try_write: "socket.try_send(b\"hello\")";
         methods: ready, readable, writable, poll_read_ready(poll_recv_ready), poll_write_ready(poll_send_ready), try_io, async_io
+    }
+
+    readiness_methods! {
+        impl [] crate::unix::pipe::Receiver, |s| &s.io;
+        setup: "# let (tx, socket) = runtime::net::unix::pipe::pipe()?;\n\
+                # tx.try_write(b\"hello\")?;";
+        try_read: "socket.try_read(&mut buf)";
+        try_write: "";
+        methods: ready
+    }
+
+    readiness_methods! {
+        impl [] crate::unix::pipe::Sender, |s| &s.io;
+        setup: "# let (socket, _rx) = runtime::net::unix::pipe::pipe()?;";
+        try_read: "";
+        try_write: "socket.try_write(b\"hello\")";
+        methods: ready
     }
 }
 

@@ -41,6 +41,7 @@ both_flavours!(
     split_halves_readiness_and_try_ops,
     owned_halves_readiness_and_addresses,
     tcp_read_halves_peek,
+    pipe_ends_ready,
 );
 
 /// How long a wait that must not end is given before it counts as pending.
@@ -374,4 +375,25 @@ fn ready_set_operations() {
     let mut m = Ready::EMPTY;
     m |= Ready::ERROR;
     assert!(format!("{m:?}").contains("is_error: true"));
+}
+
+async fn pipe_ends_ready() {
+    let (tx, rx) = runtime::net::unix::pipe::pipe().unwrap();
+    assert!(tx.ready(Interest::WRITABLE).await.unwrap().is_writable());
+    let pending = runtime::time::timeout(PENDING, rx.ready(Interest::READABLE)).await;
+    assert!(pending.is_err(), "an empty pipe was readable");
+    tx.try_write(b"x").unwrap();
+    assert!(rx.ready(Interest::READABLE).await.unwrap().is_readable());
+    let mut buf = [0; 2];
+    assert_eq!(rx.try_read(&mut buf).unwrap(), 1);
+    // Drained: this WouldBlock clears the data's readiness.
+    let err = rx.try_read(&mut buf).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WouldBlock);
+    drop(tx);
+    let ready = runtime::time::timeout(Duration::from_secs(5), rx.ready(Interest::READABLE))
+        .await
+        .expect("the closed write end was never reported")
+        .unwrap();
+    assert!(ready.is_read_closed(), "{ready:?}");
+    assert_eq!(rx.try_read(&mut buf).unwrap(), 0);
 }

@@ -40,7 +40,7 @@ use std::task::{Context, Poll};
 /// ```
 #[derive(Debug)]
 pub struct Receiver {
-    io: PollEvented<mio::unix::pipe::Receiver>,
+    pub(crate) io: PollEvented<mio::unix::pipe::Receiver>,
 }
 
 impl Receiver {

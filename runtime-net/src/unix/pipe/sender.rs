@@ -37,7 +37,7 @@ use std::task::{Context, Poll};
 /// ```
 #[derive(Debug)]
 pub struct Sender {
-    io: PollEvented<mio::unix::pipe::Sender>,
+    pub(crate) io: PollEvented<mio::unix::pipe::Sender>,
 }
 
 impl Sender {
