@@ -153,6 +153,22 @@ fn unix_socket_raw_fd_round_trip() {
 }
 
 #[test]
+fn unix_socket_connect_from_a_blocking_descriptor_is_non_blocking() {
+    use std::os::fd::{FromRawFd, IntoRawFd};
+    let rt = Builder::new_current_thread().build().unwrap();
+    rt.block_on(async {
+        let dir = TempDir::new("blocking");
+        let _listener = UnixListener::bind(dir.path("l")).unwrap();
+        let raw = socket2::Socket::new(socket2::Domain::UNIX, socket2::Type::STREAM, None).unwrap();
+        assert!(!raw.nonblocking().unwrap());
+        // SAFETY: ownership of the descriptor moves from `raw` to the socket.
+        let socket = unsafe { UnixSocket::from_raw_fd(raw.into_raw_fd()) };
+        let stream = socket.connect(dir.path("l")).await.unwrap();
+        assert!(socket2::SockRef::from(&stream).nonblocking().unwrap());
+    });
+}
+
+#[test]
 fn into_std_from_std_round_trips() {
     for rt in runtimes() {
         rt.block_on(async {

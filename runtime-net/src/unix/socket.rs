@@ -202,6 +202,9 @@ impl UnixSocket {
                  or use datagram() and UnixDatagram::connect",
             ));
         }
+        // A socket from `from_raw_fd` may be blocking; a blocking connect
+        // would stall the worker thread.
+        self.inner.set_nonblocking(true)?;
         match self.inner.connect(&SockAddr::unix(path)?) {
             Ok(()) => {}
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
