@@ -156,6 +156,27 @@ fn writer_waits_for_room_then_completes() {
 }
 
 #[test]
+fn waiting_writer_fails_when_the_reader_goes_away() {
+    for rt in runtimes() {
+        rt.block_on(async {
+            let (mut tx, rx) = pipe::pipe().unwrap();
+            let writer = runtime::spawn(async move {
+                // Far more than the pipe holds: this waits for room.
+                tx.write_all(&vec![0; 1 << 20]).await
+            });
+            runtime::time::sleep(std::time::Duration::from_millis(20)).await;
+            drop(rx);
+            let err = runtime::time::timeout(std::time::Duration::from_secs(10), writer)
+                .await
+                .expect("the writer is woken, not left waiting")
+                .unwrap()
+                .unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::BrokenPipe);
+        });
+    }
+}
+
+#[test]
 fn fifo_open_options() {
     for rt in runtimes() {
         rt.block_on(async {
