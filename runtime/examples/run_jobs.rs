@@ -17,15 +17,27 @@ use std::process::{ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 /// How one job ended.
-enum Outcome {
-    Exited { status: ExitStatus, stdout: String },
+pub enum Outcome {
+    /// The job exited by itself.
+    Exited {
+        /// How it exited.
+        status: ExitStatus,
+        /// What it printed, trimmed.
+        stdout: String,
+    },
+    /// Still running at its deadline: killed.
     TimedOut,
+    /// Could not be spawned or waited for.
     SpawnFailed(std::io::Error),
 }
 
+/// How long job `i` sleeps: a cheap deterministic spread over 0..1500 ms.
+pub fn job_millis(i: u64) -> u64 {
+    (i.wrapping_mul(2_654_435_761) >> 7) % 1500
+}
+
 async fn run_job(i: u64, limit: Duration) -> (u64, Duration, Outcome) {
-    // A cheap deterministic spread of durations (0..1500 ms).
-    let millis = (i.wrapping_mul(2_654_435_761) >> 7) % 1500;
+    let millis = job_millis(i);
     let script = format!(
         "sleep {}.{:03}; echo \"job {i} done\"; [ $(({i} % 7)) -ne 3 ]",
         millis / 1000,
@@ -53,22 +65,33 @@ async fn run_job(i: u64, limit: Duration) -> (u64, Duration, Outcome) {
     (i, start.elapsed(), outcome)
 }
 
+/// Runs jobs `0..jobs` at once, `limit` each; returns `(job, time taken,
+/// outcome)` in completion order.
+pub async fn run(jobs: u64, limit: Duration) -> Vec<(u64, Duration, Outcome)> {
+    let mut set = JoinSet::new();
+    for i in 0..jobs {
+        set.spawn(run_job(i, limit));
+    }
+    let mut done = Vec::with_capacity(jobs as usize);
+    while let Some(job) = set.join_next().await {
+        done.push(job.expect("a job task panicked"));
+    }
+    done
+}
+
+/// Parses `[JOBS] [TIMEOUT_MS]`, runs the jobs, prints each failure and
+/// the summary.
 #[runtime::main]
-async fn main() {
+pub async fn main() {
     let mut args = std::env::args().skip(1);
     let jobs: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(50);
     let limit = Duration::from_millis(args.next().and_then(|a| a.parse().ok()).unwrap_or(1000));
     println!("running {jobs} jobs, {} ms timeout each", limit.as_millis());
 
     let started = Instant::now();
-    let mut set = JoinSet::new();
-    for i in 0..jobs {
-        set.spawn(run_job(i, limit));
-    }
     let (mut ok, mut failed, mut timed_out, mut errors) = (0, 0, 0, 0);
     let mut slowest = Duration::ZERO;
-    while let Some(done) = set.join_next().await {
-        let (i, took, outcome) = done.expect("a job task panicked");
+    for (i, took, outcome) in run(jobs, limit).await {
         slowest = slowest.max(took);
         match outcome {
             Outcome::Exited { status, stdout } if status.success() => {
