@@ -549,6 +549,19 @@ impl Command {
 
 impl From<StdCommand> for Command {
     /// Wraps a configured `std` command (`kill_on_drop` off).
+    ///
+    /// ```
+    /// use runtime::process::Command;
+    ///
+    /// #[runtime::main]
+    /// async fn main() -> std::io::Result<()> {
+    ///     let mut std_cmd = std::process::Command::new("sh");
+    ///     std_cmd.args(["-c", "exit 9"]);
+    ///     let status = Command::from(std_cmd).status().await?;
+    ///     assert_eq!(status.code(), Some(9));
+    ///     Ok(())
+    /// }
+    /// ```
     fn from(std: StdCommand) -> Command {
         Command {
             std,
