@@ -87,7 +87,9 @@ where
 /// `RuntimeMetrics`' per-worker methods) and on the thread running a
 /// current-thread runtime's scheduler (`Some(0)`); `None` elsewhere (the
 /// thread in a multi-thread `block_on`, a blocking thread, a plain thread,
-/// inside `block_in_place`).
+/// a task's thread inside `block_in_place`, whose worker moved on to another
+/// thread, and after it until the task's next poll if the worker stayed
+/// there).
 ///
 /// A task may move between workers at any `.await`, so the answer holds
 /// until the next one.

@@ -270,6 +270,12 @@ pub(crate) fn hand_off(local: *const Local) -> Option<Reclaim> {
     // From here the core is no longer this thread's: no reference into it.
     context::replace_scheduler(Ctx::None);
     *shared.handoff[index].lock() = Some(core);
+    // Made now, so that a panic below (the OS refusing the pool its first
+    // thread) takes the core back while it unwinds.
+    let reclaim = Reclaim {
+        shared: shared.clone(),
+        index,
+    };
     let taker = shared.clone();
     // An idle blocking thread, or a new one, picks the core up. If the pool
     // is shut down the closure is dropped unrun: the core stays in the slot
@@ -282,7 +288,7 @@ pub(crate) fn hand_off(local: *const Local) -> Option<Reclaim> {
     }));
     // Others may steal from the queue meanwhile.
     shared.notify_parked();
-    Some(Reclaim { shared, index })
+    Some(reclaim)
 }
 
 /// The index of the worker whose core this thread runs.
