@@ -87,9 +87,8 @@ where
 /// `RuntimeMetrics`' per-worker methods) and on the thread running a
 /// current-thread runtime's scheduler (`Some(0)`); `None` elsewhere (the
 /// thread in a multi-thread `block_on`, a blocking thread, a plain thread,
-/// a task's thread inside `block_in_place`, whose worker moved on to another
-/// thread, and after it until the task's next poll if the worker stayed
-/// there).
+/// inside a task's `block_in_place`, and after it until the task's next poll
+/// when another thread took the worker over meanwhile).
 ///
 /// A task may move between workers at any `.await`, so the answer holds
 /// until the next one.
