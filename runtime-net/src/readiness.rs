@@ -274,6 +274,43 @@ macro_rules! readiness_methods {
         }
     };
 
+    // `try_io(write)`: the same method, with an example that writes (for
+    // the write end of a pipe, which cannot read).
+    (@try_io write, |$s:ident| $io:expr, $setup:literal, $try_read:literal, $try_write:literal) => {
+        #[doc = "Runs `f`, a non-blocking operation on the descriptor that the runtime does"]
+        #[doc = "not provide, once, without waiting. If it fails with `WouldBlock`, the"]
+        #[doc = "readiness for `interest` seen before the call is cleared, so that `ready`/"]
+        #[doc = "`writable` wait for the next event; any other result is returned as is."]
+        #[doc = "`f` must only return `WouldBlock` when the descriptor really is not ready,"]
+        #[doc = "or a wake-up may be lost."]
+        #[doc = ""]
+        #[doc = "```"]
+        #[doc = "# #[runtime::main(flavor = \"current_thread\")]"]
+        #[doc = "# async fn main() -> std::io::Result<()> {"]
+        #[doc = "use runtime::io::Interest;"]
+        #[doc = $setup]
+        #[doc = "let n = loop {"]
+        #[doc = "    socket.writable().await?;"]
+        #[doc = concat!("    match socket.try_io(Interest::WRITABLE, || ", $try_write, ") {")]
+        #[doc = "        Ok(n) => break n,"]
+        #[doc = "        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,"]
+        #[doc = "        Err(e) => return Err(e),"]
+        #[doc = "    }"]
+        #[doc = "};"]
+        #[doc = "assert_eq!(n, 5);"]
+        #[doc = "# Ok(())"]
+        #[doc = "# }"]
+        #[doc = "```"]
+        pub fn try_io<R>(
+            &self,
+            interest: runtime_reactor::io::Interest,
+            f: impl FnOnce() -> std::io::Result<R>,
+        ) -> std::io::Result<R> {
+            let $s = self;
+            ($io).try_io(interest, f)
+        }
+    };
+
     (@async_io, |$s:ident| $io:expr, $setup:literal, $try_read:literal, $try_write:literal) => {
         #[doc = "Runs `f`, a non-blocking operation on the socket, until it does not fail"]
         #[doc = "with `WouldBlock`, waiting for `interest` before each attempt; returns"]
@@ -338,7 +375,7 @@ readiness_methods! {
             # peer.send(b\"hello\").await?;";
     try_read: "socket.try_recv(&mut buf)";
     try_write: "socket.try_send(b\"hello\")";
-    methods: ready, poll_read_ready(poll_recv_ready), poll_write_ready(poll_send_ready), try_io, async_io
+    methods: ready, readable, writable, poll_read_ready(poll_recv_ready), poll_write_ready(poll_send_ready), try_io, async_io
 }
 
 #[cfg(unix)]
@@ -370,7 +407,7 @@ mod unix_impls {
                 # tx.try_write(b\"hello\")?;";
         try_read: "socket.try_read(&mut buf)";
         try_write: "";
-        methods: ready
+        methods: ready, try_io
     }
 
     readiness_methods! {
@@ -378,7 +415,7 @@ mod unix_impls {
         setup: "# let (socket, _rx) = runtime::net::unix::pipe::pipe()?;";
         try_read: "";
         try_write: "socket.try_write(b\"hello\")";
-        methods: ready
+        methods: ready, try_io(write)
     }
 }
 

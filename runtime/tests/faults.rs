@@ -539,7 +539,7 @@ fn peer_reset_while_we_write_a_large_transfer_is_an_error() {
                 let mut buf = vec![0; 64 * 1024];
                 s.read_exact(&mut buf).await.unwrap();
                 // Linger 0: close sends RST, with our unread data discarded.
-                s.set_linger(Some(Duration::ZERO)).unwrap();
+                s.set_zero_linger().unwrap();
             });
             let mut c = TcpStream::connect(addr).await.unwrap();
             let chunk = vec![7u8; 1 << 20];
@@ -577,7 +577,7 @@ fn peer_reset_while_we_read_a_large_transfer_is_an_error() {
                 let (mut s, _) = listener.accept().await.unwrap();
                 s.write_all(&vec![1u8; 256 * 1024]).await.unwrap();
                 reset_rx.await.unwrap();
-                s.set_linger(Some(Duration::ZERO)).unwrap();
+                s.set_zero_linger().unwrap();
             });
             let mut c = TcpStream::connect(addr).await.unwrap();
             let mut buf = vec![0u8; 16 * 1024];

@@ -190,7 +190,7 @@ fn reset_by_peer_is_reported() {
             let mut c = TcpStream::connect(addr).await.unwrap();
             let (s, _) = listener.accept().await.unwrap();
             // Linger 0 makes close send RST instead of FIN.
-            s.set_linger(Some(std::time::Duration::ZERO)).unwrap();
+            s.set_zero_linger().unwrap();
             drop(s);
             let mut buf = [0; 8];
             let mut saw_reset = false;

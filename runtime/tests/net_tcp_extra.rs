@@ -150,6 +150,7 @@ fn zero_linger_resets_the_peer() {
 }
 
 #[test]
+#[allow(deprecated)] // set_linger, as in Tokio
 fn stream_options_read_back() {
     let rt = Builder::new_current_thread().build().unwrap();
     rt.block_on(async {

@@ -45,7 +45,13 @@ impl TcpStream {
     /// `None` (the default), closing returns at once and the OS sends the
     /// remaining data in the background.
     ///
+    /// Deprecated, as in Tokio: a non-zero linger makes dropping the socket
+    /// block its thread (a runtime worker) until the data is out or the
+    /// time is up. For an abortive close use
+    /// [`set_zero_linger`](Self::set_zero_linger), which never blocks.
+    ///
     /// ```
+    /// # #![allow(deprecated)]
     /// # #[runtime::main(flavor = "current_thread")]
     /// # async fn main() -> std::io::Result<()> {
     /// # let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -57,6 +63,7 @@ impl TcpStream {
     /// # Ok(())
     /// # }
     /// ```
+    #[deprecated = "`SO_LINGER` causes the socket to block the thread on drop; use set_zero_linger for an abortive close"]
     pub fn set_linger(&self, linger: Option<Duration>) -> io::Result<()> {
         socket2::SockRef::from(self.inner.get_ref()).set_linger(linger)
     }
@@ -124,7 +131,7 @@ impl TcpStream {
     /// # }
     /// ```
     pub fn set_zero_linger(&self) -> io::Result<()> {
-        self.set_linger(Some(Duration::ZERO))
+        socket2::SockRef::from(self.inner.get_ref()).set_linger(Some(Duration::ZERO))
     }
 
     /// The `TCP_QUICKACK` option; see

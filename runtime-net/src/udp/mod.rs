@@ -18,7 +18,6 @@ use std::net::SocketAddr;
 
 mod options;
 mod peek;
-mod ready;
 mod send_recv;
 
 /// A UDP socket: sends and receives datagrams.
