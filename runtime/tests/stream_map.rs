@@ -152,22 +152,24 @@ async fn inserted_stream_is_polled_by_a_waiting_task() {
         map.insert(0usize, first);
         let mut got = Vec::new();
         let mut next_key = 1;
+        // Until the control channel is closed and every stream has ended.
         loop {
             runtime::select! {
                 Some(rx) = ctl.recv() => {
                     map.insert(next_key, rx);
                     next_key += 1;
                 }
-                item = map.next() => match item {
-                    Some(pair) => got.push(pair),
-                    None => break,
-                },
+                Some(pair) = map.next(), if !map.is_empty() => got.push(pair),
+                else => break,
             }
         }
         got
     });
     let (tx_second, second) = channel();
+    // Let the reader start waiting on the map first.
+    runtime::task::yield_now().await;
     tx_ctl.send(second).unwrap();
+    drop(tx_ctl);
     runtime::task::yield_now().await;
     tx_second.send(7).unwrap();
     tx_first.send(5).unwrap();

@@ -71,13 +71,15 @@ async fn poll_now<S: Stream + Unpin>(s: &mut S) -> Option<Option<S::Item>> {
 async fn receiver_stream_yields_until_senders_are_gone() {
     let (tx, rx) = mpsc::channel(2);
     let mut s = ReceiverStream::from(rx);
+    // Sent before the producer starts: it may fill the channel, and this
+    // task only reads after sending.
+    tx.send(-1).await.unwrap();
     let tx2 = tx.clone();
     let producer = runtime::spawn(async move {
         for i in 0..100 {
             tx2.send(i).await.unwrap();
         }
     });
-    tx.send(-1).await.unwrap();
     assert_eq!(s.size_hint().1, None, "open: no upper bound");
     drop(tx);
     let mut got = Vec::new();
