@@ -368,8 +368,10 @@ macro_rules! __join_impl {
 ///    and merely never polls it, a disabled branch's expression is not
 ///    evaluated at all, so `x = f(opt.unwrap()), if opt.is_some()` is fine.
 /// 3. The enabled futures are polled concurrently on the current task. Each
-///    poll starts at a randomly chosen branch, so no branch is favoured; with
-///    `biased;` as the first token they are polled in order, top to bottom
+///    poll starts at a randomly chosen branch, so no branch is favoured (the
+///    generator is seeded by the runtime's
+///    [`Builder::rng_seed`](crate::runtime::Builder::rng_seed), for
+///    reproducible runs); with `biased;` as the first token they are polled in order, top to bottom
 ///    (cheaper, and lets you prioritise, but an always-ready first branch then
 ///    starves the others).
 /// 4. When a future completes, its output is matched against `<pattern>`. If
