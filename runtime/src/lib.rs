@@ -45,6 +45,9 @@
 //! with it they are `parking_lot`'s (faster under contention, no poisoning);
 //! without it `std`'s `Mutex`/`Condvar` (futex-based on Linux), and the build
 //! has six crates fewer. Only the implementation changes, not the behaviour.
+//!
+//! `stream` (in `full`) is tokio-stream 0.1 as `runtime::stream`: `tokio_stream::`
+//! becomes `runtime::stream::`, on the same `futures_core::Stream` trait.
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
