@@ -418,3 +418,19 @@ async fn interoperates_with_futures_streams() {
     .await;
     assert_eq!(buffered, [102, 104]);
 }
+
+#[test]
+fn streams_without_timers_run_on_any_executor() {
+    // No runtime: the sources' coop budget is unconstrained there.
+    let v: Vec<u32> = futures::executor::block_on(
+        stream::iter(0..1000u32)
+            .chain(stream::once(7))
+            .filter(|x| x % 100 == 7)
+            .collect(),
+    );
+    assert_eq!(v.len(), 11);
+    let mut map = runtime::stream::StreamMap::new();
+    map.insert("a", stream::iter(vec![1, 2]));
+    let n = futures::executor::block_on(map.fold(0, |acc, (_, x)| acc + x));
+    assert_eq!(n, 3);
+}
