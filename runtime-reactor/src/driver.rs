@@ -20,6 +20,9 @@ const EVENTS_PER_TURN: usize = 1024;
 pub struct Driver {
     poll: mio::Poll,
     events: mio::Events,
+    /// The smaller batch of a turn that does not wait, if one was set (see
+    /// [`Driver::set_busy_events_capacity`]).
+    busy_events: Option<mio::Events>,
     handle: Handle,
     /// Reused between turns, so delivering events allocates nothing.
     wake: Vec<Waker>,
@@ -50,11 +53,28 @@ impl Driver {
         Ok(Driver {
             poll,
             events: mio::Events::with_capacity(capacity.max(1)),
+            busy_events: None,
             handle: Handle::new(registry, waker),
             wake: Vec::new(),
             fired: Vec::new(),
             blocking: None,
         })
+    }
+
+    /// Takes at most `capacity` I/O events (0 counts as 1) in a turn that
+    /// does not wait (a zero timeout: the scheduler still has tasks to run,
+    /// or a timer is already due), instead of the full batch; the rest stay
+    /// in the kernel for the next turn. Tokio's `max_io_events_per_busy_tick`:
+    /// a busy scheduler that takes a large batch wakes more tasks than its
+    /// queue holds.
+    ///
+    /// ```
+    /// let mut driver = runtime_reactor::Driver::with_events_capacity(1024).unwrap();
+    /// driver.set_busy_events_capacity(8);
+    /// driver.turn(Some(std::time::Duration::ZERO)); // takes at most 8 events
+    /// ```
+    pub fn set_busy_events_capacity(&mut self, capacity: usize) {
+        self.busy_events = Some(mio::Events::with_capacity(capacity.max(1)));
     }
 
     /// The handle resources and timers use.
@@ -138,7 +158,11 @@ impl Driver {
             // Unparked since the last turn: don't block.
             timeout = Some(Duration::ZERO);
         }
-        if let Err(e) = self.poll.poll(&mut self.events, timeout) {
+        let events = match (&mut self.busy_events, timeout == Some(Duration::ZERO)) {
+            (Some(busy), true) => busy,
+            _ => &mut self.events,
+        };
+        if let Err(e) = self.poll.poll(events, timeout) {
             // EINTR: a signal interrupted the wait; this turn simply delivers nothing.
             debug_assert_eq!(e.kind(), io::ErrorKind::Interrupted, "poll failed: {e}");
         }
@@ -147,7 +171,7 @@ impl Driver {
         let mut got_io = false;
         {
             let sources = inner.io.lock();
-            for event in self.events.iter() {
+            for event in events.iter() {
                 if event.token() == WAKE_TOKEN {
                     continue;
                 }

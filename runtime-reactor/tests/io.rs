@@ -171,3 +171,31 @@ fn io_outside_a_runtime_panics_with_a_clear_message() {
         "{msg}"
     );
 }
+
+/// With a busy capacity, a turn that does not wait delivers at most that
+/// many events and leaves the rest in the kernel; a waiting turn takes the
+/// full batch.
+#[test]
+fn busy_turns_take_the_smaller_batch() {
+    let mut driver = Driver::with_events_capacity(64).unwrap();
+    driver.set_busy_events_capacity(2);
+    let mut pairs = Vec::new();
+    let mut counters = Vec::new();
+    for _ in 0..6 {
+        let (a, mut b) = UnixStream::pair().unwrap();
+        let a = PollEvented::new_with_handle(a, driver.handle()).unwrap();
+        let (count, w) = waker();
+        // Register interest (nothing to read yet) before the data arrives.
+        assert!(a.poll_read_ready(&mut Context::from_waker(&w)).is_pending());
+        b.write_all(b"x").unwrap();
+        pairs.push((a, b));
+        counters.push(count);
+    }
+    let woken = || counters.iter().filter(|c| c.0.load(SeqCst) > 0).count();
+    driver.turn(Some(Duration::ZERO));
+    assert_eq!(woken(), 2, "a busy turn takes at most 2 events");
+    driver.turn(Some(Duration::ZERO));
+    assert_eq!(woken(), 4);
+    driver.turn(Some(Duration::from_millis(100)));
+    assert_eq!(woken(), 6, "a waiting turn takes the full batch");
+}

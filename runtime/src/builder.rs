@@ -25,6 +25,7 @@ pub struct Builder {
     start_paused: bool,
     name: Option<String>,
     nevents: usize,
+    nevents_busy: Option<usize>,
 }
 
 impl Builder {
@@ -63,6 +64,7 @@ impl Builder {
             start_paused: false,
             name: None,
             nevents: 1024,
+            nevents_busy: None,
         }
     }
 
@@ -394,6 +396,35 @@ impl Builder {
         self
     }
 
+    /// Most I/O events the reactor takes from the OS in a turn that does not
+    /// wait: when the scheduler still has tasks to run (or a timer is already
+    /// due) and only looks for new I/O in passing. Every task those events
+    /// wake joins the queue, so a large batch under overload grows the queue
+    /// (and every request's latency); a small busy batch leaves the rest in
+    /// the kernel for later turns. A turn that waits still takes up to
+    /// [`max_io_events_per_tick`](Builder::max_io_events_per_tick). Default:
+    /// the same as `max_io_events_per_tick`.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_multi_thread()
+    ///     .enable_all()
+    ///     .max_io_events_per_tick(128)
+    ///     .max_io_events_per_busy_tick(8)
+    ///     .build()
+    ///     .unwrap();
+    /// assert_eq!(rt.block_on(async { 2 }), 2);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// If `capacity` is 0.
+    #[track_caller]
+    pub fn max_io_events_per_busy_tick(&mut self, capacity: usize) -> &mut Builder {
+        assert!(capacity > 0, "max_io_events_per_busy_tick must be non-zero");
+        self.nevents_busy = Some(capacity);
+        self
+    }
+
     /// Seeds every random choice the runtime makes: which branch a
     /// [`select!`](crate::select) polls first (on the runtime's threads) and
     /// the order in which idle workers look for work to steal. Two runtimes
@@ -596,7 +627,11 @@ impl Builder {
             disable_lifo_slot: self.config.disable_lifo_slot,
             unhandled_panic: self.config.unhandled_panic,
         };
-        let (reactor, driver) = driver::build(self.flavor, &mut config, self.nevents)?;
+        let events = driver::EventsCapacity {
+            per_tick: self.nevents,
+            per_busy_tick: self.nevents_busy,
+        };
+        let (reactor, driver) = driver::build(self.flavor, &mut config, events)?;
         let executor = runtime_executor::Runtime::new(self.flavor, config)?;
         let rt = Runtime::from_parts(executor, reactor, driver);
         if let Some(name) = &self.name {

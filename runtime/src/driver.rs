@@ -21,6 +21,15 @@
 
 pub(crate) use imp::{build, is_shutdown_error, Driver, DriverEnter, DriverHandle};
 
+/// How many I/O events a turn takes: `Builder::max_io_events_per_tick` and
+/// `Builder::max_io_events_per_busy_tick` (for turns that do not wait).
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(not(feature = "driver"), allow(dead_code))] // no reactor to size
+pub(crate) struct EventsCapacity {
+    pub(crate) per_tick: usize,
+    pub(crate) per_busy_tick: Option<usize>,
+}
+
 #[cfg(feature = "driver")]
 mod imp {
     use runtime_core::blocking_count::BlockingCount;
@@ -52,9 +61,12 @@ mod imp {
     pub(crate) fn build(
         flavor: Flavor,
         config: &mut Config,
-        nevents: usize,
+        events: super::EventsCapacity,
     ) -> io::Result<(DriverHandle, Driver)> {
-        let mut driver = runtime_reactor::Driver::with_events_capacity(nevents)?;
+        let mut driver = runtime_reactor::Driver::with_events_capacity(events.per_tick)?;
+        if let Some(busy) = events.per_busy_tick {
+            driver.set_busy_events_capacity(busy);
+        }
         // Runtime-agnostic crates (runtime-sync's `send_timeout`) sleep
         // through this hook; the sleep finds the current runtime's timer.
         #[cfg(feature = "time")]
@@ -162,7 +174,11 @@ mod imp {
     pub(crate) struct DriverEnter;
 
     /// The scheduler keeps its own thread parkers.
-    pub(crate) fn build(_: Flavor, _: &mut Config, _: usize) -> io::Result<(DriverHandle, Driver)> {
+    pub(crate) fn build(
+        _: Flavor,
+        _: &mut Config,
+        _: super::EventsCapacity,
+    ) -> io::Result<(DriverHandle, Driver)> {
         Ok((DriverHandle, Driver))
     }
 
