@@ -31,10 +31,8 @@ fn nofile_limit() -> libc::rlimit {
         rlim_max: 0,
     };
     // SAFETY: `getrlimit` only writes the struct we pass.
-    assert_eq!(
-        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) },
-        0
-    );
+    let rc = unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) };
+    assert_eq!(rc, 0);
     limit
 }
 
