@@ -176,3 +176,54 @@ impl<R: futures::AsyncRead + Unpin> TakeTokio for R {
         runtime::io::AsyncReadExt::take(self, n)
     }
 }
+
+/// `fs::File` through Tokio's traits: reads, writes and the two-step seek
+/// (`start_seek` + `poll_complete`), compared with what std sees.
+#[test]
+fn file_through_tokio_traits_with_seek() {
+    use tokio::io::AsyncSeekExt;
+    for rt in flavours() {
+        rt.block_on(async {
+            let path = std::env::temp_dir().join(format!(
+                "rt-tokio-io-file-{}-{:?}",
+                std::process::id(),
+                std::thread::current().id()
+            ));
+            let mut file = runtime::fs::File::options()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(&path)
+                .await
+                .unwrap();
+            AsyncWriteExt::write_all(&mut file, b"0123456789")
+                .await
+                .unwrap();
+            assert_eq!(AsyncSeekExt::stream_position(&mut file).await.unwrap(), 10);
+            assert_eq!(file.seek(std::io::SeekFrom::Start(2)).await.unwrap(), 2);
+            let mut three = [0u8; 3];
+            AsyncReadExt::read_exact(&mut file, &mut three)
+                .await
+                .unwrap();
+            assert_eq!(&three, b"234");
+            assert_eq!(file.seek(std::io::SeekFrom::End(-1)).await.unwrap(), 9);
+            AsyncWriteExt::write_all(&mut file, b"X").await.unwrap();
+            AsyncWriteExt::flush(&mut file).await.unwrap();
+            // A second start_seek before completing the first is refused.
+            let mut pinned = std::pin::pin!(&mut file);
+            tokio::io::AsyncSeek::start_seek(pinned.as_mut(), std::io::SeekFrom::Start(0)).unwrap();
+            assert!(
+                tokio::io::AsyncSeek::start_seek(pinned.as_mut(), std::io::SeekFrom::Start(1))
+                    .is_err()
+            );
+            let pos = poll_fn(|cx| tokio::io::AsyncSeek::poll_complete(pinned.as_mut(), cx))
+                .await
+                .unwrap();
+            assert_eq!(pos, 0);
+            drop(file);
+            assert_eq!(std::fs::read(&path).unwrap(), b"012345678X");
+            std::fs::remove_file(&path).unwrap();
+        });
+    }
+}

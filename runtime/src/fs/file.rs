@@ -69,6 +69,9 @@ pub struct File {
     std: Arc<StdFile>,
     inner: Mutex<Inner>,
     max_buf_size: usize,
+    /// A seek started through Tokio's `AsyncSeek::start_seek` (feature
+    /// `tokio-io`), completed by `poll_complete`.
+    pending_seek: Option<SeekFrom>,
 }
 
 impl File {
@@ -187,6 +190,7 @@ impl File {
             std: Arc::new(std),
             inner: Mutex::new(Inner::new()),
             max_buf_size: DEFAULT_MAX_BUF_SIZE,
+            pending_seek: None,
         }
     }
 
@@ -402,6 +406,7 @@ impl File {
                 std,
                 inner: Mutex::new(Inner::new()),
                 max_buf_size: self.max_buf_size,
+                pending_seek: None,
             }),
         }
     }
@@ -574,6 +579,32 @@ impl AsyncSeek for File {
     ) -> Poll<io::Result<u64>> {
         let me = self.get_mut();
         me.inner.get_mut().poll_seek(cx, &me.std, pos)
+    }
+}
+
+/// Tokio's two-step seek over the one-call `poll_seek` above: `start_seek`
+/// records the target, `poll_complete` drives `poll_seek` with it (which may
+/// be called again with the same position after `Pending`).
+#[cfg(feature = "tokio-io")]
+impl runtime_core::tokio_io::tokio::io::AsyncSeek for File {
+    fn start_seek(self: Pin<&mut Self>, pos: SeekFrom) -> io::Result<()> {
+        let me = self.get_mut();
+        if me.pending_seek.is_some() {
+            return Err(io::Error::other(
+                "a seek is already in progress: call poll_complete before start_seek",
+            ));
+        }
+        me.pending_seek = Some(pos);
+        Ok(())
+    }
+
+    fn poll_complete(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<u64>> {
+        let me = self.get_mut();
+        // Without a started seek: the current position, as Tokio's.
+        let pos = me.pending_seek.unwrap_or(SeekFrom::Current(0));
+        let result = std::task::ready!(me.inner.get_mut().poll_seek(cx, &me.std, pos));
+        me.pending_seek = None;
+        Poll::Ready(result)
     }
 }
 
