@@ -191,3 +191,73 @@ fn rate_limit_call_without_poll_ready_when_limited_panics() {
 fn zero_rate_is_refused() {
     let _ = Rate::new(0, Duration::from_secs(1));
 }
+
+/// tower's own `ConcurrencyLimitLayer` needs no timer (its semaphore is
+/// `tokio::sync`'s, which runs anywhere): it works on this runtime as it is.
+#[test]
+fn towers_concurrency_limit_works_here() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    #[derive(Clone)]
+    struct Tracked {
+        now: Arc<AtomicUsize>,
+        max: Arc<AtomicUsize>,
+    }
+    impl Service<i32> for Tracked {
+        type Response = i32;
+        type Error = std::convert::Infallible;
+        type Future = Pin<Box<dyn Future<Output = Result<i32, Self::Error>> + Send>>;
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+        fn call(&mut self, req: i32) -> Self::Future {
+            let (now, max) = (self.now.clone(), self.max.clone());
+            Box::pin(async move {
+                let n = now.fetch_add(1, Ordering::SeqCst) + 1;
+                max.fetch_max(n, Ordering::SeqCst);
+                runtime::time::sleep(Duration::from_millis(10)).await;
+                now.fetch_sub(1, Ordering::SeqCst);
+                Ok(req)
+            })
+        }
+    }
+    let rt = runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let max = Arc::new(AtomicUsize::new(0));
+        let svc = tower::limit::ConcurrencyLimitLayer::new(2).layer(Tracked {
+            now: Arc::new(AtomicUsize::new(0)),
+            max: max.clone(),
+        });
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let mut svc = svc.clone();
+                runtime::spawn(async move { ready_call(&mut svc, i).await.unwrap() })
+            })
+            .collect();
+        for (i, task) in tasks.into_iter().enumerate() {
+            assert_eq!(task.await.unwrap(), i as i32);
+        }
+        assert_eq!(max.load(Ordering::SeqCst), 2);
+    });
+}
+
+/// tower's own `timeout` layer sleeps with `tokio::time`: on this runtime
+/// it panics at the first call, with Tokio's message (MIGRATING.md quotes
+/// it; `runtime::tower::timeout` is the replacement).
+#[test]
+#[should_panic(
+    expected = "there is no reactor running, must be called from the context of a Tokio 1.x runtime"
+)]
+fn towers_own_timeout_panics_here() {
+    paused().block_on(async {
+        let mut svc = tower::timeout::TimeoutLayer::new(Duration::from_secs(1)).layer(Delayed {
+            delay: Duration::ZERO,
+        });
+        let _ = ready_call(&mut svc, 1).await;
+    });
+}
