@@ -71,6 +71,7 @@ pub struct File {
     max_buf_size: usize,
     /// A seek started through Tokio's `AsyncSeek::start_seek` (feature
     /// `tokio-io`), completed by `poll_complete`.
+    #[cfg_attr(not(feature = "tokio-io"), allow(dead_code))]
     pending_seek: Option<SeekFrom>,
 }
 
