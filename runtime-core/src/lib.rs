@@ -43,7 +43,10 @@ pub mod lock;
 mod park;
 mod raw;
 mod read_buf;
+#[doc(hidden)]
+pub mod spawn_hook;
 mod state;
+pub mod task_meta;
 #[doc(hidden)]
 pub mod sync;
 #[doc(hidden)]
@@ -58,6 +61,7 @@ pub use join::{AbortHandle, JoinHandle};
 pub use list::OwnedTasks;
 pub use park::{Park, Unpark};
 pub use read_buf::ReadBuf;
+pub use task_meta::TaskInfo;
 
 use raw::{Cell, RawTask};
 use std::fmt;
@@ -119,6 +123,21 @@ impl<S: Schedule> Task<S> {
     pub fn ptr_eq(&self, other: &Task<S>) -> bool {
         self.raw == other.raw
     }
+
+    /// Another reference to the same task, dropped like any `Task` (for
+    /// bookkeeping that must keep the task readable, such as a dump's view
+    /// of running blocking closures).
+    pub fn clone_ref(&self) -> Task<S> {
+        self.raw.state().ref_inc();
+        Task::from_raw(self.raw)
+    }
+
+    /// The task's id, spawn site, name and counters (see [`task_meta`]).
+    pub fn info(&self) -> TaskInfo<'_> {
+        TaskInfo {
+            header: self.raw.header(),
+        }
+    }
 }
 
 impl<S: Schedule> Notified<S> {
@@ -173,6 +192,7 @@ impl<S: Schedule> fmt::Debug for Notified<S> {
 /// [`OwnedTasks::close_and_shutdown_all`]) before that thread exits, so the
 /// future is never polled or dropped on another thread. The output is only
 /// moved out through the `JoinHandle`, which is `!Send` when the output is.
+#[track_caller]
 pub unsafe fn spawn_local<F, S>(
     future: F,
     scheduler: S,
@@ -193,6 +213,7 @@ where
 /// Allocates a task for `future`, to be scheduled by `scheduler`. Returns the
 /// owner reference (bind it with [`OwnedTasks::bind`]), the first run-queue entry,
 /// and the `JoinHandle`.
+#[track_caller]
 pub fn spawn<F, S>(future: F, scheduler: S) -> (Task<S>, Notified<S>, JoinHandle<F::Output>)
 where
     F: Future + Send + 'static,

@@ -125,6 +125,7 @@
 mod addr;
 mod fd;
 mod readiness;
+mod sim;
 mod split;
 mod stream;
 pub mod tcp;

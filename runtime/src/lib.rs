@@ -75,6 +75,10 @@ pub mod net;
 #[cfg(all(unix, feature = "process"))]
 pub mod process;
 mod rt;
+/// Deterministic simulation (feature `sim`): see the `runtime_sim` crate and
+/// SIMULATION.md.
+#[cfg(feature = "sim")]
+pub use runtime_sim as sim;
 #[cfg(all(unix, feature = "signal"))]
 pub mod signal;
 // `process` reaps children through the signal module's SIGCHLD listeners;

@@ -50,7 +50,7 @@ use std::task::{Context, Poll};
 /// }
 /// ```
 pub struct TcpListener {
-    io: PollEvented<mio::net::TcpListener>,
+    io: crate::sim::ListenerRepr,
 }
 
 impl TcpListener {
@@ -87,6 +87,13 @@ impl TcpListener {
     /// Outside a runtime.
     pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<TcpListener> {
         each_addr(addr, |addr| async move {
+            #[cfg(feature = "sim")]
+            if runtime_sim::in_sim() {
+                let io = runtime_sim::net::SimTcpListener::bind(addr)?;
+                return Ok(TcpListener {
+                    io: crate::sim::ListenerRepr::Sim(io),
+                });
+            }
             TcpListener::from_mio(mio::net::TcpListener::bind(addr)?)
         })
         .await
@@ -95,7 +102,7 @@ impl TcpListener {
     #[track_caller]
     fn from_mio(listener: mio::net::TcpListener) -> io::Result<TcpListener> {
         Ok(TcpListener {
-            io: PollEvented::new(listener)?,
+            io: crate::sim::ListenerRepr::Os(PollEvented::new(listener)?),
         })
     }
 
@@ -141,7 +148,7 @@ impl TcpListener {
     /// ```
     pub fn into_std(self) -> io::Result<std::net::TcpListener> {
         use std::os::fd::{FromRawFd, IntoRawFd};
-        let mio = self.io.into_inner()?;
+        let mio = self.io.into_os().into_inner()?;
         // SAFETY: `into_raw_fd` hands over sole ownership of a valid, open
         // listening socket descriptor, which the std listener then owns.
         Ok(unsafe { std::net::TcpListener::from_raw_fd(mio.into_raw_fd()) })
@@ -198,6 +205,12 @@ impl TcpListener {
     /// # }
     /// ```
     pub fn poll_accept(&self, cx: &mut Context<'_>) -> Poll<io::Result<(TcpStream, SocketAddr)>> {
+        #[cfg(feature = "sim")]
+        if let crate::sim::ListenerRepr::Sim(l) = &self.io {
+            let (stream, addr) = std::task::ready!(l.poll_accept(cx))?;
+            let inner = crate::sim::TcpRepr::Sim(stream);
+            return Poll::Ready(Ok((TcpStream { inner }, addr)));
+        }
         let (stream, addr) =
             std::task::ready!(self.io.poll_read_io(cx, || self.io.get_ref().accept()))?;
         Poll::Ready(TcpStream::from_mio(stream).map(|s| (s, addr)))
@@ -215,6 +228,10 @@ impl TcpListener {
     /// # }
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        #[cfg(feature = "sim")]
+        if let crate::sim::ListenerRepr::Sim(l) = &self.io {
+            return Ok(l.local_addr());
+        }
         self.io.get_ref().local_addr()
     }
 

@@ -2,6 +2,7 @@
 
 use crate::addr::{each_addr, ToSocketAddrs};
 use crate::split::{self, sealed, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
+use crate::sim::TcpRepr;
 use crate::stream::{impl_async_io, Evented, RawStream};
 use crate::uninit::fill_read_buf;
 use runtime_core::ReadBuf;
@@ -50,7 +51,7 @@ use std::task::{Context, Poll};
 /// }
 /// ```
 pub struct TcpStream {
-    pub(crate) inner: Evented<mio::net::TcpStream>,
+    pub(crate) inner: TcpRepr,
 }
 
 impl sealed::Sealed for TcpStream {
@@ -100,6 +101,13 @@ impl TcpStream {
     }
 
     pub(crate) async fn connect_addr(addr: SocketAddr) -> io::Result<TcpStream> {
+        #[cfg(feature = "sim")]
+        if runtime_sim::in_sim() {
+            let stream = runtime_sim::net::SimTcpStream::connect(addr).await?;
+            return Ok(TcpStream {
+                inner: TcpRepr::Sim(stream),
+            });
+        }
         TcpStream::connect_mio(mio::net::TcpStream::connect(addr)?).await
     }
 
@@ -125,7 +133,7 @@ impl TcpStream {
     #[track_caller]
     pub(crate) fn from_mio(stream: mio::net::TcpStream) -> io::Result<TcpStream> {
         Ok(TcpStream {
-            inner: Evented::new(stream)?,
+            inner: TcpRepr::Os(Evented::new(stream)?),
         })
     }
 
@@ -179,7 +187,7 @@ impl TcpStream {
     /// ```
     pub fn into_std(self) -> io::Result<std::net::TcpStream> {
         use std::os::fd::{FromRawFd, IntoRawFd};
-        let mio = self.inner.io.into_inner()?;
+        let mio = self.inner.into_os().io.into_inner()?;
         // SAFETY: `into_raw_fd` hands over sole ownership of a valid, open
         // socket descriptor, which the std stream then owns.
         Ok(unsafe { std::net::TcpStream::from_raw_fd(mio.into_raw_fd()) })
@@ -199,6 +207,10 @@ impl TcpStream {
     /// # }
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        #[cfg(feature = "sim")]
+        if let TcpRepr::Sim(s) = &self.inner {
+            return Ok(s.peer_addr());
+        }
         self.inner.get_ref().peer_addr()
     }
 
@@ -217,6 +229,10 @@ impl TcpStream {
     /// # }
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        #[cfg(feature = "sim")]
+        if let TcpRepr::Sim(s) = &self.inner {
+            return Ok(s.local_addr());
+        }
         self.inner.get_ref().local_addr()
     }
 
@@ -618,7 +634,11 @@ impl_async_io!(write: TcpStream, , |s| s.inner);
 
 impl fmt::Debug for TcpStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.inner.get_ref().fmt(f)
+        match &self.inner {
+            TcpRepr::Os(io) => io.get_ref().fmt(f),
+            #[cfg(feature = "sim")]
+            TcpRepr::Sim(s) => s.fmt(f),
+        }
     }
 }
 

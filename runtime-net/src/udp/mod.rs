@@ -55,7 +55,7 @@ mod send_recv;
 /// }
 /// ```
 pub struct UdpSocket {
-    pub(crate) io: PollEvented<mio::net::UdpSocket>,
+    pub(crate) io: crate::sim::UdpRepr,
 }
 
 impl UdpSocket {
@@ -82,6 +82,13 @@ impl UdpSocket {
     /// Outside a runtime.
     pub async fn bind<A: ToSocketAddrs>(addr: A) -> io::Result<UdpSocket> {
         each_addr(addr, |addr| async move {
+            #[cfg(feature = "sim")]
+            if runtime_sim::in_sim() {
+                let io = runtime_sim::net::SimUdpSocket::bind(addr)?;
+                return Ok(UdpSocket {
+                    io: crate::sim::UdpRepr::Sim(io),
+                });
+            }
             UdpSocket::from_mio(mio::net::UdpSocket::bind(addr)?)
         })
         .await
@@ -90,7 +97,7 @@ impl UdpSocket {
     #[track_caller]
     fn from_mio(socket: mio::net::UdpSocket) -> io::Result<UdpSocket> {
         Ok(UdpSocket {
-            io: PollEvented::new(socket)?,
+            io: crate::sim::UdpRepr::Os(PollEvented::new(socket)?),
         })
     }
 
@@ -134,7 +141,7 @@ impl UdpSocket {
     /// ```
     pub fn into_std(self) -> io::Result<std::net::UdpSocket> {
         use std::os::fd::{FromRawFd, IntoRawFd};
-        let mio = self.io.into_inner()?;
+        let mio = self.io.into_os().into_inner()?;
         // SAFETY: `into_raw_fd` hands over sole ownership of a valid, open
         // socket descriptor, which the std socket then owns.
         Ok(unsafe { std::net::UdpSocket::from_raw_fd(mio.into_raw_fd()) })
@@ -182,7 +189,15 @@ impl UdpSocket {
     /// set in the same poll that returns. A dropped `connect` either set the
     /// peer and returned, or changed nothing.
     pub async fn connect<A: ToSocketAddrs>(&self, addr: A) -> io::Result<()> {
-        each_addr(addr, |addr| async move { self.io.get_ref().connect(addr) }).await
+        each_addr(addr, |addr| async move {
+            #[cfg(feature = "sim")]
+            if let Some(s) = self.io.sim() {
+                s.connect(addr);
+                return Ok(());
+            }
+            self.io.get_ref().connect(addr)
+        })
+        .await
     }
 
     /// The address the socket is bound to.
@@ -196,6 +211,10 @@ impl UdpSocket {
     /// # }
     /// ```
     pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        #[cfg(feature = "sim")]
+        if let Some(s) = self.io.sim() {
+            return Ok(s.local_addr());
+        }
         self.io.get_ref().local_addr()
     }
 
@@ -212,6 +231,10 @@ impl UdpSocket {
     /// # }
     /// ```
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
+        #[cfg(feature = "sim")]
+        if let Some(s) = self.io.sim() {
+            return s.peer_addr().ok_or_else(|| io::ErrorKind::NotConnected.into());
+        }
         self.io.get_ref().peer_addr()
     }
 }

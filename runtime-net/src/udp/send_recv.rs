@@ -40,6 +40,10 @@ impl UdpSocket {
     /// that returns `Ready`; if the future is dropped while waiting, nothing
     /// was sent. A datagram is never sent in part.
     pub async fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        #[cfg(feature = "sim")]
+        if let Some(s) = self.io.sim() {
+            return crate::sim::udp_send(s, buf);
+        }
         poll_fn(|cx| self.io.poll_write_io(cx, || self.io.get_ref().send(buf))).await
     }
 
@@ -70,6 +74,10 @@ impl UdpSocket {
     /// the poll that returns it. If the future is dropped while waiting, no
     /// datagram was received, and the next receive gets the next datagram.
     pub async fn recv(&self, buf: &mut [u8]) -> io::Result<usize> {
+        #[cfg(feature = "sim")]
+        if let Some(s) = self.io.sim() {
+            return crate::sim::udp_recv_from(s, buf).await.map(|(n, _)| n);
+        }
         poll_fn(|cx| self.io.poll_read_io(cx, || self.io.get_ref().recv(buf))).await
     }
 
@@ -100,6 +108,10 @@ impl UdpSocket {
     /// poll that returns `Ready`.
     pub async fn send_to<A: ToSocketAddrs>(&self, buf: &[u8], target: A) -> io::Result<usize> {
         let target = first_addr(target).await?;
+        #[cfg(feature = "sim")]
+        if let Some(s) = self.io.sim() {
+            return Ok(s.send_to(buf, target));
+        }
         poll_fn(|cx| {
             self.io
                 .poll_write_io(cx, || self.io.get_ref().send_to(buf, target))
@@ -137,6 +149,10 @@ impl UdpSocket {
     /// `select!` branch won), no datagram was received, and the next
     /// `recv_from` gets it.
     pub async fn recv_from(&self, buf: &mut [u8]) -> io::Result<(usize, SocketAddr)> {
+        #[cfg(feature = "sim")]
+        if let Some(s) = self.io.sim() {
+            return crate::sim::udp_recv_from(s, buf).await;
+        }
         poll_fn(|cx| {
             self.io
                 .poll_read_io(cx, || self.io.get_ref().recv_from(buf))

@@ -176,7 +176,11 @@ pub fn biased_start(_count: u32) -> u32 {
 /// polls first.
 #[inline]
 pub fn thread_rng_n(n: u32) -> u32 {
-    runtime_executor::thread_rng_n(n)
+    // Inside a simulation, its seeded generator (`runtime::sim`).
+    match runtime_core::spawn_hook::rng_n(n) {
+        Some(k) => k,
+        None => runtime_executor::thread_rng_n(n),
+    }
 }
 
 #[cfg(test)]

@@ -194,5 +194,9 @@ where
     F: Future + 'static,
     F::Output: 'static,
 {
-    runtime_executor::spawn_local(future)
+    // Inside a simulation (`runtime::sim`), its scheduler takes the task.
+    match runtime_core::spawn_hook::try_spawn_local(future) {
+        Ok(handle) => handle,
+        Err(future) => runtime_executor::spawn_local(future),
+    }
 }

@@ -152,7 +152,11 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    runtime_executor::spawn(future)
+    // Inside a simulation (`runtime::sim`), its scheduler takes the task.
+    match runtime_core::spawn_hook::try_spawn(future) {
+        Ok(handle) => handle,
+        Err(future) => runtime_executor::spawn(future),
+    }
 }
 
 /// Runs a blocking closure on the current runtime's blocking pool, so it does
@@ -174,7 +178,12 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    runtime_executor::spawn_blocking(f)
+    // Inside a simulation the closure runs as one step of a task on the
+    // simulation's thread, at a point the seed picks (see SIMULATION.md).
+    match runtime_core::spawn_hook::try_spawn_blocking(f) {
+        Ok(handle) => handle,
+        Err(f) => runtime_executor::spawn_blocking(f),
+    }
 }
 
 /// Yields to the scheduler: the task is polled again after the other ready
