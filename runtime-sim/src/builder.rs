@@ -87,7 +87,7 @@ impl Builder {
     /// ```
     /// use std::time::Duration;
     /// let mut sim = runtime::sim::Builder::new().seed(1).duration(Duration::from_secs(1)).build().unwrap();
-    /// sim.client("test", runtime::time::sleep(Duration::from_secs(5)));
+    /// sim.client("test", async { runtime::time::sleep(Duration::from_secs(5)).await });
     /// assert!(sim.run().unwrap_err().reason().contains("time limit"));
     /// ```
     pub fn duration(mut self, limit: Duration) -> Builder {

@@ -14,9 +14,8 @@
 //!     .build()
 //!     .unwrap();
 //! sim.host("echo", || async {
-//!     let listener = TcpListener::bind("0.0.0.0:9000").await?;
-//!     loop {
-//!         let (mut s, _) = listener.accept().await?;
+//!     let listener = TcpListener::bind("0.0.0.0:9000").await.unwrap();
+//!     while let Ok((mut s, _)) = listener.accept().await {
 //!         runtime::spawn(async move {
 //!             let mut buf = vec![0; 64];
 //!             while let Ok(n @ 1..) = s.read(&mut buf).await {

@@ -286,12 +286,11 @@ impl Sim {
     ///
     /// let mut sim = runtime::sim::Builder::new().seed(1).build().unwrap();
     /// sim.host("server", || async {
-    ///     let listener = TcpListener::bind("0.0.0.0:7000").await?;
-    ///     loop {
-    ///         let (mut socket, _) = listener.accept().await?;
+    ///     let listener = TcpListener::bind("0.0.0.0:7000").await.unwrap();
+    ///     while let Ok((mut socket, _)) = listener.accept().await {
     ///         let mut buf = [0; 5];
-    ///         socket.read_exact(&mut buf).await?;
-    ///         socket.write_all(&buf).await?;
+    ///         socket.read_exact(&mut buf).await.unwrap();
+    ///         socket.write_all(&buf).await.unwrap();
     ///     }
     /// });
     /// sim.client("client", async {
