@@ -647,6 +647,10 @@ impl Sim {
                         break Err(Failure::Deadlock);
                     }
                     self.driver.turn(None);
+                    // A jump past the limit fails before anything runs there.
+                    if Instant::now().saturating_duration_since(self.shared.start) > self.limit {
+                        break Err(Failure::TimeLimit);
+                    }
                 }
             }
         };
