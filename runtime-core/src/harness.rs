@@ -13,6 +13,7 @@ use crate::error::JoinError;
 use crate::id::IdGuard;
 use crate::raw::{Cell, Header, RawTask, Stage};
 use crate::state::{TransitionToIdle, TransitionToRunning};
+use crate::task_meta::PollScope;
 use crate::{coop, waker, Notified, Schedule, Task};
 use std::future::Future;
 use std::mem::ManuallyDrop;
@@ -46,6 +47,7 @@ pub(crate) unsafe fn poll<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>
         TransitionToRunning::Dealloc => return raw.dealloc(),
     }
 
+    cell.header.meta.poll_started();
     // The `Notified` reference keeps the task alive for the whole poll, so the
     // waker can borrow it without a reference of its own.
     // SAFETY: `ptr` is live for the duration of this borrow.
@@ -80,6 +82,8 @@ fn poll_future<F: Future, S>(cell: &Cell<F, S>, cx: &mut Context<'_>) -> Poll<()
     // the future's drop); the guard restores the previous one (an enclosing
     // task's, when a `LocalSet` runs inside a task), also on unwind.
     let _id = IdGuard::enter(id);
+    // Dumps see which `JoinHandle` the task waits on; precise timing, when on.
+    let _scope = PollScope::enter(&cell.header.meta);
     let result = catch_unwind(AssertUnwindSafe(|| {
         cell.stage.with_mut(|stage| {
             // SAFETY: `RUNNING` gives this thread exclusive access to the stage.
@@ -190,6 +194,7 @@ pub(crate) unsafe fn schedule<F: Future + 'static, S: Schedule>(ptr: NonNull<Hea
     // SAFETY: the caller passes a reference to this task and holds another for
     // the whole call, so the cell outlives the borrow.
     let cell = unsafe { cell::<F, S>(ptr) };
+    cell.header.meta.woken();
     cell.scheduler
         .schedule(Notified(Task::from_raw(RawTask::from_raw(ptr))));
 }

@@ -50,6 +50,20 @@ impl Id {
     }
 }
 
+impl Id {
+    /// The id as a number (never 0), for lock-free slots that store ids.
+    #[doc(hidden)]
+    pub fn as_u64(self) -> u64 {
+        self.0.get()
+    }
+
+    /// The id stored as `as_u64` gave it; `None` for 0.
+    #[doc(hidden)]
+    pub fn from_u64(n: u64) -> Option<Id> {
+        NonZeroU64::new(n).map(Id)
+    }
+}
+
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(&self.0, f)

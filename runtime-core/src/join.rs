@@ -271,6 +271,9 @@ impl<T> Future for JoinHandle<T> {
         };
         if ret.is_ready() {
             coop.made_progress();
+        } else {
+            // For task dumps: the task polling this waits on that one.
+            crate::task_meta::note_awaiting(self.raw.id());
         }
         ret
     }

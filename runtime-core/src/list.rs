@@ -153,6 +153,25 @@ impl<S: Schedule> OwnedTasks<S> {
         }
     }
 
+    /// Calls `f` with every task currently owned, one shard at a time under
+    /// that shard's lock (for task dumps): `f` must not spawn, complete or
+    /// release tasks of this list, and runs no user code of the tasks.
+    pub fn for_each(&self, mut f: impl FnMut(&Task<S>)) {
+        for shard in self.shards.iter() {
+            let shard = lock(shard);
+            let mut next = shard.head;
+            while let Some(ptr) = next {
+                // The list holds a reference to every linked task, and the
+                // lock keeps it linked (so alive) while `f` looks at it.
+                let task = std::mem::ManuallyDrop::new(Task::<S>::from_raw(RawTask::from_raw(ptr)));
+                f(&task);
+                // SAFETY: `ptr` is linked in this shard, whose lock we hold,
+                // so its links are valid and ours to read.
+                next = task.raw.header().links.with(|l| unsafe { (*l).next });
+            }
+        }
+    }
+
     /// True once `close_and_shutdown_all` has begun.
     pub fn is_closed(&self) -> bool {
         self.closed.load(Acquire)

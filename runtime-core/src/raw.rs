@@ -11,6 +11,7 @@ use crate::error::JoinError;
 use crate::id::Id;
 use crate::state::State;
 use crate::sync::{AtomicU64, UnsafeCell};
+use crate::task_meta::Meta;
 use crate::{harness, Schedule};
 use std::future::Future;
 use std::ptr::NonNull;
@@ -54,6 +55,8 @@ pub(crate) struct Header {
     /// holder of a reference may read it, from any thread, without
     /// synchronisation beyond what handed it the reference.
     pub(crate) id: Id,
+    /// Spawn site, name and counters for dumps and hooks (`task_meta.rs`).
+    pub(crate) meta: Meta,
 }
 
 /// Where the future is in its life. Owned by whoever holds `RUNNING`, or, once
@@ -90,6 +93,9 @@ where
     };
 
     /// Allocates a task in its initial state (queued, three references).
+    /// The caller's caller chain (`#[track_caller]`) is the spawn site unless
+    /// `task_meta::with_spawn_meta` set one.
+    #[track_caller]
     pub(crate) fn allocate(future: F, scheduler: S) -> NonNull<Header> {
         let cell = Box::new(Cell {
             header: Header {
@@ -98,6 +104,7 @@ where
                 links: UnsafeCell::new(Links::default()),
                 owner_id: AtomicU64::new(0),
                 id: Id::next(),
+                meta: Meta::new(),
             },
             scheduler,
             stage: UnsafeCell::new(Stage::Running(future)),

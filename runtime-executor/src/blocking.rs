@@ -92,6 +92,9 @@ struct State {
     shutdown: bool,
     threads: HashMap<usize, thread::JoinHandle<()>>,
     next_id: usize,
+    /// The task each busy thread runs (by thread id), for task dumps: a
+    /// reference to it, dropped when the thread is done with it.
+    running: HashMap<usize, Task<BlockingSchedule>>,
 }
 
 /// The `Schedule` of blocking tasks. A blocking task is queued once, at spawn,
@@ -159,6 +162,7 @@ impl BlockingPool {
         *self.pool.handle.lock() = Some(handle);
     }
 
+    #[track_caller]
     pub(crate) fn spawn<F, R>(&self, f: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
@@ -179,6 +183,28 @@ impl BlockingPool {
             },
         );
         join
+    }
+
+    /// Closures waiting for a thread.
+    pub(crate) fn queue_depth(&self) -> usize {
+        self.pool.state.lock().queue.len()
+    }
+
+    /// Threads waiting for work.
+    pub(crate) fn num_idle_threads(&self) -> usize {
+        self.pool.state.lock().num_idle
+    }
+
+    /// Calls `f` with every queued (`false`) and running (`true`) closure's
+    /// task, under the pool's lock (for task dumps; `f` runs no user code).
+    pub(crate) fn for_each_task(&self, mut f: impl FnMut(runtime_core::TaskInfo<'_>, bool)) {
+        let state = self.pool.state.lock();
+        for job in state.running.values() {
+            f(job.info(), true);
+        }
+        for job in &state.queue {
+            f(job.task.task().info(), false);
+        }
     }
 
     /// Number of pool threads alive (for tests and diagnostics).
@@ -295,9 +321,18 @@ impl Pool {
         let mut state = self.state.lock();
         'work: loop {
             while let Some(job) = state.queue.pop_front() {
+                state.running.insert(id, job.task.task().clone_ref());
                 drop(state);
                 job.run();
                 state = self.state.lock();
+                let done = state.running.remove(&id);
+                if done.is_some() {
+                    // Dropping the last reference frees the task: not under
+                    // the lock (it may run the output's destructor).
+                    drop(state);
+                    drop(done);
+                    state = self.state.lock();
+                }
             }
             if state.shutdown {
                 break;

@@ -64,6 +64,8 @@ pub(crate) struct Shared {
     core_waiters: Mutex<Vec<Waker>>,
     pub(crate) blocking: BlockingPool,
     pub(crate) metrics: crate::WorkerMetrics,
+    /// Hooks, what the driver polls now, the watchdog (`observe.rs`).
+    pub(crate) observe: Arc<crate::observe::Observe>,
     event_interval: u32,
     global_queue_interval: u32,
     on_park: Option<crate::ThreadHook>,
@@ -132,7 +134,8 @@ impl Shared {
             }))),
             core_waiters: Mutex::new(Vec::new()),
             blocking: BlockingPool::new(config),
-            metrics: crate::WorkerMetrics::default(),
+            metrics: crate::WorkerMetrics::new(crate::multi_thread::histogram_buckets(config)),
+            observe: crate::observe::Observe::new(&config.observe, 1),
             event_interval: config.event_interval,
             global_queue_interval: config.global_queue_interval,
             on_park: config.on_thread_park.clone(),
@@ -143,6 +146,7 @@ impl Shared {
         })
     }
 
+    #[track_caller]
     pub(crate) fn spawn<F>(self: &Arc<Self>, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
@@ -154,12 +158,14 @@ impl Shared {
         }
     }
 
+    #[track_caller]
     fn spawn_inner<F>(self: &Arc<Self>, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
         let (task, notified, join) = runtime_core::spawn(future, Scheduler(self.clone()));
+        self.observe.spawned(task.info());
         if let Some(notified) = self.owned.bind(task, notified) {
             self.schedule_task(notified);
         }
@@ -173,6 +179,7 @@ impl Shared {
             let local = unsafe { &*local };
             if std::ptr::eq(local.shared, self) {
                 local.queue.borrow_mut().push_back(task);
+                self.metrics.count_local_schedule();
                 return;
             }
         }
@@ -184,6 +191,7 @@ impl Shared {
         }
         remote.queue.push_back(task);
         drop(remote);
+        self.observe.remote_schedules.fetch_add(1, Relaxed);
         self.unpark.unpark();
     }
 
@@ -205,6 +213,7 @@ impl Shared {
         let mut future = pin!(future);
         let (parker, waker) = thread_parker();
         let mut cx = Context::from_waker(&waker);
+        runtime_core::task_meta::set_poll_timing(self.observe.timing());
         loop {
             // Bound first: the lock guard must not live through the `if let`.
             let core = self.core.lock().take();
@@ -331,7 +340,7 @@ fn run<F: Future>(
         for _ in 0..event_interval {
             match next_task(shared, core, local) {
                 Some(task) => {
-                    task.run();
+                    crate::observe::run_task(&shared.observe, &shared.metrics, 0, task, || true);
                     shared.check_panicked();
                 }
                 None => {
@@ -342,6 +351,7 @@ fn run<F: Future>(
             since_look += 1;
             if coop::take_budget_exhausted() {
                 // A task spent a whole budget: look at I/O and timers now.
+                shared.metrics.count_budget_yield();
                 break;
             }
         }
@@ -398,6 +408,7 @@ impl Schedule for Scheduler {
     }
 
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
+        self.0.observe.terminated(task.info());
         self.0.owned.remove(task)
     }
 }

@@ -40,9 +40,12 @@ mod blocking;
 mod context;
 mod current_thread;
 mod defer;
+mod dump;
 mod local;
 mod loom;
+mod metrics;
 mod multi_thread;
+mod observe;
 mod panic;
 mod park;
 mod rand;
@@ -50,6 +53,9 @@ mod rand;
 pub use block_in_place::{block_in_place, worker_index};
 pub use context::thread_rng_n;
 pub use defer::defer;
+pub use dump::{TaskDump, TaskState};
+pub use metrics::WorkerMetrics;
+pub use observe::{LongPoll, LongPollHook, ObserveConfig, TaskHook, TaskMeta};
 pub use local::{spawn_local, LocalEnterGuard, LocalSet, LocalTaskCount};
 pub use park::ThreadParker;
 pub use rand::RngSeed;
@@ -110,54 +116,11 @@ pub enum UnhandledPanic {
     ShutdownRuntime,
 }
 
-/// Counters of one worker, updated by that worker only, around its parks.
-#[derive(Debug, Default)]
-pub struct WorkerMetrics {
-    park_count: AtomicU64,
-    park_unpark_count: AtomicU64,
-    busy_nanos: AtomicU64,
-}
-
-impl WorkerMetrics {
-    /// Times the worker parked.
-    pub fn park_count(&self) -> u64 {
-        self.park_count.load(Relaxed)
-    }
-
-    /// Times the worker parked or unparked: odd while it is parked.
-    pub fn park_unpark_count(&self) -> u64 {
-        self.park_unpark_count.load(Relaxed)
-    }
-
-    /// Time spent out of park, published each time the worker parks.
-    pub fn total_busy_duration(&self) -> Duration {
-        Duration::from_nanos(self.busy_nanos.load(Relaxed))
-    }
-
-    /// Called by the worker just before it parks; `busy_since` is when it
-    /// last unparked.
-    pub(crate) fn before_park(&self, busy_since: std::time::Instant) {
-        let busy = busy_since.elapsed().as_nanos() as u64;
-        self.busy_nanos
-            .store(self.busy_nanos.load(Relaxed).wrapping_add(busy), Relaxed);
-        self.park_count
-            .store(self.park_count.load(Relaxed) + 1, Relaxed);
-        self.park_unpark_count
-            .store(self.park_unpark_count.load(Relaxed) + 1, Relaxed);
-    }
-
-    /// Called by the worker just after it unparks.
-    pub(crate) fn after_unpark(&self) {
-        self.park_unpark_count
-            .store(self.park_unpark_count.load(Relaxed) + 1, Relaxed);
-    }
-}
 pub use runtime_core::{AbortHandle, JoinError, JoinHandle, Park, Unpark};
 
 use std::fmt;
 use std::future::Future;
 use std::io;
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::thread;
 use std::time::Duration;
@@ -232,6 +195,9 @@ pub struct Config {
     /// What a task's panic does (default: nothing beyond its `JoinHandle`);
     /// `ShutdownRuntime` only for the current-thread flavour.
     pub unhandled_panic: UnhandledPanic,
+    /// Task hooks, the long-poll detector and the poll-time histogram
+    /// (default: all off).
+    pub observe: ObserveConfig,
 }
 
 /// Makes one worker's parker (see [`Config::worker_park`]).
@@ -257,6 +223,7 @@ impl Default for Config {
             rng_seed: RngSeed::new(),
             disable_lifo_slot: false,
             unhandled_panic: UnhandledPanic::Ignore,
+            observe: ObserveConfig::default(),
         }
     }
 }
@@ -287,6 +254,35 @@ pub struct Handle {
 // Tokio, which implements the same traits on the same types.
 impl std::panic::UnwindSafe for Handle {}
 impl std::panic::RefUnwindSafe for Handle {}
+
+/// A scheduler reference that does not keep it alive (the watchdog's).
+enum WeakInner {
+    Multi(std::sync::Weak<multi_thread::Shared>),
+    Current(std::sync::Weak<current_thread::Shared>),
+}
+
+/// A [`Handle`] that does not keep its runtime alive (for threads that
+/// outlive it, such as a dump-on-signal listener).
+pub struct WeakHandle {
+    inner: WeakInner,
+}
+
+impl WeakHandle {
+    /// The handle, while the runtime's scheduler still exists.
+    pub fn upgrade(&self) -> Option<Handle> {
+        let inner = match &self.inner {
+            WeakInner::Multi(w) => Inner::Multi(w.upgrade()?),
+            WeakInner::Current(w) => Inner::Current(w.upgrade()?),
+        };
+        Some(Handle { inner })
+    }
+}
+
+impl fmt::Debug for WeakHandle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WeakHandle").finish_non_exhaustive()
+    }
+}
 
 #[derive(Clone)]
 enum Inner {
@@ -328,6 +324,7 @@ impl Handle {
     }
 
     /// Spawns a task onto the runtime.
+    #[track_caller]
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
@@ -340,6 +337,7 @@ impl Handle {
     }
 
     /// Runs a blocking closure on the blocking pool.
+    #[track_caller]
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
@@ -432,6 +430,97 @@ impl Handle {
         }
     }
 
+    /// A snapshot of every live task (see `dump.rs`), ordered by id.
+    pub fn dump_tasks(&self) -> Vec<TaskDump> {
+        let mut tasks = Vec::new();
+        let observe = self.observe();
+        let state_of = |info: runtime_core::TaskInfo<'_>| {
+            if info.is_running() {
+                let id = info.id().as_u64();
+                let worker = observe.slots.iter().position(|s| s.current() == Some(id));
+                TaskState::Running { worker }
+            } else if info.is_notified() {
+                TaskState::Scheduled
+            } else {
+                TaskState::Idle
+            }
+        };
+        match &self.inner {
+            Inner::Multi(shared) => shared
+                .owned
+                .for_each(|t| tasks.push(TaskDump::new(t.info(), state_of(t.info())))),
+            Inner::Current(shared) => shared
+                .owned
+                .for_each(|t| tasks.push(TaskDump::new(t.info(), state_of(t.info())))),
+        }
+        self.blocking().for_each_task(|info, running| {
+            tasks.push(TaskDump::new(info, TaskState::Blocking { running }));
+        });
+        tasks.sort_by_key(|t| t.id());
+        tasks
+    }
+
+    /// The name of live task `id`, if it has one (a walk of the task list).
+    pub(crate) fn task_name(&self, id: runtime_core::Id) -> Option<String> {
+        let mut name = None;
+        let mut look = |info: runtime_core::TaskInfo<'_>| {
+            if info.id() == id {
+                name = info.name().map(String::from);
+            }
+        };
+        match &self.inner {
+            Inner::Multi(shared) => shared.owned.for_each(|t| look(t.info())),
+            Inner::Current(shared) => shared.owned.for_each(|t| look(t.info())),
+        }
+        name
+    }
+
+    /// Tasks scheduled from outside the runtime's threads.
+    pub fn remote_schedule_count(&self) -> u64 {
+        self.observe()
+            .remote_schedules
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Closures waiting in the blocking pool's queue.
+    pub fn blocking_queue_depth(&self) -> usize {
+        self.blocking().queue_depth()
+    }
+
+    /// Idle threads of the blocking pool.
+    pub fn num_idle_blocking_threads(&self) -> usize {
+        self.blocking().num_idle_threads()
+    }
+
+    /// The poll-time histogram's bucket bounds, when it is enabled.
+    pub fn poll_time_histogram_bounds(&self) -> Option<&[Duration]> {
+        self.observe().histogram.as_deref()
+    }
+
+    fn observe(&self) -> &Arc<observe::Observe> {
+        match &self.inner {
+            Inner::Multi(shared) => &shared.observe,
+            Inner::Current(shared) => &shared.observe,
+        }
+    }
+
+    /// Starts the long-poll watchdog if the config asks for one; it looks
+    /// task names up through a weak reference to the scheduler.
+    fn start_watchdog(&self) {
+        let weak = self.downgrade();
+        self.observe()
+            .start_watchdog(Box::new(move |id| weak.upgrade()?.task_name(id)));
+    }
+
+    /// A reference to this runtime that does not keep it alive.
+    pub fn downgrade(&self) -> WeakHandle {
+        let inner = match &self.inner {
+            Inner::Multi(shared) => WeakInner::Multi(Arc::downgrade(shared)),
+            Inner::Current(shared) => WeakInner::Current(Arc::downgrade(shared)),
+        };
+        WeakHandle { inner }
+    }
+
     fn blocking(&self) -> &blocking::BlockingPool {
         match &self.inner {
             Inner::Multi(shared) => &shared.blocking,
@@ -493,8 +582,13 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    // The panic is outside the closure, which would hide the caller.
-    match context::with_current(|h| h.map(|h| h.spawn(future))) {
+    // The panic is outside the closure, which would hide the caller; the
+    // spawn site is passed in explicitly for the same reason.
+    let site = std::panic::Location::caller();
+    let spawned = runtime_core::task_meta::with_spawn_meta(site, None, || {
+        context::with_current(|h| h.map(|h| h.spawn(future)))
+    });
+    match spawned {
         Some(join) => join,
         None => panic!("{}", context::NO_RUNTIME),
     }
@@ -510,8 +604,13 @@ where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    // The panic is outside the closure, which would hide the caller.
-    match context::with_current(|h| h.map(|h| h.spawn_blocking(f))) {
+    // The panic is outside the closure, which would hide the caller; the
+    // spawn site is passed in explicitly for the same reason.
+    let site = std::panic::Location::caller();
+    let spawned = runtime_core::task_meta::with_spawn_meta(site, None, || {
+        context::with_current(|h| h.map(|h| h.spawn_blocking(f)))
+    });
+    match spawned {
         Some(join) => join,
         None => panic!("{}", context::NO_RUNTIME),
     }
@@ -563,6 +662,7 @@ impl Runtime {
                     inner: Inner::Current(shared.clone()),
                 };
                 shared.blocking.set_handle(handle.clone());
+                handle.start_watchdog();
                 Ok(Runtime {
                     handle,
                     workers: Vec::new(),
@@ -586,6 +686,7 @@ impl Runtime {
                 let (shared, cores) = multi_thread::Shared::new(&config, parkers);
                 let handle = Handle::multi_thread(shared.clone());
                 shared.blocking.set_handle(handle.clone());
+                handle.start_watchdog();
                 let mut rt = Runtime {
                     handle,
                     workers: Vec::with_capacity(cores.len()),
@@ -664,6 +765,7 @@ impl Runtime {
         if std::mem::replace(&mut self.shut_down, true) {
             return;
         }
+        self.handle.observe().shutdown();
         if let Inner::Multi(shared) = &self.handle.inner {
             // Told first, so that even a shutdown refused below stops the
             // workers: each exits after its current task, and the last one

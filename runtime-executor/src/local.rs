@@ -218,6 +218,7 @@ impl LocalSet {
     /// rt.block_on(local); // runs until all its tasks are done
     /// assert_eq!(hits.get(), 3);
     /// ```
+    #[track_caller]
     pub fn spawn_local<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + 'static,
@@ -313,6 +314,7 @@ impl LocalSet {
     }
 }
 
+#[track_caller]
 fn spawn_on<F>(shared: &Arc<Shared>, future: F) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
@@ -324,6 +326,7 @@ where
     }
 }
 
+#[track_caller]
 fn spawn_unwrapped<F>(shared: &Arc<Shared>, future: F) -> JoinHandle<F::Output>
 where
     F: Future + 'static,

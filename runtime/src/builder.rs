@@ -2,6 +2,8 @@
 
 use crate::driver;
 use crate::Runtime;
+
+mod observe;
 use runtime_executor::{Config, Flavor};
 use std::fmt;
 use std::io;
@@ -26,6 +28,9 @@ pub struct Builder {
     name: Option<String>,
     nevents: usize,
     nevents_busy: Option<usize>,
+    /// `dump_on_signal` (`builder/observe.rs`).
+    #[cfg(all(unix, feature = "signal"))]
+    dump_signal: Option<i32>,
 }
 
 impl Builder {
@@ -57,14 +62,18 @@ impl Builder {
     }
 
     fn new(flavor: Flavor) -> Builder {
+        let mut config = Config::default();
+        config.observe.long_poll = observe::default_long_poll();
         Builder {
             flavor,
-            config: Config::default(),
+            config,
             #[cfg(feature = "time")]
             start_paused: false,
             name: None,
             nevents: 1024,
             nevents_busy: None,
+            #[cfg(all(unix, feature = "signal"))]
+            dump_signal: None,
         }
     }
 
@@ -626,6 +635,7 @@ impl Builder {
             rng_seed: self.config.rng_seed.clone(),
             disable_lifo_slot: self.config.disable_lifo_slot,
             unhandled_panic: self.config.unhandled_panic,
+            observe: self.config.observe.clone(),
         };
         let events = driver::EventsCapacity {
             per_tick: self.nevents,
@@ -636,6 +646,10 @@ impl Builder {
         let rt = Runtime::from_parts(executor, reactor, driver);
         if let Some(name) = &self.name {
             crate::handle::names::set(rt.handle(), name);
+        }
+        #[cfg(all(unix, feature = "signal"))]
+        if let Some(signal) = self.dump_signal {
+            crate::dump::install_signal_dump(rt.handle(), signal)?;
         }
         #[cfg(feature = "time")]
         if self.start_paused {

@@ -143,6 +143,7 @@ impl Handle {
     ///     .unwrap();
     /// assert_eq!(rt.block_on(task).unwrap(), 42);
     /// ```
+    #[track_caller]
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
@@ -160,6 +161,7 @@ impl Handle {
     /// let name = rt.block_on(task).unwrap();
     /// assert!(name.is_some()); // a named pool thread, not this one
     /// ```
+    #[track_caller]
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,
@@ -336,7 +338,7 @@ impl Handle {
 /// ```
 #[derive(Clone)]
 pub struct RuntimeMetrics {
-    handle: runtime_executor::Handle,
+    pub(crate) handle: runtime_executor::Handle,
     /// A local runtime's `spawn_local` tasks live in its `LocalSet`, not in
     /// the scheduler's list: counted in too.
     local: Option<runtime_executor::LocalTaskCount>,

@@ -21,7 +21,7 @@
 //! blocking pool; `runtime-macros` provides `#[main]` and `#[test]`.
 //!
 //! `runtime-reactor` is the I/O driver and timer wheel, built when `time`,
-//! `net` or `signal` needs it (`src/driver.rs` wires it in); in the
+//! `net`, `signal` or `process` needs it (`src/driver.rs` wires it in); in the
 //! multi-thread runtime a worker about to sleep turns it, and a backstop
 //! `runtime-driver` thread when none has for a while; in the current-thread
 //! runtime the scheduler thread turns it whenever it has nothing to run.
@@ -33,13 +33,21 @@
 //! # Features
 //!
 //! Tokio's feature names, so a `Cargo.toml` moves with the rename. All are on
-//! by default (`full`). With `default-features = false`: `macros` brings
-//! `#[main]`/`#[test]`, `net` the sockets, `sync` the channels and locks,
-//! `signal` `ctrl_c` and Unix signals, `time` the timers, `hyper` (off by
-//! default) the hyper 1.x adapters; `rt`, `rt-multi-thread` and `io-util` are
-//! accepted and always on. As in Tokio, the reactor is built only for `time`,
-//! `net` and `signal`. A hello world needs `rt-multi-thread` and `macros`
-//! only.
+//! by default (`full`) except `hyper`, `http2` and `tower`. With
+//! `default-features = false`: `macros` brings `#[main]`/`#[test]`, `net` the
+//! sockets, `sync` the channels and locks, `signal` `ctrl_c` and Unix
+//! signals, `time` the timers, `fs` the `fs` module (files), `process` child
+//! processes, `io-std` `io::{stdin, stdout, stderr}`, `bytes` the
+//! `bytes`-based `read_buf`/`write_buf`; `tokio-io` implements Tokio's I/O
+//! traits on every I/O type (it adds only `tokio` without features, i.e. the
+//! traits and no runtime, and `pin-project-lite`); `hyper` (that is
+//! `hyper-server` plus `hyper-client`, off by default) the hyper 1.x adapters and
+//! `runtime::hyper::serve` (axum's `serve`), `http2` HTTP/2 for them, `tower`
+//! (off by default) `runtime::tower`, the tower and tower-http timer layers
+//! on our timers; `rt`, `rt-multi-thread` and `io-util` are accepted and
+//! always on. As in Tokio, the reactor is built only for `time`, `net`,
+//! `signal` and `process`. A hello world needs `rt-multi-thread` and
+//! `macros` only.
 //!
 //! `parking_lot` (in `full`) picks the runtime's internal locks, as in Tokio:
 //! with it they are `parking_lot`'s (faster under contention, no poisoning);
@@ -61,10 +69,12 @@
 pub(crate) mod blocking;
 mod builder;
 mod driver;
+mod dump;
 #[cfg(feature = "fs")]
 pub mod fs;
 mod handle;
 mod id;
+mod metrics;
 #[cfg(any(feature = "hyper-server", feature = "hyper-client"))]
 pub mod hyper;
 pub mod io;
@@ -119,6 +129,9 @@ pub mod runtime {
     pub use crate::local_runtime::{LocalOptions, LocalRuntime};
     pub use crate::rt::Runtime;
     pub use runtime_executor::{worker_index, RngSeed, UnhandledPanic};
+    // Observability: task dumps, hooks, the long-poll detector.
+    pub use crate::dump::{Dump, TaskDump, TaskState};
+    pub use runtime_executor::{LongPoll, TaskMeta};
 }
 pub use task::{spawn, spawn_blocking};
 

@@ -97,6 +97,7 @@ impl Runtime {
     /// let task = rt.spawn(async { "spawned" });
     /// assert_eq!(rt.block_on(task).unwrap(), "spawned");
     /// ```
+    #[track_caller]
     pub fn spawn<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
@@ -113,6 +114,7 @@ impl Runtime {
     /// let task = rt.spawn_blocking(|| std::fs::metadata(".").is_ok());
     /// assert!(rt.block_on(task).unwrap());
     /// ```
+    #[track_caller]
     pub fn spawn_blocking<F, R>(&self, f: F) -> JoinHandle<R>
     where
         F: FnOnce() -> R + Send + 'static,

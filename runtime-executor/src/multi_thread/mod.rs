@@ -53,6 +53,8 @@ pub(crate) struct Shared {
     pub(crate) blocking: BlockingPool,
     /// Counters of worker `i`, written only by it.
     pub(crate) metrics: Box<[crate::WorkerMetrics]>,
+    /// Hooks, what each worker polls now, the watchdog (`observe.rs`).
+    pub(crate) observe: Arc<crate::observe::Observe>,
     pub(crate) event_interval: u32,
     pub(crate) global_queue_interval: u32,
     pub(crate) on_park: Option<crate::ThreadHook>,
@@ -80,7 +82,10 @@ impl Shared {
             handoff: (0..n).map(|_| Mutex::new(None)).collect(),
             seeds: SeedGenerator::new(&config.rng_seed),
             blocking: BlockingPool::new(config),
-            metrics: (0..n).map(|_| crate::WorkerMetrics::default()).collect(),
+            metrics: (0..n)
+                .map(|_| crate::WorkerMetrics::new(histogram_buckets(config)))
+                .collect(),
+            observe: crate::observe::Observe::new(&config.observe, n),
             event_interval: config.event_interval,
             global_queue_interval: config.global_queue_interval,
             on_park: config.on_thread_park.clone(),
@@ -142,12 +147,14 @@ impl Shared {
     }
 
     /// Spawns a task onto the pool.
+    #[track_caller]
     pub(crate) fn spawn<F>(self: &Arc<Self>, future: F) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
         let (task, notified, join) = runtime_core::spawn(future, Scheduler(self.clone()));
+        self.observe.spawned(task.info());
         if let Some(notified) = self.owned.bind(task, notified) {
             self.schedule_task(notified, false);
         }
@@ -169,6 +176,9 @@ impl Shared {
     }
 
     fn push_remote(&self, task: Notified<Scheduler>) {
+        self.observe
+            .remote_schedules
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.injector.push(task);
         if self.shutdown.load(SeqCst) {
             // Raced with shutdown, which may already have drained the injector:
@@ -237,6 +247,17 @@ impl Schedule for Scheduler {
     }
 
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {
+        self.0.observe.terminated(task.info());
         self.0.owned.remove(task)
     }
+}
+
+/// Buckets of each worker's poll-time histogram: one per bound, plus the
+/// unbounded last one; none without the histogram.
+pub(crate) fn histogram_buckets(config: &Config) -> usize {
+    config
+        .observe
+        .poll_time_histogram
+        .as_ref()
+        .map_or(0, |bounds| bounds.len() + 1)
 }

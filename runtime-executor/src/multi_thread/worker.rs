@@ -68,6 +68,13 @@ const MAX_LIFO_POLLS_PER_TICK: u32 = 3;
 
 /// A worker's own state: its core, owned by one thread at a time (see the
 /// module docs).
+///
+/// Aligned to two cache lines: the cores are allocated one after the other,
+/// and the fields a worker writes on every poll (`tick`, `lifo`, `in_task`)
+/// must not share a line with its neighbour's, or the two workers would
+/// bounce it between their caches (false sharing; on its thread's stack, as
+/// before `block_in_place`, a core had no neighbours).
+#[repr(align(128))]
 pub(crate) struct Local {
     pub(crate) shared: Arc<Shared>,
     pub(crate) index: usize,
@@ -167,6 +174,7 @@ pub(crate) fn run(core: CorePtr) {
         (local.shared.clone(), local.thread_seed)
     };
     let handle = Handle::multi_thread(shared.clone());
+    runtime_core::task_meta::set_poll_timing(shared.observe.timing());
     let entered = context::enter_runtime(handle, true, Some(seed));
     let scheduler = context::set_scheduler(Ctx::Worker(core.0.as_ptr()));
     let kept = run_loop(core);
@@ -189,7 +197,11 @@ fn run_loop(core: CorePtr) -> Option<CorePtr> {
         if local.shared.shutdown.load(Relaxed) {
             return Some(core);
         }
-        if local.tick.get() % local.shared.event_interval == 0 || coop::take_budget_exhausted() {
+        let exhausted = coop::take_budget_exhausted();
+        if exhausted {
+            local.metrics().count_budget_yield();
+        }
+        if local.tick.get() % local.shared.event_interval == 0 || exhausted {
             local.poll_events();
             // The look may have consumed the unpark of a shutdown that
             // began after the loop's check: without this, the worker
@@ -202,16 +214,15 @@ fn run_loop(core: CorePtr) -> Option<CorePtr> {
         if let Some(task) = local.next_task().or_else(|| local.steal_work()) {
             local.before_task();
             local.in_task.set(true);
-            task.run();
+            let shared = &*local.shared;
+            let (observe, metrics) = (&*shared.observe, &shared.metrics[local.index]);
             // A `block_in_place` in the task may have handed the core on;
             // if it took it back, the context points at it again.
-            match context::scheduler() {
-                Ctx::Worker(p) if std::ptr::eq(p, core.0.as_ptr()) => {}
-                _ => {
-                    // Not ours any more: dropped, not freed.
-                    core.disown();
-                    return None;
-                }
+            let ours = || matches!(context::scheduler(), Ctx::Worker(p) if std::ptr::eq(p, core.0.as_ptr()));
+            if !crate::observe::run_task(observe, metrics, local.index, task, ours) {
+                // Not ours any more: dropped, not freed.
+                core.disown();
+                return None;
             }
             // SAFETY: ours again, as just checked.
             unsafe { core.0.as_ref() }.in_task.set(false);
@@ -260,6 +271,8 @@ pub(crate) fn hand_off(local: *const Local) -> Option<Reclaim> {
         return None;
     }
     local_ref.in_task.set(false);
+    // The task blocks without its core from here: not a long poll.
+    local_ref.shared.observe.slots[local_ref.index].clear();
     // The LIFO slot cannot be stolen: put its task where others can take it
     // while no thread runs this core.
     if let Some(task) = local_ref.lifo.take() {
@@ -298,6 +311,11 @@ pub(crate) fn index_of(local: *const Local) -> usize {
 }
 
 impl Local {
+    /// This worker's counters (written only by the thread running the core).
+    fn metrics(&self) -> &crate::WorkerMetrics {
+        &self.shared.metrics[self.index]
+    }
+
     /// Before running a task: a searcher that found work stops searching.
     fn before_task(&self) {
         if self.searching.replace(false) && self.shared.idle.transition_worker_from_searching() {
@@ -361,8 +379,13 @@ impl Local {
                 continue;
             }
             loop {
+                let before = self.queue.len();
                 match stealers[victim].steal_batch_and_pop(&self.queue) {
-                    Steal::Success(task) => return Some(task),
+                    Steal::Success(task) => {
+                        let extra = self.queue.len().saturating_sub(before);
+                        self.metrics().count_steal(1 + extra as u64);
+                        return Some(task);
+                    }
                     Steal::Empty => break,
                     Steal::Retry => continue,
                 }
@@ -450,6 +473,7 @@ impl Local {
 
     /// Queues a task scheduled from this worker's own thread.
     pub(crate) fn schedule_local(&self, task: Notified<Scheduler>, is_yield: bool) {
+        self.metrics().count_local_schedule();
         if is_yield || self.waking_deferred.get() || !self.lifo_enabled {
             // A yielding task goes behind everything else, never into the
             // LIFO slot; without the slot, every task does.

@@ -49,6 +49,7 @@ impl<T: 'static> JoinSet<T> {
     /// let len = local.block_on(&rt, async { set.join_next().await.unwrap().unwrap() });
     /// assert_eq!(len, 5);
     /// ```
+    #[track_caller]
     pub fn spawn_local_on<F>(&mut self, future: F, local_set: &LocalSet) -> AbortHandle
     where
         F: Future<Output = T> + 'static,
@@ -100,6 +101,7 @@ impl<T: Send + 'static> JoinSet<T> {
     ///     assert_ne!(ran_on, std::thread::current().id()); // on `other`'s workers
     /// });
     /// ```
+    #[track_caller]
     pub fn spawn_on<F>(&mut self, future: F, handle: &crate::Handle) -> AbortHandle
     where
         F: Future<Output = T> + Send + 'static,
@@ -149,6 +151,7 @@ impl<T: Send + 'static> JoinSet<T> {
     ///     assert_eq!(set.join_next().await.unwrap().unwrap(), 42);
     /// });
     /// ```
+    #[track_caller]
     pub fn spawn_blocking_on<F>(&mut self, f: F, handle: &crate::Handle) -> AbortHandle
     where
         F: FnOnce() -> T + Send + 'static,

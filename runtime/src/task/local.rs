@@ -58,6 +58,7 @@ impl LocalSet {
     /// rt.block_on(local);
     /// assert_eq!(rt.block_on(handle).unwrap(), 8);
     /// ```
+    #[track_caller]
     pub fn spawn_local<F>(&self, future: F) -> JoinHandle<F::Output>
     where
         F: Future + 'static,

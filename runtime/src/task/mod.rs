@@ -60,12 +60,14 @@
 //! }
 //! ```
 
+mod builder;
 pub mod coop;
 mod join_set;
 mod join_set_spawn;
 mod local;
 mod task_local;
 
+pub use builder::Builder;
 pub use coop::{consume_budget, unconstrained, Unconstrained};
 pub use runtime_executor::block_in_place;
 pub use join_set::JoinSet;
