@@ -33,21 +33,21 @@
 //! # Features
 //!
 //! Tokio's feature names, so a `Cargo.toml` moves with the rename. All are on
-//! by default (`full`) except `hyper`, `http2` and `tower`. With
+//! by default (`full`) except `hyper`, `http2`, `tower` and `sim`. With
 //! `default-features = false`: `macros` brings `#[main]`/`#[test]`, `net` the
-//! sockets, `sync` the channels and locks, `signal` `ctrl_c` and Unix
-//! signals, `time` the timers, `fs` the `fs` module (files), `process` child
-//! processes, `io-std` `io::{stdin, stdout, stderr}`, `bytes` the
-//! `bytes`-based `read_buf`/`write_buf`; `tokio-io` implements Tokio's I/O
-//! traits on every I/O type (it adds only `tokio` without features, i.e. the
-//! traits and no runtime, and `pin-project-lite`); `hyper` (that is
-//! `hyper-server` plus `hyper-client`, off by default) the hyper 1.x adapters and
-//! `runtime::hyper::serve` (axum's `serve`), `http2` HTTP/2 for them, `tower`
-//! (off by default) `runtime::tower`, the tower and tower-http timer layers
-//! on our timers; `rt`, `rt-multi-thread` and `io-util` are accepted and
-//! always on. As in Tokio, the reactor is built only for `time`, `net`,
-//! `signal` and `process`. A hello world needs `rt-multi-thread` and
-//! `macros` only.
+//! sockets, `sync` the channels and locks, `signal` `ctrl_c` and Unix signals,
+//! `time` the timers, `fs` the `fs` module (files), `process` child processes,
+//! `io-std` `io::{stdin, stdout, stderr}`, `bytes` the `bytes`-based
+//! `read_buf`/`write_buf`; `tokio-io` implements Tokio's I/O traits on the
+//! sockets, pipes, files, stdio and buffered types (it adds only `tokio`
+//! without features, i.e. the traits and no runtime, and `pin-project-lite`);
+//! `hyper` (that is `hyper-server` plus `hyper-client`, off by default) the
+//! hyper 1.x adapters and `runtime::hyper::serve` (axum's `serve`), `http2`
+//! HTTP/2 for them, `tower` (off by default) `runtime::tower`, the tower and
+//! tower-http timer layers on our timers; `rt`, `rt-multi-thread` and `io-util`
+//! are accepted and always on. As in Tokio, the reactor is built only for
+//! `time`, `net`, `signal` and `process`. A hello world needs `rt-multi-thread`
+//! and `macros` only.
 //!
 //! `parking_lot` (in `full`) picks the runtime's internal locks, as in Tokio:
 //! with it they are `parking_lot`'s (faster under contention, no poisoning);
