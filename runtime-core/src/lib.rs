@@ -46,9 +46,9 @@ mod read_buf;
 #[doc(hidden)]
 pub mod spawn_hook;
 mod state;
-pub mod task_meta;
 #[doc(hidden)]
 pub mod sync;
+pub mod task_meta;
 #[doc(hidden)]
 pub mod timer_hook;
 #[cfg(feature = "tokio-io")]

@@ -54,9 +54,9 @@ pub use block_in_place::{block_in_place, worker_index};
 pub use context::thread_rng_n;
 pub use defer::defer;
 pub use dump::{TaskDump, TaskState};
+pub use local::{spawn_local, LocalEnterGuard, LocalSet, LocalTaskCount};
 pub use metrics::WorkerMetrics;
 pub use observe::{LongPoll, LongPollHook, ObserveConfig, TaskHook, TaskMeta};
-pub use local::{spawn_local, LocalEnterGuard, LocalSet, LocalTaskCount};
 pub use park::ThreadParker;
 pub use rand::RngSeed;
 

@@ -73,13 +73,13 @@ mod dump;
 #[cfg(feature = "fs")]
 pub mod fs;
 mod handle;
-mod id;
-mod metrics;
 #[cfg(any(feature = "hyper-server", feature = "hyper-client"))]
 pub mod hyper;
+mod id;
 pub mod io;
 mod local_runtime;
 mod macros;
+mod metrics;
 #[cfg(feature = "net")]
 pub mod net;
 #[cfg(all(unix, feature = "process"))]
@@ -101,10 +101,10 @@ pub mod stream;
 #[cfg(feature = "sync")]
 pub mod sync;
 pub mod task;
-#[cfg(feature = "tower")]
-pub mod tower;
 #[cfg(feature = "time")]
 pub mod time;
+#[cfg(feature = "tower")]
+pub mod tower;
 
 pub use builder::Builder;
 pub use handle::{EnterGuard, Handle, RuntimeFlavor, TryCurrentError};

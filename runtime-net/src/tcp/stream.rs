@@ -1,8 +1,8 @@
 //! `TcpStream`.
 
 use crate::addr::{each_addr, ToSocketAddrs};
-use crate::split::{self, sealed, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
 use crate::sim::TcpRepr;
+use crate::split::{self, sealed, OwnedReadHalf, OwnedWriteHalf, ReadHalf, WriteHalf};
 use crate::stream::{impl_async_io, Evented, RawStream};
 use crate::uninit::fill_read_buf;
 use runtime_core::ReadBuf;

@@ -233,7 +233,9 @@ impl UdpSocket {
     pub fn peer_addr(&self) -> io::Result<SocketAddr> {
         #[cfg(feature = "sim")]
         if let Some(s) = self.io.sim() {
-            return s.peer_addr().ok_or_else(|| io::ErrorKind::NotConnected.into());
+            return s
+                .peer_addr()
+                .ok_or_else(|| io::ErrorKind::NotConnected.into());
         }
         self.io.get_ref().peer_addr()
     }

@@ -103,22 +103,22 @@ pub use copy_bidirectional::{copy_bidirectional, copy_bidirectional_with_sizes};
 pub use duplex::{duplex, DuplexStream};
 pub use empty::{empty, Empty};
 pub use futures_io::{AsyncBufRead, AsyncRead, AsyncSeek, AsyncWrite};
-pub use lines::Lines;
 pub use int::*;
 pub use join::{join, Join};
+pub use lines::Lines;
 pub use read_ext::{AsyncReadExt, Read, ReadExact, ReadToEnd, ReadToString};
 pub use repeat::{repeat, Repeat};
-pub use seek_ext::{AsyncSeekExt, Seek};
-pub use simplex::{simplex, SimplexStream};
 pub use runtime_core::ReadBuf;
-pub use sink::{sink, Sink};
-pub use split::{split, ReadHalf, WriteHalf};
-#[cfg(feature = "io-std")]
-pub use stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
-pub use std::io::{Error, ErrorKind, IoSlice, IoSliceMut, Result, SeekFrom};
-pub use take::Take;
 #[cfg(feature = "net")]
 pub use runtime_reactor::io::{Interest, Ready};
+pub use seek_ext::{AsyncSeekExt, Seek};
+pub use simplex::{simplex, SimplexStream};
+pub use sink::{sink, Sink};
+pub use split::{split, ReadHalf, WriteHalf};
+pub use std::io::{Error, ErrorKind, IoSlice, IoSliceMut, Result, SeekFrom};
+#[cfg(feature = "io-std")]
+pub use stdio::{stderr, stdin, stdout, Stderr, Stdin, Stdout};
+pub use take::Take;
 pub use write_ext::{AsyncWriteExt, Flush, Shutdown, Write, WriteAll, WriteVectored};
 
 /// Spends one unit of the task's cooperative budget on an operation that is

@@ -69,10 +69,10 @@ mod task_local;
 
 pub use builder::Builder;
 pub use coop::{consume_budget, unconstrained, Unconstrained};
-pub use runtime_executor::block_in_place;
 pub use join_set::JoinSet;
 pub use local::{spawn_local, LocalEnterGuard, LocalSet};
 pub use runtime_core::{AbortHandle, Id, JoinError, JoinHandle};
+pub use runtime_executor::block_in_place;
 pub use task_local::LocalKey;
 
 /// Futures made by this module's functions, for naming their types.
