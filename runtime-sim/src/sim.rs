@@ -102,7 +102,11 @@ impl SimError {
     ///
     /// ```
     /// let mut sim = runtime::sim::Builder::new().seed(9).build().unwrap();
-    /// sim.client("test", async { panic!("boom") });
+    /// sim.client("test", async {
+    ///     if true {
+    ///         panic!("boom")
+    ///     }
+    /// });
     /// assert_eq!(sim.run().unwrap_err().seed(), 9);
     /// ```
     pub fn seed(&self) -> u64 {
@@ -113,7 +117,11 @@ impl SimError {
     ///
     /// ```
     /// let mut sim = runtime::sim::Builder::new().seed(9).build().unwrap();
-    /// sim.client("test", async { panic!("boom") });
+    /// sim.client("test", async {
+    ///     if true {
+    ///         panic!("boom")
+    ///     }
+    /// });
     /// assert_eq!(sim.run().unwrap_err().reason(), "host \"test\" panicked: boom");
     /// ```
     pub fn reason(&self) -> &str {
@@ -127,7 +135,9 @@ impl SimError {
     /// let mut sim = runtime::sim::Builder::new().seed(1).build().unwrap();
     /// sim.client("test", async {
     ///     runtime::time::sleep(Duration::from_secs(5)).await;
-    ///     panic!("late");
+    ///     if true {
+    ///         panic!("late");
+    ///     }
     /// });
     /// assert_eq!(sim.run().unwrap_err().at(), Duration::from_secs(5));
     /// ```
@@ -140,7 +150,11 @@ impl SimError {
     /// ```
     /// let run = |seed| {
     ///     let mut sim = runtime::sim::Builder::new().seed(seed).build().unwrap();
-    ///     sim.client("test", async { panic!("boom") });
+    ///     sim.client("test", async {
+    ///     if true {
+    ///         panic!("boom")
+    ///     }
+    /// });
     ///     sim.run().unwrap_err().trace_hash()
     /// };
     /// assert_eq!(run(3), run(3));
@@ -189,8 +203,8 @@ struct Host {
 /// let mut sim = runtime::sim::Builder::new().seed(7).build().unwrap();
 /// sim.client("test", async {
 ///     let start = Instant::now();
-///     sleep(Duration::from_secs(3600)).await; // virtual: no real hour passes
-///     assert_eq!(start.elapsed(), Duration::from_secs(3600));
+///     sleep(Duration::from_secs(300)).await; // virtual: no real minutes pass
+///     assert_eq!(start.elapsed(), Duration::from_secs(300));
 /// });
 /// sim.run().unwrap();
 /// ```
