@@ -23,6 +23,11 @@
 //!
 //! `PAIRED=<workload> cargo bench -p benches --bench fs` runs the
 //! alternating comparison of `benches::paired` instead of criterion.
+//!
+//! `FS_INSTR=<workload>:<runtime|tokio>:<n>[:current_thread]` runs one
+//! workload `n` times on one runtime and nothing else, for instruction
+//! counts under `valgrind --tool=callgrind` (see `benches/callgrind_fs.sh`,
+//! which subtracts the `n` run from the `2n` run to drop the setup).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -85,6 +90,12 @@ macro_rules! workloads {
                     .enable_all()
                     .build()
                     .unwrap()
+            }
+
+            /// A current-thread runtime (for repeatable instruction counts:
+            /// no worker thread spins or steals under valgrind).
+            pub fn current_thread() -> Runtime {
+                Builder::new_current_thread().enable_all().build().unwrap()
             }
 
             /// Reads the big file in `CHUNK`-byte reads.
@@ -221,10 +232,65 @@ fn paired_run(name: &str, rounds: usize) -> paired::Summary {
     }
 }
 
-/// What `criterion_main!` generates, plus the paired mode, and the fixture's
-/// removal.
+/// Runs workload `name` `n` times on `rt` (`runtime` or `tokio`), on a
+/// multi-thread runtime or, with `current_thread`, a current-thread one.
+fn instr_run(spec: &str) -> ExitCode {
+    let parts: Vec<&str> = spec.split(':').collect();
+    let (name, rt, n, current) = match parts[..] {
+        [name, rt, n] => (name, rt, n, false),
+        [name, rt, n, "current_thread"] => (name, rt, n, true),
+        _ => {
+            eprintln!("error: FS_INSTR={spec:?}: expected <workload>:<runtime|tokio>:<n>[:current_thread]");
+            return ExitCode::FAILURE;
+        }
+    };
+    let Ok(n) = n.parse::<usize>() else {
+        eprintln!("error: FS_INSTR={spec:?}: <n> is not a number");
+        return ExitCode::FAILURE;
+    };
+    macro_rules! run {
+        ($module:ident) => {{
+            let rt = if current {
+                $module::current_thread()
+            } else {
+                $module::multi_thread()
+            };
+            let workload: fn(&_) = match name {
+                "fs_read_64k" => $module::fs_read_64k,
+                "fs_write_64k" => $module::fs_write_64k,
+                "fs_metadata_10k" => $module::fs_metadata_10k,
+                "fs_read_dir_10k" => $module::fs_read_dir_10k,
+                other => {
+                    eprintln!("error: unknown workload {other:?}; known: {PAIRED_WORKLOADS:?}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            fixture();
+            for _ in 0..n {
+                workload(&rt);
+            }
+        }};
+    }
+    match rt {
+        "runtime" => run!(on_runtime),
+        "tokio" => run!(on_tokio),
+        other => {
+            eprintln!("error: FS_INSTR: runtime {other:?} is neither `runtime` nor `tokio`");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// What `criterion_main!` generates, plus the paired and instruction-count
+/// modes, and the fixture's removal.
 fn main() -> ExitCode {
-    let exit = match paired::dispatch(&PAIRED_WORKLOADS, paired_run) {
+    let instr = std::env::var("FS_INSTR").ok();
+    let exit = match instr.as_deref().map(instr_run) {
+        Some(exit) => Some(exit),
+        None => paired::dispatch(&PAIRED_WORKLOADS, paired_run),
+    };
+    let exit = match exit {
         Some(exit) => exit,
         None => {
             entry::fs();

@@ -72,18 +72,27 @@ where
     }
 }
 
-/// A byte buffer lent to blocking operations: `bytes[pos..]` is the part not
-/// yet handed to the caller (after a read) or not yet written (before a write).
+/// A byte buffer lent to blocking operations: `bytes[pos..end]` is the part
+/// not yet handed to the caller (after a read) or not yet written (before a
+/// write).
+///
+/// `bytes` is kept initialized (zeroed once when it grows) and its length only
+/// grows: it is the high-water mark of the operations, not the data, so a
+/// read lends the same initialized bytes to the OS every time instead of
+/// zeroing them again first (a `memset` of the whole buffer per read, as much
+/// work as the copy to the caller). The capacity was kept anyway; what stays
+/// is the same memory.
 #[derive(Debug, Default)]
 pub(crate) struct Buf {
     bytes: Vec<u8>,
     pos: usize,
+    end: usize,
 }
 
 impl Buf {
     /// Bytes held and not consumed yet.
     pub(crate) fn len(&self) -> usize {
-        self.bytes.len() - self.pos
+        self.end - self.pos
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -95,7 +104,7 @@ impl Buf {
         let n = self.len().min(dst.len());
         dst[..n].copy_from_slice(&self.bytes[self.pos..self.pos + n]);
         self.pos += n;
-        if self.pos == self.bytes.len() {
+        if self.pos == self.end {
             self.clear();
         }
         n
@@ -105,10 +114,17 @@ impl Buf {
     /// many.
     pub(crate) fn copy_from(&mut self, src: &[u8], max: usize) -> usize {
         debug_assert!(self.is_empty(), "copy_from into a buffer holding data");
-        let n = src.len().min(max);
-        self.clear();
-        self.bytes.extend_from_slice(&src[..n]);
-        n
+        let src = &src[..src.len().min(max)];
+        if self.bytes.len() < src.len() {
+            // Growing: the old contents need not be kept (nor zeroed).
+            self.bytes.clear();
+            self.bytes.extend_from_slice(src);
+        } else {
+            self.bytes[..src.len()].copy_from_slice(src);
+        }
+        self.pos = 0;
+        self.end = src.len();
+        src.len()
     }
 
     /// Forgets the held bytes and returns how far the underlying cursor is
@@ -122,8 +138,8 @@ impl Buf {
     }
 
     fn clear(&mut self) {
-        self.bytes.clear();
         self.pos = 0;
+        self.end = 0;
     }
 
     /// Reads once from `rd` into the (empty) buffer, at most
@@ -137,23 +153,27 @@ impl Buf {
     ) -> io::Result<usize> {
         debug_assert!(self.is_empty(), "read_from into a buffer holding data");
         let len = want.min(max);
+        if self.bytes.len() < len {
+            // Zeroes only the new part: the rest was initialized before.
+            self.bytes.resize(len, 0);
+        }
         self.clear();
-        self.bytes.resize(len, 0);
         let res = loop {
-            match rd.read(&mut self.bytes) {
+            match rd.read(&mut self.bytes[..len]) {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 res => break res,
             }
         };
-        let n = *res.as_ref().unwrap_or(&0);
-        self.bytes.truncate(n);
+        // A reader claiming more than it was given is a bug in it; never
+        // serve bytes beyond what it was lent.
+        self.end = (*res.as_ref().unwrap_or(&0)).min(len);
         res
     }
 
     /// Writes all held bytes to `wr` (`write_all`); the buffer is empty
     /// afterwards, whatever the outcome.
     pub(crate) fn write_to<W: Write>(&mut self, wr: &mut W) -> io::Result<()> {
-        let res = wr.write_all(&self.bytes[self.pos..]);
+        let res = wr.write_all(&self.bytes[self.pos..self.end]);
         self.clear();
         res
     }
@@ -303,5 +323,80 @@ impl<T> std::fmt::Debug for Blocking<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let busy = matches!(self.state, State::Busy(_));
         f.debug_struct("Blocking").field("busy", &busy).finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Buf;
+    use std::io::{self, Read};
+
+    /// Gives `chunks` one per `read`, and records what it was lent.
+    struct Chunks {
+        chunks: Vec<Vec<u8>>,
+        lent: Vec<Vec<u8>>,
+    }
+
+    impl Read for Chunks {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            self.lent.push(buf.to_vec());
+            let chunk = self.chunks.remove(0);
+            buf[..chunk.len()].copy_from_slice(&chunk);
+            Ok(chunk.len())
+        }
+    }
+
+    #[test]
+    fn a_short_read_after_a_long_one_serves_only_its_own_bytes() {
+        let mut rd = Chunks {
+            chunks: vec![b"abcdef".to_vec(), b"xy".to_vec()],
+            lent: Vec::new(),
+        };
+        let mut buf = Buf::default();
+        assert_eq!(buf.read_from(&mut rd, 6, 100).unwrap(), 6);
+        let mut dst = [0; 4];
+        assert_eq!(buf.copy_to(&mut dst), 4);
+        assert_eq!(&dst, b"abcd");
+        assert_eq!(buf.copy_to(&mut dst), 2);
+        assert_eq!(&dst[..2], b"ef");
+        assert!(buf.is_empty());
+
+        // Lent 5 bytes this time (not the 6 of the high-water mark), and
+        // they are not zeroed again: the OS overwrites them.
+        assert_eq!(buf.read_from(&mut rd, 5, 100).unwrap(), 2);
+        assert_eq!(rd.lent[1], b"abcde");
+        assert_eq!(buf.len(), 2);
+        assert_eq!(buf.copy_to(&mut dst), 2);
+        assert_eq!(&dst[..2], b"xy");
+        assert_eq!(buf.copy_to(&mut dst), 0);
+    }
+
+    #[test]
+    fn reads_are_capped_at_max_and_a_discarded_read_ahead_is_reported() {
+        let mut rd = Chunks {
+            chunks: vec![b"1234".to_vec()],
+            lent: Vec::new(),
+        };
+        let mut buf = Buf::default();
+        assert_eq!(buf.read_from(&mut rd, 10, 4).unwrap(), 4);
+        assert_eq!(rd.lent[0].len(), 4);
+        let mut dst = [0; 1];
+        buf.copy_to(&mut dst);
+        assert_eq!(buf.discard_read(), -3);
+        assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn a_short_write_after_a_long_one_writes_only_its_own_bytes() {
+        let mut buf = Buf::default();
+        let mut out = Vec::new();
+        assert_eq!(buf.copy_from(b"hello world", 5), 5);
+        buf.write_to(&mut out).unwrap();
+        assert_eq!(buf.copy_from(b"abc", 100), 3);
+        buf.write_to(&mut out).unwrap();
+        assert_eq!(buf.copy_from(b"longer than before", 100), 18);
+        buf.write_to(&mut out).unwrap();
+        assert_eq!(out, b"helloabclonger than before");
+        assert!(buf.is_empty());
     }
 }
