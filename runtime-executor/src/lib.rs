@@ -57,64 +57,9 @@ pub use dump::{TaskDump, TaskState};
 pub use local::{spawn_local, LocalEnterGuard, LocalSet, LocalTaskCount};
 pub use metrics::WorkerMetrics;
 pub use observe::{LongPoll, LongPollHook, ObserveConfig, TaskHook, TaskMeta};
+pub use panic::UnhandledPanic;
 pub use park::ThreadParker;
 pub use rand::RngSeed;
-
-/// How a runtime responds to a task that panics (`Builder::unhandled_panic`).
-///
-/// By default a panic in a spawned task only fails that task: its
-/// `JoinHandle` returns the panic as a `JoinError` and the other tasks go on.
-///
-/// # Examples
-///
-/// ```
-/// use runtime::runtime::{Builder, UnhandledPanic};
-///
-/// let rt = Builder::new_current_thread()
-///     .unhandled_panic(UnhandledPanic::Ignore)
-///     .build()
-///     .unwrap();
-/// let failed = rt.block_on(async { runtime::spawn(async { panic!("boom") }).await });
-/// assert!(failed.unwrap_err().is_panic()); // and the runtime goes on
-/// assert_eq!(rt.block_on(async { 1 }), 1);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-#[non_exhaustive]
-pub enum UnhandledPanic {
-    /// The panic is returned by the task's `JoinHandle`; nothing else
-    /// happens (the default).
-    ///
-    /// ```
-    /// let rt = runtime::Builder::new_current_thread()
-    ///     .unhandled_panic(runtime::runtime::UnhandledPanic::Ignore)
-    ///     .build()
-    ///     .unwrap();
-    /// rt.spawn(async { panic!("ignored") });
-    /// rt.block_on(runtime::task::yield_now());
-    /// ```
-    #[default]
-    Ignore,
-    /// The runtime shuts down at once: every other task is cancelled, and
-    /// the `block_on` running (and any later one) panics. Current-thread
-    /// runtimes (and `LocalRuntime`) only, as in Tokio.
-    ///
-    /// ```should_panic
-    /// use runtime::runtime::{Builder, UnhandledPanic};
-    ///
-    /// let rt = Builder::new_current_thread()
-    ///     .unhandled_panic(UnhandledPanic::ShutdownRuntime)
-    ///     .build()
-    ///     .unwrap();
-    /// rt.spawn(async { panic!("boom") });
-    /// // Panics: the spawned task panicked.
-    /// rt.block_on(async {
-    ///     loop {
-    ///         runtime::task::yield_now().await;
-    ///     }
-    /// });
-    /// ```
-    ShutdownRuntime,
-}
 
 pub use runtime_core::{AbortHandle, JoinError, JoinHandle, Park, Unpark};
 
