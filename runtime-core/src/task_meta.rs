@@ -88,9 +88,12 @@ impl Meta {
     }
 }
 
+/// A spawn site and an optional task name, handed from a spawn call to the
+/// task it creates.
+type SpawnInfo = (&'static Location<'static>, Option<Box<str>>);
+
 thread_local! {
-    static SPAWN: Cell<Option<(&'static Location<'static>, Option<Box<str>>)>> =
-        const { Cell::new(None) };
+    static SPAWN: Cell<Option<SpawnInfo>> = const { Cell::new(None) };
     /// The metadata of the task being polled on this thread.
     static CURRENT: Cell<*const Meta> = const { Cell::new(ptr::null()) };
     /// Precise per-poll timing on this thread ([`set_poll_timing`]).
