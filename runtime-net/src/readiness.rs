@@ -274,40 +274,43 @@ macro_rules! readiness_methods {
         }
     };
 
-    // `try_io(write)`: the same method, with an example that writes (for
-    // the write end of a pipe, which cannot read).
+    // `try_io(read)` / `try_io(write)`: Tokio's pipe ends take only `f`: the
+    // interest is the end's direction.
+    (@try_io read, |$s:ident| $io:expr, $setup:literal, $try_read:literal, $try_write:literal) => {
+        $crate::readiness::readiness_methods!(@try_io_fixed READABLE, readable, $try_read, "assert_eq!(n, 5);", |$s| $io, $setup);
+    };
     (@try_io write, |$s:ident| $io:expr, $setup:literal, $try_read:literal, $try_write:literal) => {
-        #[doc = "Runs `f`, a non-blocking operation on the descriptor that the runtime does"]
-        #[doc = "not provide, once, without waiting. If it fails with `WouldBlock`, the"]
-        #[doc = "readiness for `interest` seen before the call is cleared, so that `ready`/"]
-        #[doc = "`writable` wait for the next event; any other result is returned as is."]
+        $crate::readiness::readiness_methods!(@try_io_fixed WRITABLE, writable, $try_write, "assert_eq!(n, 5);", |$s| $io, $setup);
+    };
+    (@try_io_fixed $interest:ident, $wait:ident, $op:literal, $check:literal, |$s:ident| $io:expr, $setup:literal) => {
+        #[doc = concat!("Runs `f`, a non-blocking operation on the descriptor that the runtime does")]
+        #[doc = concat!("not provide, once, without waiting. If it fails with `WouldBlock`, the")]
+        #[doc = concat!("`", stringify!($interest), "` readiness seen before the call is cleared, so that `ready`/")]
+        #[doc = concat!("`", stringify!($wait), "` wait for the next event; any other result is returned as is.")]
         #[doc = "`f` must only return `WouldBlock` when the descriptor really is not ready,"]
         #[doc = "or a wake-up may be lost."]
         #[doc = ""]
         #[doc = "```"]
         #[doc = "# #[runtime::main(flavor = \"current_thread\")]"]
         #[doc = "# async fn main() -> std::io::Result<()> {"]
-        #[doc = "use runtime::io::Interest;"]
         #[doc = $setup]
+        #[doc = "let mut buf = [0; 64];"]
         #[doc = "let n = loop {"]
-        #[doc = "    socket.writable().await?;"]
-        #[doc = concat!("    match socket.try_io(Interest::WRITABLE, || ", $try_write, ") {")]
+        #[doc = concat!("    socket.", stringify!($wait), "().await?;")]
+        #[doc = concat!("    match socket.try_io(|| ", $op, ") {")]
         #[doc = "        Ok(n) => break n,"]
         #[doc = "        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,"]
         #[doc = "        Err(e) => return Err(e),"]
         #[doc = "    }"]
         #[doc = "};"]
-        #[doc = "assert_eq!(n, 5);"]
+        #[doc = $check]
+        #[doc = "# let _ = &mut buf;"]
         #[doc = "# Ok(())"]
         #[doc = "# }"]
         #[doc = "```"]
-        pub fn try_io<R>(
-            &self,
-            interest: runtime_reactor::io::Interest,
-            f: impl FnOnce() -> std::io::Result<R>,
-        ) -> std::io::Result<R> {
+        pub fn try_io<R>(&self, f: impl FnOnce() -> std::io::Result<R>) -> std::io::Result<R> {
             let $s = self;
-            ($io).try_io(interest, f)
+            ($io).try_io(runtime_reactor::io::Interest::$interest, f)
         }
     };
 
@@ -407,7 +410,7 @@ mod unix_impls {
                 # tx.try_write(b\"hello\")?;";
         try_read: "socket.try_read(&mut buf)";
         try_write: "";
-        methods: ready, try_io
+        methods: ready, try_io(read)
     }
 
     readiness_methods! {

@@ -267,13 +267,13 @@ fn from_file_switches_to_non_blocking_and_fds_come_back_out() {
     }
 }
 
-/// `try_io` on both ends runs a raw call once and clears readiness on
+/// `try_io` on both ends (Tokio's signature: the end's direction is the
+/// interest) runs a raw call once and clears readiness on
 /// `WouldBlock`, so the next `readable`/`writable` waits for a new event.
 #[test]
 fn try_io_on_both_ends_with_raw_calls() {
     for rt in runtimes() {
         rt.block_on(async {
-            use runtime::io::Interest;
             let (tx, rx) = pipe::pipe().unwrap();
             let raw_read = |fd: i32, buf: &mut [u8]| {
                 // SAFETY: `buf` is valid for writes of its length and `fd`
@@ -288,11 +288,11 @@ fn try_io_on_both_ends_with_raw_calls() {
             let mut buf = [0u8; 16];
             // Empty pipe: the raw read says WouldBlock and try_io passes it on.
             let err = rx
-                .try_io(Interest::READABLE, || raw_read(rx.as_raw_fd(), &mut buf))
+                .try_io(|| raw_read(rx.as_raw_fd(), &mut buf))
                 .unwrap_err();
             assert_eq!(err.kind(), ErrorKind::WouldBlock);
             let written = tx
-                .try_io(Interest::WRITABLE, || {
+                .try_io(|| {
                     // SAFETY: the slice is valid for reads of its length and
                     // `fd` is the pipe's open write end.
                     let n = unsafe { libc::write(tx.as_raw_fd(), b"raw!".as_ptr().cast(), 4) };
@@ -308,7 +308,7 @@ fn try_io_on_both_ends_with_raw_calls() {
             // by the WouldBlock above, so this waits for a real event).
             rx.readable().await.unwrap();
             let n = rx
-                .try_io(Interest::READABLE, || raw_read(rx.as_raw_fd(), &mut buf))
+                .try_io(|| raw_read(rx.as_raw_fd(), &mut buf))
                 .unwrap();
             assert_eq!(&buf[..n], b"raw!");
         });
