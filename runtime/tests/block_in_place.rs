@@ -344,3 +344,60 @@ fn worker_index_is_gone_inside_and_back_after() {
         .unwrap();
     });
 }
+
+/// A blocking pool with one thread, kept busy: the core handed off by
+/// `block_in_place` waits in its slot with no thread to take it.
+fn saturated(workers: usize) -> (Runtime, mpsc::Sender<()>) {
+    let rt = Builder::new_multi_thread()
+        .worker_threads(workers)
+        .max_blocking_threads(1)
+        .build()
+        .unwrap();
+    let (hold_tx, hold_rx) = mpsc::channel::<()>();
+    let (busy_tx, busy_rx) = mpsc::channel();
+    rt.spawn_blocking(move || {
+        busy_tx.send(()).unwrap();
+        let _ = hold_rx.recv();
+    });
+    recv(&busy_rx);
+    (rt, hold_tx)
+}
+
+#[test]
+fn with_the_blocking_pool_full_another_worker_steals_the_queued_work() {
+    let (rt, hold) = saturated(2);
+    let got = rt.block_on(async {
+        runtime::spawn(async {
+            let (tx, rx) = mpsc::channel();
+            // In this worker's LIFO slot: moved to its queue by the
+            // hand-off, where the other worker can steal it.
+            runtime::spawn(async move { tx.send(8).unwrap() });
+            block_in_place(|| recv(&rx))
+        })
+        .await
+        .unwrap()
+    });
+    assert_eq!(got, 8);
+    drop(hold);
+}
+
+#[test]
+fn shutdown_exits_a_core_still_waiting_for_its_thread() {
+    let (rt, hold) = saturated(1);
+    let (entered_tx, entered_rx) = mpsc::channel();
+    let (release_tx, release_rx) = mpsc::channel::<()>();
+    rt.spawn(async move {
+        block_in_place(move || {
+            entered_tx.send(()).unwrap();
+            let _ = release_rx.recv();
+        })
+    });
+    recv(&entered_rx);
+    // The only core sits in its hand-off slot: the shutdown must exit it
+    // itself instead of waiting for a thread that cannot start.
+    let start = Instant::now();
+    rt.shutdown_timeout(Duration::from_millis(50));
+    assert!(start.elapsed() < Duration::from_secs(5));
+    release_tx.send(()).unwrap();
+    drop(hold);
+}
