@@ -227,3 +227,34 @@ fn file_through_tokio_traits_with_seek() {
         });
     }
 }
+
+/// Child-process pipes through Tokio's traits: write to `cat`'s stdin,
+/// shut it down, read its stdout to the end.
+#[test]
+fn child_pipes_through_tokio_traits() {
+    for rt in flavours() {
+        rt.block_on(async {
+            let mut child = runtime::process::Command::new("cat")
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            let mut stdout = child.stdout.take().unwrap();
+            let writer = runtime::spawn(async move {
+                AsyncWriteExt::write_all(&mut stdin, &[b'z'; 200_000])
+                    .await
+                    .unwrap();
+                AsyncWriteExt::shutdown(&mut stdin).await.unwrap();
+            });
+            let mut out = Vec::new();
+            AsyncReadExt::read_to_end(&mut stdout, &mut out)
+                .await
+                .unwrap();
+            writer.await.unwrap();
+            assert_eq!(out.len(), 200_000);
+            assert!(out.iter().all(|&b| b == b'z'));
+            assert!(child.wait().await.unwrap().success());
+        });
+    }
+}
