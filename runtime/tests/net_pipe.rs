@@ -307,9 +307,7 @@ fn try_io_on_both_ends_with_raw_calls() {
             // The read end wakes for the new data (its readiness was cleared
             // by the WouldBlock above, so this waits for a real event).
             rx.readable().await.unwrap();
-            let n = rx
-                .try_io(|| raw_read(rx.as_raw_fd(), &mut buf))
-                .unwrap();
+            let n = rx.try_io(|| raw_read(rx.as_raw_fd(), &mut buf)).unwrap();
             assert_eq!(&buf[..n], b"raw!");
         });
     }
