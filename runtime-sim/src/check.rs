@@ -151,3 +151,35 @@ pub fn note(line: &str) {
         shared.trace.lock().note(at, line);
     }
 }
+
+/// A pseudo-random number from the simulation's seed, for test bodies that
+/// pick their own faults or workloads (when to partition, which key to
+/// write): the same seed gives the same numbers.
+///
+/// ```
+/// let draw = |seed| {
+///     let mut sim = runtime::sim::Builder::new().seed(seed).build().unwrap();
+///     let out = std::sync::Arc::new(std::sync::Mutex::new(0));
+///     let o = out.clone();
+///     sim.client("test", async move { *o.lock().unwrap() = runtime::sim::random_u64() });
+///     sim.run().unwrap();
+///     let v = *out.lock().unwrap();
+///     v
+/// };
+/// assert_eq!(draw(1), draw(1));
+/// assert_ne!(draw(1), draw(2));
+/// ```
+///
+/// # Panics
+///
+/// Outside a simulation.
+#[track_caller]
+pub fn random_u64() -> u64 {
+    match crate::context::current() {
+        Some((shared, _)) => shared.user_rng.lock().next_u64(),
+        None => panic!(
+            "runtime::sim::random_u64 called outside a simulation: call it from a host or \
+             client of a running Sim"
+        ),
+    }
+}

@@ -71,7 +71,7 @@ mod sim;
 mod trace;
 
 pub use builder::{Builder, SEED_ENV};
-pub use check::{bounce, check, crash, note, partition, repair};
+pub use check::{bounce, check, crash, note, partition, random_u64, repair};
 pub use context::in_sim;
 pub use net::NetStats;
 pub use sim::{HostResult, Hosts, Sim, SimError};

@@ -32,6 +32,8 @@ pub(crate) struct Shared {
     pub(crate) seed: u64,
     pub(crate) ready: Mutex<Vec<Ready>>,
     pub(crate) select_rng: Mutex<Rng>,
+    /// The generator of [`crate::random_u64`], for test bodies.
+    pub(crate) user_rng: Mutex<Rng>,
     pub(crate) trace: Arc<Mutex<Trace>>,
     pub(crate) net: Arc<Net>,
     /// Crashes, restarts, partitions asked for from inside hosts; applied by
@@ -241,6 +243,7 @@ impl Sim {
             seed,
             ready: Mutex::new(Vec::new()),
             select_rng: Mutex::new(Rng::new(seed, 3)),
+            user_rng: Mutex::new(Rng::new(seed, 4)),
             trace: trace.clone(),
             net: Arc::new(Net::new(
                 Rng::new(seed, 2),

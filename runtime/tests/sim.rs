@@ -81,6 +81,7 @@ fn workload(seed: u64) -> Sim {
 
 #[test]
 fn same_seed_same_trace_hash_20_runs() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
     let first = {
         let mut sim = workload(17);
         sim.run().unwrap();
@@ -95,6 +96,7 @@ fn same_seed_same_trace_hash_20_runs() {
 
 #[test]
 fn different_seeds_give_different_runs() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
     let hashes: BTreeSet<u64> = (0..20)
         .map(|seed| {
             let mut sim = workload(seed);
@@ -132,6 +134,7 @@ fn order(seed: u64) -> Vec<usize> {
 
 #[test]
 fn interleavings_vary_by_seed_and_repeat_for_one() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
     let orders: BTreeSet<Vec<usize>> = (0..20).map(order).collect();
     // Measured: 20 seeds give 20 different orders of 10 tasks (not FIFO).
     assert!(orders.len() >= 18, "{} distinct orders", orders.len());
@@ -141,6 +144,7 @@ fn interleavings_vary_by_seed_and_repeat_for_one() {
 
 #[test]
 fn select_branch_order_follows_the_seed() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
     let pick = |seed| {
         let mut sim = Builder::new().seed(seed).build().unwrap();
         let out = Arc::new(Mutex::new(Vec::new()));
@@ -165,6 +169,7 @@ fn select_branch_order_follows_the_seed() {
 
 #[test]
 fn virtual_time_sleep_timeout_interval_and_spawn_blocking() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
     let mut sim = Builder::new().seed(3).build().unwrap();
     sim.client("test", async {
         let start = Instant::now();
@@ -191,6 +196,7 @@ fn virtual_time_sleep_timeout_interval_and_spawn_blocking() {
 
 #[test]
 fn udp_faults_loss_duplication_reordering_observed() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
     let run = |b: Builder| {
         let mut sim = b.seed(9).build().unwrap();
         let got = Arc::new(Mutex::new(Vec::new()));
@@ -234,6 +240,7 @@ fn udp_faults_loss_duplication_reordering_observed() {
 
 #[test]
 fn tcp_refusal_partition_repair_and_reset() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
     // Refusal: nobody listening, and the refusal rate.
     let mut sim = Builder::new().seed(1).tcp_refuse(1.0).build().unwrap();
     sim.host("srv", || async {
@@ -307,12 +314,17 @@ impl Drop for Alive {
     }
 }
 
+/// Tests that count descriptors run alone: the other tests of this binary
+/// open reactors (descriptors) on their threads meanwhile.
+static FD_COUNTING: Mutex<()> = Mutex::new(());
+
 fn open_fds() -> usize {
     std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
 }
 
 #[test]
 fn crash_and_bounce_reset_peers_rerun_the_host_and_leak_nothing() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
     let fds_before = open_fds();
     let alive = Arc::new(AtomicUsize::new(0));
     let starts = Arc::new(AtomicUsize::new(0));
@@ -333,7 +345,7 @@ fn crash_and_bounce_reset_peers_rerun_the_host_and_leak_nothing() {
                     runtime::spawn(async move {
                         let _guard = Alive(a);
                         let mut b = [0; 1];
-                        while s.read(&mut b).await.map_or(false, |n| n > 0) {
+                        while s.read(&mut b).await.is_ok_and(|n| n > 0) {
                             let _ = s.write_all(&b).await;
                         }
                     });
@@ -373,6 +385,7 @@ fn crash_and_bounce_reset_peers_rerun_the_host_and_leak_nothing() {
 
 #[test]
 fn failures_report_seed_panic_deadlock_and_time_limit() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
     let mut sim = Builder::new().seed(77).build().unwrap();
     sim.host("bad", || async {
         sleep(Duration::from_secs(1)).await;
@@ -408,6 +421,7 @@ fn failures_report_seed_panic_deadlock_and_time_limit() {
 
 #[test]
 fn check_stops_at_the_first_failing_seed() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
     let err = runtime::sim::check(100, |b| {
         let mut sim = b.build().unwrap();
         let seed = sim.seed();
@@ -422,6 +436,7 @@ fn check_stops_at_the_first_failing_seed() {
 
 #[test]
 fn trace_file_is_byte_identical_for_one_seed() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
     let dir = std::env::temp_dir();
     let read = |n: &str| {
         let path = dir.join(format!("runtime-sim-test-{}-{n}.trace", std::process::id()));
