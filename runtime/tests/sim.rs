@@ -481,3 +481,42 @@ fn workload_traced(seed: u64, path: &std::path::Path) -> Sim {
     });
     sim
 }
+
+#[test]
+fn joinset_channels_and_spawn_local_run_inside_the_simulation() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let mut sim = Builder::new().seed(8).build().unwrap();
+    sim.client("c", async {
+        let (tx, mut rx) = runtime::sync::mpsc::channel(4);
+        let mut set = runtime::task::JoinSet::new();
+        for i in 0..5u64 {
+            let tx = tx.clone();
+            set.spawn(async move {
+                sleep(Duration::from_millis(10 * i)).await;
+                tx.send(i).await.unwrap();
+                i
+            });
+        }
+        drop(tx);
+        let mut got = Vec::new();
+        while let Some(v) = rx.recv().await {
+            got.push(v);
+        }
+        // Sleeps of different lengths finish in deadline order.
+        assert_eq!(got, [0, 1, 2, 3, 4]);
+        let mut sum = 0;
+        while let Some(r) = set.join_next().await {
+            sum += r.unwrap();
+        }
+        assert_eq!(sum, 10);
+        let shared = std::rc::Rc::new(std::cell::Cell::new(1));
+        let s = shared.clone();
+        runtime::task::spawn_local(async move { s.set(2) })
+            .await
+            .unwrap();
+        assert_eq!(shared.get(), 2);
+        assert_eq!(Instant::now().elapsed(), Duration::ZERO);
+    });
+    sim.run().unwrap();
+    assert_eq!(sim.elapsed(), Duration::from_millis(40));
+}
