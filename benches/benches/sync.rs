@@ -17,6 +17,11 @@
 //!   `mpsc::channel(1024)`; one consumer task receives all 1 000 000 and
 //!   signals the bench thread.
 //! * `mpsc_unbounded`: the same through `mpsc::unbounded_channel()`.
+//! * `mpsc_bounded_block_on` and `mpsc_unbounded_block_on`: the same
+//!   producers, but the consumer is not a task: it runs in
+//!   `Runtime::block_on` on the bench thread, outside the pool (Tokio's
+//!   `contention_bounded` shape). A message that finds it parked wakes a
+//!   thread that is not a worker.
 //! * `mutex_contended`: 8 tasks each lock an `Arc<Mutex<u64>>` 100 000 times
 //!   and increment it; the last one to finish reads the total, which the
 //!   bench thread checks.
@@ -158,6 +163,54 @@ macro_rules! workloads {
                 });
 
                 assert_eq!(done_rx.recv().unwrap(), MESSAGES);
+            }
+
+            /// `PRODUCERS` tasks on the pool each send `MESSAGES_PER_PRODUCER`
+            /// values through a `BOUNDED_CAPACITY` channel to the bench
+            /// thread, which receives them in `block_on`.
+            pub fn mpsc_bounded_block_on(rt: &Runtime) {
+                let (tx, mut rx) = mpsc::channel::<u64>(BOUNDED_CAPACITY);
+                for _ in 0..PRODUCERS {
+                    let tx = tx.clone();
+                    rt.spawn(async move {
+                        for i in 0..MESSAGES_PER_PRODUCER {
+                            tx.send(i).await.unwrap();
+                        }
+                    });
+                }
+                drop(tx);
+                let received = rt.block_on(async move {
+                    let mut received = 0;
+                    while let Some(v) = rx.recv().await {
+                        black_box(v);
+                        received += 1;
+                    }
+                    received
+                });
+                assert_eq!(received, MESSAGES);
+            }
+
+            /// `mpsc_bounded_block_on` through an unbounded channel.
+            pub fn mpsc_unbounded_block_on(rt: &Runtime) {
+                let (tx, mut rx) = mpsc::unbounded_channel::<u64>();
+                for _ in 0..PRODUCERS {
+                    let tx = tx.clone();
+                    rt.spawn(async move {
+                        for i in 0..MESSAGES_PER_PRODUCER {
+                            tx.send(i).unwrap();
+                        }
+                    });
+                }
+                drop(tx);
+                let received = rt.block_on(async move {
+                    let mut received = 0;
+                    while let Some(v) = rx.recv().await {
+                        black_box(v);
+                        received += 1;
+                    }
+                    received
+                });
+                assert_eq!(received, MESSAGES);
             }
 
             /// `mpsc_bounded` through an unbounded channel.
@@ -307,6 +360,24 @@ fn mpsc_unbounded(c: &mut Criterion) {
     compare!(c, "mpsc_unbounded", mpsc_unbounded, MPSC_SAMPLE_SIZE);
 }
 
+fn mpsc_bounded_block_on(c: &mut Criterion) {
+    compare!(
+        c,
+        "mpsc_bounded_block_on",
+        mpsc_bounded_block_on,
+        MPSC_SAMPLE_SIZE
+    );
+}
+
+fn mpsc_unbounded_block_on(c: &mut Criterion) {
+    compare!(
+        c,
+        "mpsc_unbounded_block_on",
+        mpsc_unbounded_block_on,
+        MPSC_SAMPLE_SIZE
+    );
+}
+
 fn mutex_contended(c: &mut Criterion) {
     compare!(c, "mutex_contended", mutex_contended);
 }
@@ -331,7 +402,10 @@ fn config() -> Criterion {
 /// Criterion's entry point. `criterion_group!` generates an undocumented
 /// `pub fn`; keeping it in a private module keeps `missing_docs` quiet.
 mod entry {
-    use super::{config, mpsc_bounded, mpsc_unbounded, mutex_contended, ping_pong, semaphore};
+    use super::{
+        config, mpsc_bounded, mpsc_bounded_block_on, mpsc_unbounded, mpsc_unbounded_block_on,
+        mutex_contended, ping_pong, semaphore,
+    };
     use criterion::criterion_group;
 
     criterion_group! {
@@ -341,16 +415,20 @@ mod entry {
             ping_pong,
             mpsc_bounded,
             mpsc_unbounded,
+            mpsc_bounded_block_on,
+            mpsc_unbounded_block_on,
             mutex_contended,
             semaphore,
     }
 }
 
 /// The workloads `paired_run` knows.
-const PAIRED_WORKLOADS: [&str; 5] = [
+const PAIRED_WORKLOADS: [&str; 7] = [
     "ping_pong",
     "mpsc_bounded",
     "mpsc_unbounded",
+    "mpsc_bounded_block_on",
+    "mpsc_unbounded_block_on",
     "mutex_contended",
     "semaphore",
 ];
@@ -361,6 +439,12 @@ fn paired_run(name: &str, rounds: usize) -> paired::Summary {
         "ping_pong" => pair_runtimes!(name, rounds, multi_thread, ping_pong),
         "mpsc_bounded" => pair_runtimes!(name, rounds, multi_thread, mpsc_bounded),
         "mpsc_unbounded" => pair_runtimes!(name, rounds, multi_thread, mpsc_unbounded),
+        "mpsc_bounded_block_on" => {
+            pair_runtimes!(name, rounds, multi_thread, mpsc_bounded_block_on)
+        }
+        "mpsc_unbounded_block_on" => {
+            pair_runtimes!(name, rounds, multi_thread, mpsc_unbounded_block_on)
+        }
         "mutex_contended" => pair_runtimes!(name, rounds, multi_thread, mutex_contended),
         "semaphore" => pair_runtimes!(name, rounds, multi_thread, semaphore),
         other => unreachable!("{other} is not in PAIRED_WORKLOADS"),

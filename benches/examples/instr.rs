@@ -5,7 +5,10 @@
 //! difference divided by `N`: the cost of one iteration, without the setup.
 //!
 //! `cargo run --release -p benches --example instr -- WORKLOAD RUNTIME N`
-//! with RUNTIME `runtime` or `tokio`; WORKLOAD one of the names in `main`.
+//! with RUNTIME `runtime` or `tokio`; WORKLOAD one of the names in `run`.
+//! A workload name ending in `_mt` runs that shape on a 2-worker runtime
+//! instead (not for callgrind: for `perf stat`/`perf record`, whose counts
+//! on several threads vary from run to run).
 
 use std::future::{poll_fn, Future};
 use std::pin::pin;
@@ -20,15 +23,96 @@ async fn poll_once<F: Future>(future: std::pin::Pin<&mut F>) -> Poll<F::Output> 
 
 /// The workloads, written once over the runtime crate `$rt`.
 macro_rules! workloads {
-    ($name:ident, $rt:ident, $build:expr) => {
+    ($name:ident, $rt:ident, $build:expr, $build_mt:expr) => {
         mod $name {
             use super::*;
             use $rt::sync::mpsc;
             use $rt::time::{sleep, timeout};
 
+            /// 4 producer tasks send `n` values in all through a bounded
+            /// (1,024) or unbounded channel to a consumer in `block_on`.
+            fn mpsc_block_on(rt: &$rt::runtime::Runtime, n: usize, bounded: bool) {
+                let (btx, mut brx) = mpsc::channel::<usize>(1024);
+                let (utx, mut urx) = mpsc::unbounded_channel::<usize>();
+                for p in 0..4 {
+                    let (btx, utx) = (btx.clone(), utx.clone());
+                    let count = n / 4 + usize::from(p < n % 4);
+                    rt.spawn(async move {
+                        for i in 0..count {
+                            if bounded {
+                                btx.send(i).await.unwrap();
+                            } else {
+                                utx.send(i).unwrap();
+                            }
+                        }
+                    });
+                }
+                drop((btx, utx));
+                let received = rt.block_on(async {
+                    let mut received = 0;
+                    if bounded {
+                        while brx.recv().await.is_some() {
+                            received += 1;
+                        }
+                    } else {
+                        while urx.recv().await.is_some() {
+                            received += 1;
+                        }
+                    }
+                    received
+                });
+                assert_eq!(received, n);
+            }
+
             pub fn run(workload: &str, n: usize) {
+                if let Some(shape) = workload.strip_suffix("_mt") {
+                    // The same shape on a 2-worker runtime, for `perf`.
+                    let rt = $build_mt;
+                    return match shape {
+                        "mpsc_bounded_block_on" => mpsc_block_on(&rt, n, true),
+                        "mpsc_unbounded_block_on" => mpsc_block_on(&rt, n, false),
+                        // `scheduler.rs`'s shape: one task spawns `n` tasks.
+                        "spawn_many_local" => {
+                            let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
+                            let left = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(n));
+                            rt.spawn(async move {
+                                for _ in 0..n {
+                                    let (left, done_tx) = (left.clone(), done_tx.clone());
+                                    $rt::spawn(async move {
+                                        let last =
+                                            left.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+                                        if last == 1 {
+                                            done_tx.send(()).unwrap();
+                                        }
+                                    });
+                                }
+                            });
+                            done_rx.recv().unwrap();
+                        }
+                        // 200 tasks yield `n / 200` times each.
+                        "yield_many" => {
+                            let handles: Vec<_> = (0..200)
+                                .map(|_| {
+                                    rt.spawn(async move {
+                                        for _ in 0..n / 200 {
+                                            $rt::task::yield_now().await;
+                                        }
+                                    })
+                                })
+                                .collect();
+                            rt.block_on(async {
+                                for h in handles {
+                                    h.await.unwrap();
+                                }
+                            });
+                        }
+                        other => panic!("unknown workload {other:?}_mt"),
+                    };
+                }
                 let rt = $build;
                 match workload {
+                    "mpsc_bounded_block_on" => mpsc_block_on(&rt, n, true),
+                    "mpsc_unbounded_block_on" => mpsc_block_on(&rt, n, false),
                     "block_on" => {
                         for i in 0..n {
                             assert_eq!(rt.block_on(async move { i }), i);
@@ -83,12 +167,22 @@ macro_rules! workloads {
 workloads!(
     on_runtime,
     runtime,
-    runtime::Builder::new_current_thread().build().unwrap()
+    runtime::Builder::new_current_thread().build().unwrap(),
+    runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
 );
 workloads!(
     on_tokio,
     tokio,
     tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap(),
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
         .enable_all()
         .build()
         .unwrap()
