@@ -10,10 +10,10 @@
 //! it must not depend on the executor (the crate graph keeps them apart).
 //! So the override lives here, in the crate both depend on: while a
 //! simulation polls one of its tasks it [`enter`]s its scheduler for this
-//! thread, and the facade's spawn functions call [`try_spawn`] (or
-//! [`try_spawn_local`]) first; they hand the future back when no override is
-//! entered, and the facade goes on to the executor as before. The production
-//! cost is one thread-local read and one well-predicted branch per spawn.
+//! thread, and the facade's spawn functions check [`is_entered`] first and
+//! then call [`spawn`] (or [`spawn_local`], [`spawn_blocking`]) here instead
+//! of the executor. The production cost is one load of a thread-local flag
+//! and one well-predicted branch per spawn.
 //!
 //! The override is one type-erased scheduler, [`HookScheduler`]: an `Arc` of
 //! a [`HookSchedule`] implementation that queues woken tasks, binds new ones
@@ -22,7 +22,7 @@
 
 use crate::{JoinHandle, Notified, Schedule, Task};
 use std::any::Any;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::future::Future;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
@@ -34,7 +34,7 @@ use std::task::{Context, Poll};
 ///
 /// # Safety
 ///
-/// Tasks spawned through [`try_spawn_local`] may hold `!Send` futures: an
+/// Tasks spawned through [`spawn_local`] may hold `!Send` futures: an
 /// implementation must poll every task it is given (run its `Notified`) only
 /// on the thread that [`enter`]ed it, and shut its tasks down on that thread.
 pub unsafe trait HookSchedule: Send + Sync + 'static {
@@ -74,6 +74,9 @@ impl fmt::Debug for HookScheduler {
 
 thread_local! {
     static CURRENT: RefCell<Option<HookScheduler>> = const { RefCell::new(None) };
+    /// Mirrors `CURRENT.is_some()`: a thread-local without a destructor, so
+    /// the production path's check is one plain load.
+    static ENTERED: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Restores the previously entered scheduler (usually none) when dropped.
@@ -85,6 +88,7 @@ pub struct HookGuard {
 impl Drop for HookGuard {
     fn drop(&mut self) {
         if let Some(prev) = self.prev.take() {
+            let _ = ENTERED.try_with(|e| e.set(prev.is_some()));
             // The value replaced is dropped after the borrow ends.
             let _old = CURRENT.try_with(|c| c.replace(prev));
         }
@@ -99,77 +103,100 @@ impl fmt::Debug for HookGuard {
 
 /// Makes `scheduler` this thread's spawn target until the guard drops.
 pub fn enter(scheduler: HookScheduler) -> HookGuard {
-    HookGuard {
-        prev: CURRENT.try_with(|c| c.replace(Some(scheduler))).ok(),
+    let prev = CURRENT.try_with(|c| c.replace(Some(scheduler))).ok();
+    if prev.is_some() {
+        ENTERED.set(true);
     }
+    HookGuard { prev }
 }
 
 /// True while a scheduler is entered on this thread.
+#[inline]
 pub fn is_entered() -> bool {
-    CURRENT.try_with(|c| c.borrow().is_some()).unwrap_or(false)
+    ENTERED.get()
 }
 
+#[inline]
 fn current() -> Option<HookScheduler> {
+    if !ENTERED.get() {
+        return None;
+    }
     CURRENT.try_with(|c| c.borrow().clone()).ok().flatten()
 }
 
-/// Spawns `future` on the entered scheduler, or gives it back when none is
-/// entered (the caller then spawns it as usual).
-#[inline]
-pub fn try_spawn<F>(future: F) -> Result<JoinHandle<F::Output>, F>
+#[cold]
+#[track_caller]
+fn not_entered() -> ! {
+    panic!("spawn_hook: no scheduler is entered on this thread (check `is_entered()` first)")
+}
+
+/// Spawns `future` on the entered scheduler. Callers check
+/// [`is_entered`] first, so the production path moves nothing.
+///
+/// # Panics
+///
+/// When no scheduler is entered.
+#[cold]
+#[inline(never)]
+#[track_caller]
+pub fn spawn<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    match current() {
-        None => Err(future),
-        Some(scheduler) => {
-            // SAFETY: the future and its output are `Send`.
-            Ok(unsafe { spawn_local_on(&scheduler, future) })
-        }
-    }
+    let Some(scheduler) = current() else {
+        not_entered()
+    };
+    // SAFETY: the future and its output are `Send`.
+    unsafe { spawn_local_on(&scheduler, future) }
 }
 
-/// As [`try_spawn`], for a future that is not `Send`.
-#[inline]
-pub fn try_spawn_local<F>(future: F) -> Result<JoinHandle<F::Output>, F>
+/// As [`spawn`], for a future that is not `Send`.
+///
+/// # Panics
+///
+/// When no scheduler is entered.
+#[cold]
+#[inline(never)]
+#[track_caller]
+pub fn spawn_local<F>(future: F) -> JoinHandle<F::Output>
 where
     F: Future + 'static,
     F::Output: 'static,
 {
-    match current() {
-        None => Err(future),
-        Some(scheduler) => {
-            // SAFETY: `HookSchedule`'s contract: the entered scheduler polls
-            // and shuts down its tasks only on this thread (the one that
-            // entered it, which is the one running this code).
-            Ok(unsafe { spawn_local_on(&scheduler, future) })
-        }
-    }
+    let Some(scheduler) = current() else {
+        not_entered()
+    };
+    // SAFETY: `HookSchedule`'s contract: the entered scheduler polls and
+    // shuts down its tasks only on this thread (the one that entered it,
+    // which is the one running this code).
+    unsafe { spawn_local_on(&scheduler, future) }
 }
 
 /// Runs a blocking closure as one poll of a task on the entered scheduler
-/// (a simulation runs it on its own thread, at a point its seed picks), or
-/// gives it back when none is entered.
-#[inline]
-pub fn try_spawn_blocking<F, R>(f: F) -> Result<JoinHandle<R>, F>
+/// (a simulation runs it on its own thread, at a point its seed picks).
+///
+/// # Panics
+///
+/// When no scheduler is entered.
+#[cold]
+#[inline(never)]
+#[track_caller]
+pub fn spawn_blocking<F, R>(f: F) -> JoinHandle<R>
 where
     F: FnOnce() -> R + Send + 'static,
     R: Send + 'static,
 {
-    match current() {
-        None => Err(f),
-        Some(scheduler) => {
-            // SAFETY: the closure and its result are `Send`.
-            Ok(unsafe { spawn_local_on(&scheduler, async move { f() }) })
-        }
-    }
+    spawn(async move { f() })
 }
 
 /// A number in `0..n` from the entered scheduler's generator, or `None` when
 /// none is entered.
 #[inline]
 pub fn rng_n(n: u32) -> Option<u32> {
+    if !ENTERED.get() {
+        return None;
+    }
     CURRENT
         .try_with(|c| c.borrow().as_ref().map(|s| s.0.rng_n(n)))
         .ok()

@@ -196,8 +196,8 @@ where
     F::Output: 'static,
 {
     // Inside a simulation (`runtime::sim`), its scheduler takes the task.
-    match runtime_core::spawn_hook::try_spawn_local(future) {
-        Ok(handle) => handle,
-        Err(future) => runtime_executor::spawn_local(future),
+    if runtime_core::spawn_hook::is_entered() {
+        return runtime_core::spawn_hook::spawn_local(future);
     }
+    runtime_executor::spawn_local(future)
 }

@@ -155,10 +155,10 @@ where
     F::Output: Send + 'static,
 {
     // Inside a simulation (`runtime::sim`), its scheduler takes the task.
-    match runtime_core::spawn_hook::try_spawn(future) {
-        Ok(handle) => handle,
-        Err(future) => runtime_executor::spawn(future),
+    if runtime_core::spawn_hook::is_entered() {
+        return runtime_core::spawn_hook::spawn(future);
     }
+    runtime_executor::spawn(future)
 }
 
 /// Runs a blocking closure on the current runtime's blocking pool, so it does
@@ -182,10 +182,10 @@ where
 {
     // Inside a simulation the closure runs as one step of a task on the
     // simulation's thread, at a point the seed picks (see SIMULATION.md).
-    match runtime_core::spawn_hook::try_spawn_blocking(f) {
-        Ok(handle) => handle,
-        Err(f) => runtime_executor::spawn_blocking(f),
+    if runtime_core::spawn_hook::is_entered() {
+        return runtime_core::spawn_hook::spawn_blocking(f);
     }
+    runtime_executor::spawn_blocking(f)
 }
 
 /// Yields to the scheduler: the task is polled again after the other ready
