@@ -6,9 +6,18 @@
 //! spends one unit when it makes progress, and once the budget is spent it
 //! returns `Pending` (after waking the task), so the task yields to the scheduler.
 //! Outside a task poll the budget is unconstrained.
+//!
+//! A task forced to yield is not woken at once: its wake is *deferred*
+//! until the scheduler has looked at I/O and timers (the hook the executor
+//! installs, [`install_defer`]), as Tokio's is. Woken at once, it would be
+//! queued ahead of the tasks that this very look wakes, and a task that
+//! spends whole budgets in a loop (CPU-heavy work, an always-ready socket)
+//! would run again before the requests that arrived meanwhile: their
+//! latency would grow by one budget's worth of its work each time.
 
 use std::cell::Cell;
-use std::task::{Context, Poll};
+use std::sync::OnceLock;
+use std::task::{Context, Poll, Waker};
 
 /// Operations one task poll may perform before resources force it to yield.
 /// Borrowed from Tokio (`runtime/coop.rs`, 128), whose authors tuned it on their
@@ -19,6 +28,31 @@ thread_local! {
     static BUDGET: Cell<Option<u8>> = const { Cell::new(None) };
     /// A task on this thread ran out of budget since the scheduler last asked.
     static EXHAUSTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// How a task that ran out of budget is woken (see the module docs): a
+/// plain `fn` pointer, written once, installed by the executor.
+static DEFER: OnceLock<fn(&Waker)> = OnceLock::new();
+
+/// Installs `defer`, which [`poll_proceed`] calls with the task's waker
+/// when the budget runs out; it must wake the waker eventually (the
+/// executor's wakes it after its next look at I/O and timers, or at once
+/// off a scheduler thread). The first call wins; later ones change nothing.
+/// Without one, the waker is woken at once.
+///
+/// # Examples
+///
+/// ```
+/// use runtime_core::coop;
+/// use std::task::Waker;
+///
+/// fn wake_now(waker: &Waker) {
+///     waker.wake_by_ref();
+/// }
+/// coop::install_defer(wake_now);
+/// ```
+pub fn install_defer(defer: fn(&Waker)) {
+    let _ = DEFER.set(defer);
 }
 
 /// Restores the budget a scope replaced, also when the scope unwinds.
@@ -60,8 +94,8 @@ pub fn has_budget_remaining() -> bool {
     BUDGET.try_with(|b| b.get() != Some(0)).unwrap_or(true)
 }
 
-/// Spends one unit of budget, or returns `Pending` (having woken the task) when
-/// it is exhausted. Call `made_progress` on the returned guard when the
+/// Spends one unit of budget, or returns `Pending` (having arranged for the
+/// task to be woken, see the module docs) when it is exhausted. Call `made_progress` on the returned guard when the
 /// operation succeeded; otherwise dropping it refunds the unit.
 ///
 /// # Examples
@@ -99,7 +133,10 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
             None => Poll::Ready(RestoreOnPending(Cell::new(None))),
             Some(0) => {
                 EXHAUSTED.with(|e| e.set(true));
-                cx.waker().wake_by_ref();
+                match DEFER.get() {
+                    Some(defer) => defer(cx.waker()),
+                    None => cx.waker().wake_by_ref(),
+                }
                 Poll::Pending
             }
             Some(n) => {

@@ -1,0 +1,89 @@
+//! A task forced to yield by its cooperative budget is woken only after the
+//! scheduler's next look at I/O, so it goes *behind* the tasks that look
+//! wakes, as in Tokio (which defers it the same way). Woken at once, it was
+//! queued ahead of them, and a CPU-heavy task that yields only through the
+//! budget made every request that arrived meanwhile wait one more budget's
+//! worth of its work (the `+hog` rows of `benches/benches/latency.rs`).
+#![cfg(feature = "full")]
+
+use runtime::io::{AsyncReadExt, AsyncWriteExt};
+use runtime::net::UnixStream;
+use std::sync::atomic::{AtomicU32, Ordering::SeqCst};
+use std::sync::Arc;
+
+/// Readers waiting on sockets when they become readable.
+const READERS: usize = 3;
+/// Budget units per poll (Tokio's, and ours).
+const BUDGET: u32 = 128;
+
+/// In one task: start `READERS` readers, each waiting for one byte on a
+/// socket; make every socket readable; then count up, spending one unit of
+/// budget per step, until every reader has run. Returns the count each
+/// reader saw when it ran.
+async fn counts_seen_by_readers() -> Vec<u32> {
+    let count = Arc::new(AtomicU32::new(0));
+    let mut readers = Vec::new();
+    let mut writers = Vec::new();
+    for _ in 0..READERS {
+        let (mut rx, tx) = UnixStream::pair().unwrap();
+        let count = count.clone();
+        readers.push(runtime::spawn(async move {
+            let mut byte = [0_u8; 1];
+            rx.read_exact(&mut byte).await.unwrap();
+            count.load(SeqCst)
+        }));
+        writers.push(tx);
+    }
+    // The readers run (and find nothing to read) before this task goes on.
+    runtime::task::yield_now().await;
+    for tx in &mut writers {
+        tx.write_all(b"x").await.unwrap();
+    }
+    // CPU-bound from here: yields only when the budget runs out.
+    let mut step = 0;
+    while readers.iter().any(|r| !r.is_finished()) {
+        step += 1;
+        count.store(step, SeqCst);
+        runtime::task::consume_budget().await;
+        assert!(step < 100 * BUDGET, "the readers never ran");
+    }
+    let mut seen = Vec::new();
+    for r in readers {
+        seen.push(r.await.unwrap());
+    }
+    seen
+}
+
+/// Every reader ran at the first yield after the sockets became readable:
+/// within the first budget, not after a second one.
+fn check(seen: &[u32]) {
+    assert_eq!(seen.len(), READERS);
+    for &count in seen {
+        assert!(
+            count <= BUDGET + 1,
+            "a reader ran only after the busy task's second budget: counts {seen:?}"
+        );
+    }
+}
+
+#[test]
+fn budget_yield_goes_behind_io_current_thread() {
+    let rt = runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let seen = rt.block_on(async { runtime::spawn(counts_seen_by_readers()).await.unwrap() });
+    check(&seen);
+}
+
+#[test]
+fn budget_yield_goes_behind_io_multi_thread() {
+    // One worker, so the order is deterministic.
+    let rt = runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let seen = rt.block_on(async { runtime::spawn(counts_seen_by_readers()).await.unwrap() });
+    check(&seen);
+}
