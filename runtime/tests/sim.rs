@@ -520,3 +520,20 @@ fn joinset_channels_and_spawn_local_run_inside_the_simulation() {
     sim.run().unwrap();
     assert_eq!(sim.elapsed(), Duration::from_millis(40));
 }
+
+/// A simulation run from inside a runtime (here `#[runtime::test]`) is
+/// still on its own: `yield_now` and `spawn` go to the simulation.
+#[runtime::test]
+async fn a_sim_runs_inside_a_runtime_test() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let mut sim = Builder::new().seed(2).build().unwrap();
+    sim.client("c", async {
+        let h = runtime::spawn(async {
+            runtime::task::yield_now().await;
+            5
+        });
+        runtime::task::yield_now().await;
+        assert_eq!(h.await.unwrap(), 5);
+    });
+    sim.run().unwrap();
+}
