@@ -23,7 +23,7 @@ use runtime_core::JoinHandle;
 use std::future::Future;
 use std::io::{self, Read, Write};
 use std::pin::Pin;
-use std::task::{ready, Context, Poll};
+use std::task::{ready, Context, Poll, Waker};
 
 /// The largest buffer a single blocking read or write uses (Tokio's default:
 /// 2 MiB). A bigger caller buffer is served in several operations.
@@ -55,6 +55,33 @@ pub(crate) fn poll_join<T>(
     handle: &mut JoinHandle<T>,
 ) -> Poll<io::Result<T>> {
     Pin::new(handle).poll(cx).map_err(background_failed)
+}
+
+/// The result of a blocking operation that has already finished, without
+/// waiting: `None` while it runs (or if the task's budget is spent; the next
+/// real poll gets it).
+///
+/// Checked right after a spawn by the operations that return `Ready` before
+/// their closure ran (a write): a pool whose runtime has shut down refuses
+/// new closures, cancelling them at once, and such a write must fail instead
+/// of returning `Ready(n)` for bytes that will never be written (Tokio's
+/// "mandatory" spawn returns `None` there, and its write an error). The
+/// check is one atomic load when the closure is running.
+pub(crate) fn poll_finished<T>(handle: &mut JoinHandle<T>) -> Option<io::Result<T>> {
+    /// Wakes nobody: the result is taken now or by a later real poll.
+    struct Nobody;
+    impl std::task::Wake for Nobody {
+        fn wake(self: std::sync::Arc<Self>) {}
+    }
+    if !handle.is_finished() {
+        return None;
+    }
+    // (`Waker::noop` is newer than the MSRV; this path is rare.)
+    let waker = Waker::from(std::sync::Arc::new(Nobody));
+    match poll_join(&mut Context::from_waker(&waker), handle) {
+        Poll::Ready(res) => Some(res),
+        Poll::Pending => None,
+    }
 }
 
 /// Runs the blocking `f` on the blocking pool and returns its result.
@@ -198,6 +225,9 @@ pub(crate) struct Blocking<T> {
     state: State<T>,
     /// A write was done since the last flush.
     need_flush: bool,
+    /// The error of an operation that had finished when checked right after
+    /// its spawn, for the next operation (as `poll_complete` would give it).
+    done_err: Option<io::Error>,
     max_buf_size: usize,
 }
 
@@ -207,6 +237,7 @@ impl<T> Blocking<T> {
             inner: Some(inner),
             state: State::Idle(Buf::default()),
             need_flush: false,
+            done_err: None,
             max_buf_size: DEFAULT_MAX_BUF_SIZE,
         }
     }
@@ -214,10 +245,11 @@ impl<T> Blocking<T> {
 
 impl<T: Send + 'static> Blocking<T> {
     /// Waits for the operation in flight, if any, and returns its result
-    /// (`Ok(0)` when there was none).
+    /// (`Ok(0)` when there was none, or the error of one that had finished
+    /// at its spawn).
     fn poll_complete(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<usize>> {
         let State::Busy(handle) = &mut self.state else {
-            return Poll::Ready(Ok(0));
+            return Poll::Ready(self.done_err.take().map_or(Ok(0), Err));
         };
         let done = ready!(poll_join(cx, handle));
         match done {
@@ -295,11 +327,24 @@ impl<T: Write + Send + 'static> Blocking<T> {
         }
         let (mut inner, mut buf) = self.take_for_op()?;
         let n = buf.copy_from(src, self.max_buf_size);
-        self.state = State::Busy(spawn_blocking(move || {
+        let mut handle = spawn_blocking(move || {
             let res = buf.write_to(&mut inner).map(|()| n);
             (res, buf, inner)
-        }));
+        });
         self.need_flush = true;
+        match poll_finished(&mut handle) {
+            None => self.state = State::Busy(handle),
+            // The pool refused it (see `poll_finished`): the handle went
+            // with the closure, as after a failed operation.
+            Some(Err(refused)) => return Poll::Ready(Err(refused)),
+            // Done already: its result is the next operation's, as if it
+            // had been waited for then.
+            Some(Ok((res, buf, inner))) => {
+                self.inner = Some(inner);
+                self.state = State::Idle(buf);
+                self.done_err = res.err();
+            }
+        }
         Poll::Ready(Ok(n))
     }
 

@@ -37,7 +37,9 @@ use std::time::SystemTime;
 /// the next `write`, `flush` or `shutdown` (or `sync_all`/`sync_data`/
 /// `set_len`). So **call [`flush`](crate::io::AsyncWriteExt::flush) (or
 /// `shutdown`) to know that everything written reached the OS**, and
-/// [`sync_all`](File::sync_all) to know it reached the disk.
+/// [`sync_all`](File::sync_all) to know it reached the disk. A write on a
+/// runtime that has shut down (its blocking pool takes no new work) is
+/// refused: it returns an error, as Tokio's, and nothing is written.
 ///
 /// Dropping a `File` with a write in flight does not cancel the write: the
 /// blocking pool finishes it, then closes the file. An error from it is lost,

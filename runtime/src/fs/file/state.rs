@@ -2,7 +2,7 @@
 //! `AsyncWrite` and `AsyncSeek`: one blocking operation in flight at a time,
 //! with the buffer it uses (see the module docs of `fs` for the design).
 
-use crate::blocking::{poll_join, spawn_blocking, Buf};
+use crate::blocking::{poll_finished, poll_join, spawn_blocking, Buf};
 use runtime_core::JoinHandle;
 use std::fs::File as StdFile;
 use std::io::{self, Seek, SeekFrom};
@@ -54,12 +54,28 @@ impl Inner {
         let State::Busy(handle) = &mut self.state else {
             return Poll::Ready(None);
         };
-        let (op, buf) = match ready!(poll_join(cx, handle)) {
+        let done = ready!(poll_join(cx, handle));
+        Poll::Ready(Some(self.finish(done)))
+    }
+
+    /// The operation just started, if it has already finished (without
+    /// waiting): see `poll_finished`, for a write the pool refused.
+    fn finished_at_start(&mut self) -> Option<Operation> {
+        let State::Busy(handle) = &mut self.state else {
+            return None;
+        };
+        let done = poll_finished(handle)?;
+        Some(self.finish(done))
+    }
+
+    /// Back to `Idle` with the finished operation's buffer; its result.
+    fn finish(&mut self, done: io::Result<(Operation, Buf)>) -> Operation {
+        let (op, buf) = match done {
             Ok(done) => done,
             Err(err) => (Operation::Lost(err), Buf::default()),
         };
         self.state = State::Idle(buf);
-        Poll::Ready(Some(op))
+        op
     }
 
     /// The idle buffer. Only called in the `Idle` state.
@@ -147,6 +163,14 @@ impl Inner {
                         }
                         Operation::Write(buf.write_to(&mut &*std))
                     });
+                    match self.finished_at_start() {
+                        // Refused by a pool that shut down: not written.
+                        Some(Operation::Lost(e)) => return Poll::Ready(Err(e)),
+                        // Done already: its error is the next write's or
+                        // flush's, as if waited for then.
+                        Some(Operation::Write(Err(e))) => self.last_write_err = Some(e),
+                        _ => {}
+                    }
                     return Poll::Ready(Ok(n));
                 }
                 State::Busy(_) => match ready!(self.poll_complete(cx)) {
