@@ -19,8 +19,10 @@ use crate::stream::Evented;
 use runtime_reactor::io::PollEvented;
 use std::ops::Deref;
 
-/// The backend of a `TcpStream`.
-pub(crate) enum TcpRepr {
+/// The backend of a `TcpStream` (public only to be named by the sealed
+/// split trait; unreachable from outside the crate).
+#[doc(hidden)]
+pub enum TcpRepr {
     Os(Evented<mio::net::TcpStream>),
     #[cfg(feature = "sim")]
     Sim(runtime_sim::net::SimTcpStream),
@@ -116,6 +118,72 @@ into_os!(
     "TcpListener"
 );
 into_os!(UdpRepr, PollEvented<mio::net::UdpSocket>, "UdpSocket");
+
+/// The reads and writes of a stream, for the split halves (`split.rs`):
+/// through `Evented` for OS streams, through [`TcpRepr`] for TCP (so the
+/// halves of a simulated stream work too).
+#[doc(hidden)]
+pub trait StreamIo {
+    fn poll_read(
+        &self,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut [u8],
+    ) -> std::task::Poll<std::io::Result<usize>>;
+    fn poll_read_vectored(
+        &self,
+        cx: &mut std::task::Context<'_>,
+        bufs: &mut [std::io::IoSliceMut<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>>;
+    fn poll_write(
+        &self,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>>;
+    fn poll_write_vectored(
+        &self,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>>;
+    fn shutdown_write(&self) -> std::task::Poll<std::io::Result<()>>;
+}
+
+macro_rules! stream_io {
+    ($ty:ty $(, $g:ident: $bound:path)?) => {
+        impl$(<$g: $bound>)? StreamIo for $ty {
+            #[inline]
+            fn poll_read(&self, cx: &mut std::task::Context<'_>, buf: &mut [u8]) -> std::task::Poll<std::io::Result<usize>> {
+                <$ty>::poll_read(self, cx, buf)
+            }
+            #[inline]
+            fn poll_read_vectored(
+                &self,
+                cx: &mut std::task::Context<'_>,
+                bufs: &mut [std::io::IoSliceMut<'_>],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                <$ty>::poll_read_vectored(self, cx, bufs)
+            }
+            #[inline]
+            fn poll_write(&self, cx: &mut std::task::Context<'_>, buf: &[u8]) -> std::task::Poll<std::io::Result<usize>> {
+                <$ty>::poll_write(self, cx, buf)
+            }
+            #[inline]
+            fn poll_write_vectored(
+                &self,
+                cx: &mut std::task::Context<'_>,
+                bufs: &[std::io::IoSlice<'_>],
+            ) -> std::task::Poll<std::io::Result<usize>> {
+                <$ty>::poll_write_vectored(self, cx, bufs)
+            }
+            #[inline]
+            fn shutdown_write(&self) -> std::task::Poll<std::io::Result<()>> {
+                <$ty>::shutdown_write(self)
+            }
+        }
+    };
+}
+
+stream_io!(Evented<E>, E: crate::stream::RawStream);
+stream_io!(TcpRepr);
 
 /// The stream operations with a simulated branch (the bodies of
 /// `AsyncRead`/`AsyncWrite`, through `impl_async_io!`).

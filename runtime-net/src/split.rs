@@ -7,10 +7,10 @@
 //! `runtime::net::tcp::{ReadHalf, WriteHalf, OwnedReadHalf, OwnedWriteHalf,
 //! ReuniteError}` and the same names in `runtime::net::unix`.
 
+use crate::sim::StreamIo as _;
 use crate::stream::{Evented, RawStream};
 use std::fmt;
 use std::io::{self, IoSlice, IoSliceMut};
-use std::net::Shutdown;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -23,7 +23,11 @@ pub(crate) mod sealed {
     /// Access to the registered socket behind a stream.
     pub trait Sealed {
         type Raw: super::RawStream;
+        /// What reads and writes go through: the `Evented` socket, or for
+        /// TCP the backend enum (OS or simulated, `sim.rs`).
+        type Io: crate::sim::StreamIo;
         fn evented(&self) -> &super::Evented<Self::Raw>;
+        fn io(&self) -> &Self::Io;
     }
 }
 
@@ -346,9 +350,7 @@ impl<S: SplitStream> Drop for OwnedWriteHalf<S> {
     fn drop(&mut self) {
         if self.shutdown_on_drop {
             // Best effort, as a socket close is: the peer may already be gone.
-            let _ = sealed::Sealed::evented(&*self.inner)
-                .get_ref()
-                .shutdown(Shutdown::Write);
+            let _ = crate::sim::StreamIo::shutdown_write(sealed::Sealed::io(&*self.inner));
         }
     }
 }
@@ -357,7 +359,7 @@ macro_rules! halves_impl {
     ($($half:ident $(<$lt:lifetime>)?, $inner:tt;)*) => {$(
         impl<$($lt,)? S: SplitStream> futures_io::AsyncRead for $half<$($lt,)? S> {
             fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut [u8]) -> Poll<io::Result<usize>> {
-                self.$inner.evented().poll_read(cx, buf)
+                self.$inner.io().poll_read(cx, buf)
             }
 
             fn poll_read_vectored(
@@ -365,7 +367,7 @@ macro_rules! halves_impl {
                 cx: &mut Context<'_>,
                 bufs: &mut [IoSliceMut<'_>],
             ) -> Poll<io::Result<usize>> {
-                self.$inner.evented().poll_read_vectored(cx, bufs)
+                self.$inner.io().poll_read_vectored(cx, bufs)
             }
         }
     )*};
@@ -375,7 +377,7 @@ macro_rules! write_halves_impl {
     ($($half:ident $(<$lt:lifetime>)?, $inner:tt;)*) => {$(
         impl<$($lt,)? S: SplitStream> futures_io::AsyncWrite for $half<$($lt,)? S> {
             fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-                self.$inner.evented().poll_write(cx, buf)
+                self.$inner.io().poll_write(cx, buf)
             }
 
             fn poll_write_vectored(
@@ -383,7 +385,7 @@ macro_rules! write_halves_impl {
                 cx: &mut Context<'_>,
                 bufs: &[IoSlice<'_>],
             ) -> Poll<io::Result<usize>> {
-                self.$inner.evented().poll_write_vectored(cx, bufs)
+                self.$inner.io().poll_write_vectored(cx, bufs)
             }
 
             fn poll_flush(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -392,7 +394,7 @@ macro_rules! write_halves_impl {
 
             /// Shuts down the stream's write side; the read half keeps working.
             fn poll_close(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-                self.$inner.evented().shutdown_write()
+                self.$inner.io().shutdown_write()
             }
         }
     )*};

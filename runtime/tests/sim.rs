@@ -537,3 +537,28 @@ async fn a_sim_runs_inside_a_runtime_test() {
     });
     sim.run().unwrap();
 }
+
+#[test]
+fn split_halves_work_on_simulated_streams() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let mut sim = Builder::new().seed(6).build().unwrap();
+    sim.host("echo", || async {
+        let l = TcpListener::bind("0.0.0.0:7").await.unwrap();
+        while let Ok((s, _)) = l.accept().await {
+            runtime::spawn(async move {
+                let (mut rd, mut wr) = s.into_split();
+                runtime::io::copy(&mut rd, &mut wr).await.unwrap();
+            });
+        }
+    });
+    sim.client("c", async {
+        let mut s = TcpStream::connect("echo:7").await.unwrap();
+        let (mut rd, mut wr) = s.split();
+        wr.write_all(b"through halves").await.unwrap();
+        wr.shutdown().await.unwrap();
+        let mut got = String::new();
+        rd.read_to_string(&mut got).await.unwrap();
+        assert_eq!(got, "through halves");
+    });
+    sim.run().unwrap();
+}

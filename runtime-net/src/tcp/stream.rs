@@ -56,7 +56,11 @@ pub struct TcpStream {
 
 impl sealed::Sealed for TcpStream {
     type Raw = mio::net::TcpStream;
+    type Io = TcpRepr;
     fn evented(&self) -> &Evented<mio::net::TcpStream> {
+        &self.inner
+    }
+    fn io(&self) -> &TcpRepr {
         &self.inner
     }
 }

@@ -37,7 +37,11 @@ pub struct UnixStream {
 
 impl sealed::Sealed for UnixStream {
     type Raw = mio::net::UnixStream;
+    type Io = Evented<mio::net::UnixStream>;
     fn evented(&self) -> &Evented<mio::net::UnixStream> {
+        &self.inner
+    }
+    fn io(&self) -> &Evented<mio::net::UnixStream> {
         &self.inner
     }
 }
