@@ -562,3 +562,33 @@ fn split_halves_work_on_simulated_streams() {
     });
     sim.run().unwrap();
 }
+
+#[test]
+fn chaos_mode_injects_partitions_and_udp_faults_from_the_seed() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let run = || {
+        let mut sim = Builder::new().seed(12).chaos(0.5).build().unwrap();
+        for name in ["a", "b", "c"] {
+            sim.host(name, || async {
+                let s = UdpSocket::bind("0.0.0.0:1").await.unwrap();
+                let mut buf = [0; 8];
+                while s.recv(&mut buf).await.is_ok() {}
+            });
+        }
+        sim.client("c0", async {
+            let s = UdpSocket::bind("0.0.0.0:0").await.unwrap();
+            for i in 0..3000u32 {
+                let to = ["a:1", "b:1", "c:1"][i as usize % 3];
+                s.send_to(b"x", to).await.unwrap();
+                sleep(Duration::from_millis(10)).await;
+            }
+        });
+        sim.run().unwrap();
+        (sim.net_stats(), sim.trace_hash())
+    };
+    let (st, hash) = run();
+    assert!(st.chaos_events > 5, "{st:?}");
+    assert!(st.udp_partitioned > 0 && st.udp_lost > 0, "{st:?}");
+    assert!(st.udp_duplicated > 0 && st.udp_reordered > 0, "{st:?}");
+    assert_eq!(run(), (st, hash));
+}
