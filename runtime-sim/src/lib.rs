@@ -65,6 +65,7 @@ mod builder;
 mod check;
 mod context;
 pub mod net;
+mod report;
 mod rng;
 mod sched;
 mod sim;
