@@ -1,6 +1,7 @@
 //! The attribute's options: `flavor = "..."`, `worker_threads = N`,
 //! `start_paused = true`, `crate = "path"`, `name = "..."`,
-//! `unhandled_panic = "ignore" | "shutdown_runtime"`, separated by commas.
+//! `unhandled_panic = "ignore" | "shutdown_runtime"`, `seeds = N` (with
+//! `flavor = "sim"`), separated by commas.
 //!
 //! Each option is checked on its own and invalid ones are reported and
 //! replaced by their defaults, so the function can still be expanded next to
@@ -20,9 +21,10 @@ const KEYS: &[&str] = &[
     "crate",
     "name",
     "unhandled_panic",
+    "seeds",
 ];
 const UNHANDLED_PANICS: &[&str] = &["ignore", "shutdown_runtime"];
-const FLAVORS: &[&str] = &["multi_thread", "current_thread", "local"];
+const FLAVORS: &[&str] = &["multi_thread", "current_thread", "local", "sim"];
 
 /// The scheduler flavor to build.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -31,6 +33,9 @@ pub(crate) enum Flavor {
     CurrentThread,
     /// A `LocalRuntime`: current-thread, and `spawn_local` works in it.
     Local,
+    /// `#[runtime::test]` only: the body runs as the client of a
+    /// `runtime::sim` simulation, once per seed (`seeds = N`).
+    Sim,
 }
 
 /// Settings gathered from the attribute's options.
@@ -44,6 +49,8 @@ pub(crate) struct Config {
     pub(crate) name: Option<TokenTree>,
     /// The `UnhandledPanic` variant of `unhandled_panic = "..."`.
     pub(crate) unhandled_panic: Option<&'static str>,
+    /// `seeds = N` of the `sim` flavor (default 100).
+    pub(crate) seeds: usize,
 }
 
 impl Config {
@@ -62,6 +69,7 @@ impl Config {
                 .collect(),
             name: None,
             unhandled_panic: None,
+            seeds: 100,
         }
     }
 }
@@ -74,6 +82,7 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
     let mut worker_threads_option = None;
     let mut start_paused_option = None;
     let mut unhandled_panic_option = None;
+    let mut seeds_option = None;
     let mut flavor_given = false;
 
     for option in split_commas(args, errors) {
@@ -135,6 +144,12 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
                 Some(name) if name == "multi_thread" => config.flavor = Flavor::MultiThread,
                 Some(name) if name == "current_thread" => config.flavor = Flavor::CurrentThread,
                 Some(name) if name == "local" => config.flavor = Flavor::Local,
+                Some(name) if name == "sim" && kind == Kind::Test => config.flavor = Flavor::Sim,
+                Some(name) if name == "sim" => errors.on(
+                    whole_value,
+                    "the `sim` flavor is for `#[runtime::test]`: a program runs a simulation \
+                     with `runtime::sim::Builder`",
+                ),
                 Some(name) => errors.on(
                     whole_value,
                     format!(
@@ -155,6 +170,17 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
                     None => errors.on(
                         whole_value,
                         "expected a positive integer literal, e.g. `worker_threads = 4`",
+                    ),
+                }
+            }
+            "seeds" => {
+                seeds_option = Some(option.clone());
+                match value.and_then(integer_value) {
+                    Some(0) => errors.on(whole_value, "`seeds` must be at least 1"),
+                    Some(n) => config.seeds = n,
+                    None => errors.on(
+                        whole_value,
+                        "expected a positive integer literal, e.g. `seeds = 500`",
                     ),
                 }
             }
@@ -217,6 +243,25 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, errors: &mut Errors) -> Confi
     }
 
     // Checked after the loop so that the order of the options does not matter.
+    if let Some(option) = seeds_option {
+        if config.flavor != Flavor::Sim {
+            errors.on(&option, "`seeds` is only valid with `flavor = \"sim\"`");
+        }
+    }
+    if config.flavor == Flavor::Sim {
+        let others = [
+            worker_threads_option.take(),
+            start_paused_option.take(),
+            unhandled_panic_option.take(),
+        ];
+        for option in others.into_iter().flatten() {
+            errors.on(
+                &option,
+                "this option does not apply to `flavor = \"sim\"`: the simulation runs on one \
+                 thread with a virtual clock, and a panic in any task fails the run",
+            );
+        }
+    }
     if let Some(option) = worker_threads_option {
         if config.flavor != Flavor::MultiThread {
             let hint = if flavor_given {

@@ -88,6 +88,12 @@
 //! * `name = "..."`: the runtime's name (`Builder::name`), a non-empty
 //!   string literal; `Handle::name` returns it.
 //!
+//! * `flavor = "sim", seeds = N` (`#[test]` only, needs the facade's `sim`
+//!   feature): the body runs as the client of a deterministic simulation
+//!   (`runtime::sim`), once per seed `0..N` (default 100), stopping at the
+//!   first failing seed, whose `RUNTIME_SIM_SEED=...` replay command the
+//!   panic message gives; with `RUNTIME_SIM_SEED` set, only that seed runs.
+//!   The body returns `()`.
 //! * `unhandled_panic = "ignore" | "shutdown_runtime"`: what a panic in a
 //!   spawned task does (`Builder::unhandled_panic`); with
 //!   `"shutdown_runtime"` the runtime shuts down and the function panics.
@@ -214,6 +220,12 @@ fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
         func.attrs.retain(|attr| !Func::is_test_attr(attr));
     }
 
+    if config.flavor == Flavor::Sim && !func.ret.is_empty() {
+        errors.on(
+            &[TokenTree::Ident(func.fn_token.clone())],
+            "a `flavor = \"sim\"` test returns `()`: the simulation reports failures by panicking",
+        );
+    }
     let valid = func.async_span.is_some() && !main_with_arguments(kind, &func);
     let expanded = if valid {
         expand_fn(kind, func, &config)
@@ -343,6 +355,9 @@ fn expand_fn(kind: Kind, func: Func, config: &Config) -> TokenStream {
         None => user_block,
     };
 
+    if config.flavor == Flavor::Sim {
+        return sim_fn(out, func.inner_attrs, async_block, func.body_span, config);
+    }
     let mut fn_body = Out::default();
     fn_body
         .tokens(func.inner_attrs)
@@ -364,7 +379,7 @@ fn expand_fn(kind: Kind, func: Func, config: &Config) -> TokenStream {
                 );
             }
         }
-        Flavor::CurrentThread | Flavor::Local => {
+        Flavor::CurrentThread | Flavor::Local | Flavor::Sim => {
             fn_body.src("::Builder::new_current_thread()");
             if config.start_paused {
                 fn_body.src(".start_paused(true)");
@@ -402,6 +417,53 @@ fn expand_fn(kind: Kind, func: Func, config: &Config) -> TokenStream {
         );
 
     out.tree(fn_body.group(Delimiter::Brace, func.body_span));
+    out.into_stream()
+}
+
+/// The body of a `flavor = "sim"` test: `runtime::sim::check` over the
+/// seeds, each run with the user's block as the client `"test"`.
+fn sim_fn(
+    mut out: Out,
+    inner_attrs: Vec<TokenTree>,
+    async_block: Group,
+    body_span: Span,
+    config: &Config,
+) -> TokenStream {
+    let builder = Ident::new("builder", Span::mixed_site());
+    let sim = Ident::new("sim", Span::mixed_site());
+    let mut closure = Out::default();
+    closure
+        .src("let mut")
+        .tree(sim.clone())
+        .src("=")
+        .tree(builder.clone())
+        .src(".build().expect(\"Failed building the simulation\");")
+        .tree(sim.clone())
+        .src(".client")
+        .tree(
+            Out::default()
+                .src("\"test\", async move")
+                .tree(async_block)
+                .group(Delimiter::Parenthesis, Span::call_site()),
+        )
+        .src(";")
+        .tree(sim);
+    let closure = closure.group(Delimiter::Brace, Span::call_site());
+    let mut args = Out::default();
+    args.tree(Literal::usize_unsuffixed(config.seeds))
+        .src(", |")
+        .tree(builder)
+        .src("|")
+        .tree(closure);
+    let mut fn_body = Out::default();
+    fn_body
+        .tokens(inner_attrs)
+        .src("if let ::core::result::Result::Err(e) =")
+        .tokens(config.crate_path.clone())
+        .src("::sim::check")
+        .tree(args.group(Delimiter::Parenthesis, Span::call_site()))
+        .src("{ ::core::panic!(\"{}\", e) }");
+    out.tree(fn_body.group(Delimiter::Brace, body_span));
     out.into_stream()
 }
 
