@@ -134,8 +134,12 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
             Some(0) => {
                 EXHAUSTED.with(|e| e.set(true));
                 match DEFER.get() {
-                    Some(defer) => defer(cx.waker()),
-                    None => cx.waker().wake_by_ref(),
+                    // Inside a simulation (`spawn_hook`), whose scheduler
+                    // runs within the poll of a runtime's task, the wake
+                    // must reach the simulation now: the runtime's deferred
+                    // list would hold it until after the simulation returns.
+                    Some(defer) if !crate::spawn_hook::is_entered() => defer(cx.waker()),
+                    _ => cx.waker().wake_by_ref(),
                 }
                 Poll::Pending
             }

@@ -87,3 +87,26 @@ fn budget_yield_goes_behind_io_multi_thread() {
     let seen = rt.block_on(async { runtime::spawn(counts_seen_by_readers()).await.unwrap() });
     check(&seen);
 }
+
+/// Inside a simulation run from a runtime's task, a simulated task that
+/// runs out of budget is woken by the simulation at once (not deferred to
+/// the runtime around it, which cannot run until the simulation returns).
+#[cfg(feature = "sim")]
+#[runtime::test]
+async fn budget_yield_inside_a_simulation_in_a_runtime_task() {
+    let mut sim = runtime::sim::Builder::new().seed(3).build().unwrap();
+    sim.client("c", async {
+        let (tx, mut rx) = runtime::sync::mpsc::unbounded_channel();
+        for i in 0..(4 * BUDGET) {
+            tx.send(i).unwrap();
+        }
+        drop(tx);
+        let mut got = 0;
+        while let Some(i) = rx.recv().await {
+            assert_eq!(i, got);
+            got += 1;
+        }
+        assert_eq!(got, 4 * BUDGET);
+    });
+    sim.run().unwrap();
+}
