@@ -592,3 +592,23 @@ fn chaos_mode_injects_partitions_and_udp_faults_from_the_seed() {
     assert!(st.udp_duplicated > 0 && st.udp_reordered > 0, "{st:?}");
     assert_eq!(run(), (st, hash));
 }
+
+#[test]
+fn deadlock_after_network_traffic_is_reported_as_a_deadlock() {
+    let _alone = FD_COUNTING.lock().unwrap_or_else(|e| e.into_inner());
+    let mut sim = Builder::new().seed(1).build().unwrap();
+    sim.host("rx", || async {
+        let s = UdpSocket::bind("0.0.0.0:3").await.unwrap();
+        let mut b = [0; 4];
+        s.recv(&mut b).await.unwrap();
+    });
+    sim.client("c", async {
+        let s = UdpSocket::bind("0.0.0.0:0").await.unwrap();
+        s.send_to(b"one", "rx:3").await.unwrap();
+        let mut b = [0; 4];
+        s.recv(&mut b).await.unwrap(); // nobody answers
+    });
+    let err = sim.run().unwrap_err();
+    assert!(err.reason().starts_with("deadlock"), "{err}");
+    assert!(err.at() < Duration::from_secs(1), "{err}");
+}

@@ -414,7 +414,10 @@ pub(crate) fn pump(net: Arc<Net>) -> impl Future<Output = ()> {
             }
             None => {
                 if sleep.deadline() != far {
-                    sleep.as_mut().reset(far);
+                    // A fresh, never-polled sleep holds no timer: an idle
+                    // network leaves the wheel empty, so a simulation where
+                    // nothing else can happen is seen as deadlocked.
+                    sleep = Box::pin(sleep_until(far));
                 }
             }
         }
