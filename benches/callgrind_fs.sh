@@ -9,6 +9,10 @@
 # (no worker spins or steals: the most repeatable). FS_BENCH_MIB sets the
 # file size of the read/write workloads (16 here by default: valgrind is slow).
 # BIN=<path> uses an already built bench binary.
+# Repeatability: read/write/read_dir agree within ~2% between runs;
+# fs_metadata_10k varies by up to ~30% (its cost is mostly malloc and lock
+# spinning, which depend on how valgrind interleaves the pool threads): run it
+# a few times and compare ranges.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N=${1:-2}
