@@ -456,3 +456,19 @@ fn deliver(net: &Net, event: Event, now: Instant) {
         Event::Rst { conn, side } => tcp::reset_side(net, &conn, side),
     }
 }
+
+// Unwind safety of the simulated sockets (which `runtime::net`'s types hold
+// inside a simulation): a panic cannot leave a connection's, a listener's or
+// the network's state half-updated where the caller could see it. That state
+// sits behind runtime-internal locks, each held only for a few field updates
+// that call no user code, so there is no critical section for an unwind to
+// interrupt. The auto traits miss this only because the locks (parking_lot's,
+// without poisoning) hold an `UnsafeCell`. The same reasoning, and the same
+// impls, as the OS-backed sockets and Tokio's.
+macro_rules! unwind_safe {
+    ($($ty:ty),*) => {$(
+        impl std::panic::UnwindSafe for $ty {}
+        impl std::panic::RefUnwindSafe for $ty {}
+    )*};
+}
+unwind_safe!(tcp::SimTcpStream, tcp::SimTcpListener, udp::SimUdpSocket);
