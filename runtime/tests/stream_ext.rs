@@ -10,31 +10,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-macro_rules! both_flavours {
-    ($($name:ident),* $(,)?) => {
-        mod current_thread {
-            $(#[test]
-            fn $name() {
-                runtime::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap()
-                    .block_on(super::$name());
-            })*
-        }
-        mod multi_thread {
-            $(#[test]
-            fn $name() {
-                runtime::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .unwrap()
-                    .block_on(super::$name());
-            })*
-        }
-    };
-}
+#[macro_use]
+#[path = "support/flavours.rs"]
+mod flavours;
 
 both_flavours!(
     adapters_transform_like_iterators,

@@ -8,31 +8,9 @@ use std::future::poll_fn;
 use std::pin::Pin;
 use std::task::Poll;
 
-macro_rules! both_flavours {
-    ($($name:ident),* $(,)?) => {
-        mod current_thread {
-            $(#[test]
-            fn $name() {
-                runtime::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap()
-                    .block_on(super::$name());
-            })*
-        }
-        mod multi_thread {
-            $(#[test]
-            fn $name() {
-                runtime::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .unwrap()
-                    .block_on(super::$name());
-            })*
-        }
-    };
-}
+#[macro_use]
+#[path = "support/flavours.rs"]
+mod flavours;
 
 both_flavours!(
     yields_keyed_items_and_ends_when_all_end,

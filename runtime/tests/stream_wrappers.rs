@@ -17,31 +17,9 @@ use std::pin::Pin;
 use std::task::Poll;
 use std::time::Duration;
 
-macro_rules! both_flavours {
-    ($($name:ident),* $(,)?) => {
-        mod current_thread {
-            $(#[test]
-            fn $name() {
-                runtime::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .unwrap()
-                    .block_on(super::$name());
-            })*
-        }
-        mod multi_thread {
-            $(#[test]
-            fn $name() {
-                runtime::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                    .unwrap()
-                    .block_on(super::$name());
-            })*
-        }
-    };
-}
+#[macro_use]
+#[path = "support/flavours.rs"]
+mod flavours;
 
 both_flavours!(
     receiver_stream_yields_until_senders_are_gone,
