@@ -47,13 +47,17 @@ pub(crate) unsafe fn poll<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>
         TransitionToRunning::Dealloc => return raw.dealloc(),
     }
 
-    cell.header.meta.poll_started();
+    // Per-task tracking, when the polling thread's runtime asked for it.
+    let flags = crate::task_meta::thread_flags();
+    if crate::task_meta::tracks(flags) {
+        cell.header.poll_started();
+    }
     // The `Notified` reference keeps the task alive for the whole poll, so the
     // waker can borrow it without a reference of its own.
     // SAFETY: `ptr` is live for the duration of this borrow.
     let waker = ManuallyDrop::new(unsafe { waker::borrowed(ptr) });
     let mut cx = Context::from_waker(&waker);
-    if poll_future(cell, &mut cx).is_ready() {
+    if poll_future(cell, &mut cx, flags).is_ready() {
         return complete(cell, raw);
     }
     match cell.header.state.transition_to_idle() {
@@ -76,14 +80,14 @@ pub(crate) unsafe fn poll<F: Future + 'static, S: Schedule>(ptr: NonNull<Header>
 
 /// Polls the future once with `RUNNING` held. On `Ready` (or a panic) the future
 /// is dropped and the result stored as `Stage::Finished`.
-fn poll_future<F: Future, S>(cell: &Cell<F, S>, cx: &mut Context<'_>) -> Poll<()> {
+fn poll_future<F: Future, S>(cell: &Cell<F, S>, cx: &mut Context<'_>, flags: u8) -> Poll<()> {
     let id = cell.header.id;
     // The task's id is current while its code runs (the poll and, on `Ready`,
     // the future's drop); the guard restores the previous one (an enclosing
     // task's, when a `LocalSet` runs inside a task), also on unwind.
     let _id = IdGuard::enter(id);
     // Dumps see which `JoinHandle` the task waits on; precise timing, when on.
-    let _scope = PollScope::enter(&cell.header.meta);
+    let _scope = (flags != 0).then(|| PollScope::enter(&cell.header, flags));
     let result = catch_unwind(AssertUnwindSafe(|| {
         cell.stage.with_mut(|stage| {
             // SAFETY: `RUNNING` gives this thread exclusive access to the stage.
@@ -194,13 +198,15 @@ pub(crate) unsafe fn schedule<F: Future + 'static, S: Schedule>(ptr: NonNull<Hea
     // SAFETY: the caller passes a reference to this task and holds another for
     // the whole call, so the cell outlives the borrow.
     let cell = unsafe { cell::<F, S>(ptr) };
-    cell.header.meta.woken();
     cell.scheduler
         .schedule(Notified(Task::from_raw(RawTask::from_raw(ptr))));
 }
 
 /// Vtable `dealloc`: frees the cell; the reference count is zero.
 pub(crate) unsafe fn dealloc<F: Future, S>(ptr: NonNull<Header>) {
+    // SAFETY: the count is zero, so the allocation is still ours to read.
+    let header = unsafe { ptr.as_ref() };
+    header.release_meta();
     // SAFETY: the allocation came from `Box<Cell<F, S>>` in `Cell::allocate`, and a
     // zero count means nothing else can reach it.
     drop(unsafe { Box::from_raw(ptr.cast::<Cell<F, S>>().as_ptr()) });

@@ -132,6 +132,13 @@ impl<S: Schedule> Task<S> {
         Task::from_raw(self.raw)
     }
 
+    /// Stamps the task as woken now (coarse clock, see [`task_meta`]): a
+    /// scheduler that tracks tasks calls it when it queues a wake.
+    #[inline]
+    pub fn note_woken(&self) {
+        self.raw.header().note_woken();
+    }
+
     /// The task's id, spawn site, name and counters (see [`task_meta`]).
     pub fn info(&self) -> TaskInfo<'_> {
         TaskInfo {
@@ -193,6 +200,7 @@ impl<S: Schedule> fmt::Debug for Notified<S> {
 /// future is never polled or dropped on another thread. The output is only
 /// moved out through the `JoinHandle`, which is `!Send` when the output is.
 #[track_caller]
+#[inline]
 pub unsafe fn spawn_local<F, S>(
     future: F,
     scheduler: S,
@@ -202,7 +210,26 @@ where
     F::Output: 'static,
     S: Schedule,
 {
-    let raw = RawTask::from_raw(Cell::allocate(future, scheduler));
+    // SAFETY: forwarded from the caller's contract.
+    unsafe { spawn_local_at(future, scheduler, std::panic::Location::caller()) }
+}
+
+/// As [`spawn_local`], with the spawn site given (see [`spawn_at`]).
+///
+/// # Safety
+/// As [`spawn_local`].
+#[inline]
+pub unsafe fn spawn_local_at<F, S>(
+    future: F,
+    scheduler: S,
+    site: &'static std::panic::Location<'static>,
+) -> (Task<S>, Notified<S>, JoinHandle<F::Output>)
+where
+    F: Future + 'static,
+    F::Output: 'static,
+    S: Schedule,
+{
+    let raw = RawTask::from_raw(Cell::allocate(future, scheduler, site));
     (
         Task::from_raw(raw),
         Notified(Task::from_raw(raw)),
@@ -212,9 +239,27 @@ where
 
 /// Allocates a task for `future`, to be scheduled by `scheduler`. Returns the
 /// owner reference (bind it with [`OwnedTasks::bind`]), the first run-queue entry,
-/// and the `JoinHandle`.
+/// and the `JoinHandle`. The caller (`#[track_caller]`) is the task's spawn
+/// site, unless [`task_meta::with_spawn_meta`] set one.
 #[track_caller]
+#[inline]
 pub fn spawn<F, S>(future: F, scheduler: S) -> (Task<S>, Notified<S>, JoinHandle<F::Output>)
+where
+    F: Future + Send + 'static,
+    F::Output: Send + 'static,
+    S: Schedule,
+{
+    spawn_at(future, scheduler, std::panic::Location::caller())
+}
+
+/// As [`spawn`], with the spawn site given: for spawn functions that reach
+/// here through a closure, which `#[track_caller]` does not see through.
+#[inline]
+pub fn spawn_at<F, S>(
+    future: F,
+    scheduler: S,
+    site: &'static std::panic::Location<'static>,
+) -> (Task<S>, Notified<S>, JoinHandle<F::Output>)
 where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
@@ -222,5 +267,5 @@ where
 {
     // SAFETY: the future and its output are `Send`, so polling or dropping
     // them on any thread is sound; `spawn_local`'s restrictions do not apply.
-    unsafe { spawn_local(future, scheduler) }
+    unsafe { spawn_local_at(future, scheduler, site) }
 }

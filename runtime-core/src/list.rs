@@ -56,7 +56,13 @@ impl<S: Schedule> OwnedTasks<S> {
             (threads.max(1) * SHARDS_PER_THREAD).next_power_of_two()
         };
         OwnedTasks {
-            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            id: loop {
+                // Headers keep the low 32 bits, where 0 means "no list".
+                let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if id as u32 != 0 {
+                    break id;
+                }
+            },
             shards: (0..shards)
                 .map(|_| Mutex::new(Shard { head: None, len: 0 }))
                 .collect(),
@@ -95,7 +101,7 @@ impl<S: Schedule> OwnedTasks<S> {
                     0,
                     "OwnedTasks::bind: the task is already in a list"
                 );
-                owner.store(self.id, Relaxed);
+                owner.store(self.id as u32, Relaxed);
                 // SAFETY: the task is in no list (checked above), so its links are
                 // unused; we hold the lock.
                 unsafe { shard.push_front(ptr) };
@@ -120,7 +126,7 @@ impl<S: Schedule> OwnedTasks<S> {
         match owner.load(Acquire) {
             0 => return None,
             id => assert_eq!(
-                id, self.id,
+                id, self.id as u32,
                 "OwnedTasks::remove: the task belongs to another list; \
                  release a task only through the scheduler that bound it"
             ),
@@ -128,7 +134,7 @@ impl<S: Schedule> OwnedTasks<S> {
         let ptr = task.raw.header_ptr();
         let mut shard = lock(self.shard(ptr));
         // Taken out meanwhile (shutdown pops under this lock and clears the id).
-        if owner.load(Relaxed) != self.id {
+        if owner.load(Relaxed) != self.id as u32 {
             return None;
         }
         // SAFETY: the id says the task is linked in this list, hence in this

@@ -10,8 +10,7 @@
 use crate::error::JoinError;
 use crate::id::Id;
 use crate::state::State;
-use crate::sync::{AtomicU64, UnsafeCell};
-use crate::task_meta::Meta;
+use crate::sync::{AtomicU32, UnsafeCell};
 use crate::{harness, Schedule};
 use std::future::Future;
 use std::ptr::NonNull;
@@ -47,16 +46,24 @@ pub(crate) struct Header {
     pub(crate) state: State,
     pub(crate) vtable: &'static Vtable,
     pub(crate) links: UnsafeCell<Links>,
-    /// The id of the `OwnedTasks` list the task is linked in, 0 when in none.
-    /// Written under that list's shard lock; lets `remove` refuse a task that
-    /// belongs to another list instead of unlinking it under the wrong lock.
-    pub(crate) owner_id: AtomicU64,
+    /// The id of the `OwnedTasks` list the task is linked in (its low 32
+    /// bits, never 0 for a list), 0 when in none. Written under that list's
+    /// shard lock; lets `remove` refuse a task that belongs to another list
+    /// instead of unlinking it under the wrong lock.
+    pub(crate) owner_id: AtomicU32,
+    /// Polls so far and the side-table flag (`task_meta.rs`); next to
+    /// `owner_id`, so the two share one word.
+    pub(crate) polls: std::sync::atomic::AtomicU32,
     /// The task's id, chosen at allocation and never written again: any
     /// holder of a reference may read it, from any thread, without
     /// synchronisation beyond what handed it the reference.
     pub(crate) id: Id,
-    /// Spawn site, name and counters for dumps and hooks (`task_meta.rs`).
-    pub(crate) meta: Meta,
+    /// Where the task was spawned (`task_meta.rs`).
+    pub(crate) site: &'static std::panic::Location<'static>,
+    /// Coarse time of the last poll start or wake (`task_meta.rs`).
+    pub(crate) last_event_ms: std::sync::atomic::AtomicU32,
+    /// Low 32 bits of the id of the task this one awaits (`task_meta.rs`).
+    pub(crate) awaiting: std::sync::atomic::AtomicU32,
 }
 
 /// Where the future is in its life. Owned by whoever holds `RUNNING`, or, once
@@ -92,19 +99,27 @@ where
         shutdown: harness::shutdown::<F, S>,
     };
 
-    /// Allocates a task in its initial state (queued, three references).
-    /// The caller's caller chain (`#[track_caller]`) is the spawn site unless
-    /// `task_meta::with_spawn_meta` set one.
-    #[track_caller]
-    pub(crate) fn allocate(future: F, scheduler: S) -> NonNull<Header> {
+    /// Allocates a task in its initial state (queued, three references),
+    /// spawned at `site` unless `task_meta::with_spawn_meta` set one.
+    #[inline]
+    pub(crate) fn allocate(
+        future: F,
+        scheduler: S,
+        site: &'static std::panic::Location<'static>,
+    ) -> NonNull<Header> {
+        let id = Id::next();
+        let (site, polls) = crate::task_meta::spawn_meta(id, site);
         let cell = Box::new(Cell {
             header: Header {
                 state: State::new(),
                 vtable: &Self::VTABLE,
                 links: UnsafeCell::new(Links::default()),
-                owner_id: AtomicU64::new(0),
-                id: Id::next(),
-                meta: Meta::new(),
+                owner_id: AtomicU32::new(0),
+                polls: std::sync::atomic::AtomicU32::new(polls),
+                id,
+                site,
+                last_event_ms: std::sync::atomic::AtomicU32::new(0),
+                awaiting: std::sync::atomic::AtomicU32::new(0),
             },
             scheduler,
             stage: UnsafeCell::new(Stage::Running(future)),

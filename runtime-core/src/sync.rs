@@ -10,13 +10,13 @@
 
 #[cfg(loom)]
 pub use loom::sync::{
-    atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize},
+    atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize},
     Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard,
 };
 
 #[cfg(not(loom))]
 pub use std::sync::{
-    atomic::{AtomicBool, AtomicPtr, AtomicU64, AtomicUsize},
+    atomic::{AtomicBool, AtomicPtr, AtomicU32, AtomicU64, AtomicUsize},
     Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard,
 };
 

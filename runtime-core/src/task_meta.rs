@@ -4,11 +4,15 @@
 //!
 //! # Design
 //!
-//! The metadata lives in the task header ([`Meta`], 40 bytes on 64-bit
+//! The metadata lives in the task header (`Meta`, 24 bytes on 64-bit
 //! targets), so reading it needs no lookup and no allocation per spawn: the
 //! spawn site is a `&'static Location` captured with `#[track_caller]` along
-//! the spawn functions, the name a thin pointer that is only allocated when
-//! a task is named (`task::Builder::name`). Everything else is a relaxed
+//! the spawn functions, then three 32-bit counters and stamps. What only
+//! some tasks have (a name from `task::Builder::name`; busy time, with
+//! precise timing on) lives in a sharded side table keyed by task id, flagged
+//! by a bit of the poll counter and removed when the task is freed: 24 bytes
+//! keep the smallest tasks in the allocator's fast size class (a 40-byte
+//! header cost 20% on the spawn benchmarks). Everything else is a relaxed
 //! atomic written by exactly one party at a time: the poll counters and
 //! times by the thread holding `RUNNING`, the wake time by whoever schedules
 //! the task. Nothing here synchronises memory; a dump (which reads the fields
@@ -21,83 +25,138 @@
 //! poll or a wake stores a number it loads from a mostly-read cache line
 //! instead of asking the OS for the time. While no watchdog runs the clock
 //! stands still and [`since_ms`] reports nothing rather than a wrong age.
-//! Precise per-poll timing (busy time, the poll-time histogram) costs two
-//! clock reads per poll and is on only for threads that asked for it
-//! ([`set_poll_timing`]).
 //!
-//! Spawn functions that call through a closure (which would hide the caller
-//! from `#[track_caller]`) or that name the task pass the site and name
-//! explicitly with [`with_spawn_meta`]: the next task allocated on this
-//! thread inside the call takes them.
+//! Per-task tracking (the poll count, the stamp, the awaited task) and
+//! precise per-poll timing (busy time, the poll-time histogram; two clock
+//! reads per poll) are recorded only on threads whose runtime asked for them
+//! ([`set_thread_tracking`]): one thread-local load per poll decides. The
+//! spawn site is always recorded.
+//!
+//! Spawn functions that reach the allocation through a closure (which would
+//! hide the caller from `#[track_caller]`) pass the site explicitly
+//! (`runtime_core::spawn_at`); the facade's `task::Builder` passes site and
+//! name with [`with_spawn_meta`]: the next task allocated on this thread
+//! inside the call takes them.
 
 use crate::id::Id;
+use crate::raw::Header;
 use std::cell::Cell;
+use std::collections::BTreeMap;
 use std::panic::Location;
 use std::ptr;
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The observability fields of a task header.
-pub(crate) struct Meta {
-    pub(crate) site: &'static Location<'static>,
-    /// Set at allocation, never written again.
-    pub(crate) name: Option<Box<Box<str>>>,
-    pub(crate) polls: AtomicU32,
-    /// [`coarse_now_ms`] when the last poll began; 0: never polled.
-    pub(crate) last_poll_ms: AtomicU32,
-    /// [`coarse_now_ms`] when the task was last scheduled by a wake; 0: never.
-    pub(crate) last_wake_ms: AtomicU32,
-    /// Total poll time in microseconds (saturating), with precise timing on.
-    pub(crate) busy_us: AtomicU32,
-    /// The task whose `JoinHandle` the last poll returned `Pending` on; 0: none.
-    pub(crate) awaiting: AtomicU64,
+/// The top bit of `Header::polls`: the task has a side-table entry.
+const SIDE: u32 = 1 << 31;
+
+/// What only some tasks have, kept out of the header so that every task
+/// does not pay for it: a name (`task::Builder::name`) and, with precise
+/// timing on, the busy time. Keyed by task id, sharded by id; an entry is
+/// removed when its task is freed.
+#[derive(Default)]
+struct Side {
+    name: Option<Box<str>>,
+    busy: Duration,
 }
 
-impl Meta {
-    #[track_caller]
-    pub(crate) fn new() -> Meta {
-        let (site, name) = match SPAWN.try_with(Cell::take) {
-            Ok(Some((site, name))) => (site, name.map(Box::new)),
-            _ => (Location::caller(), None),
-        };
-        Meta {
-            site,
-            name,
-            polls: AtomicU32::new(0),
-            last_poll_ms: AtomicU32::new(0),
-            last_wake_ms: AtomicU32::new(0),
-            busy_us: AtomicU32::new(0),
-            awaiting: AtomicU64::new(0),
-        }
-    }
+const SHARDS: usize = 16;
 
+static SIDE_TABLE: [std::sync::Mutex<BTreeMap<u64, Side>>; SHARDS] =
+    [const { std::sync::Mutex::new(BTreeMap::new()) }; SHARDS];
+
+fn side<R>(id: Id, f: impl FnOnce(&mut BTreeMap<u64, Side>) -> R) -> R {
+    let shard = &SIDE_TABLE[(id.as_u64() as usize) % SHARDS];
+    // A panic never happens under this lock (no user code runs), so a
+    // poisoned lock only means another thread died elsewhere: go on.
+    let mut map = shard.lock().unwrap_or_else(|e| e.into_inner());
+    f(&mut map)
+}
+
+/// The spawn site for a task being allocated (the override of
+/// [`with_spawn_meta`], or `site`) and the initial poll word (with [`SIDE`]
+/// set when a name went into the side table).
+#[inline]
+pub(crate) fn spawn_meta(
+    id: Id,
+    site: &'static Location<'static>,
+) -> (&'static Location<'static>, u32) {
+    if !SPAWN_SET.try_with(Cell::get).unwrap_or(false) {
+        return (site, 0);
+    }
+    spawn_meta_override(id, site)
+}
+
+#[cold]
+fn spawn_meta_override(
+    id: Id,
+    site: &'static Location<'static>,
+) -> (&'static Location<'static>, u32) {
+    let _ = SPAWN_SET.try_with(|s| s.set(false));
+    let Ok(Some((site, name))) = SPAWN.try_with(|s| s.take()) else {
+        return (site, 0);
+    };
+    let Some((ptr, len)) = name else {
+        return (site, 0);
+    };
+    // SAFETY: `with_spawn_meta` stored a `&str` that outlives its closure,
+    // inside which this allocation runs.
+    let name = unsafe { std::str::from_utf8_unchecked(std::slice::from_raw_parts(ptr, len)) };
+    side(id, |m| {
+        m.entry(id.as_u64()).or_default().name = Some(name.into())
+    });
+    (site, SIDE)
+}
+
+impl Header {
     /// A poll begins (the caller holds `RUNNING`: the only writer).
     #[inline]
     pub(crate) fn poll_started(&self) {
-        self.polls
-            .store(self.polls.load(Relaxed).wrapping_add(1), Relaxed);
-        self.last_poll_ms.store(coarse_now_ms(), Relaxed);
+        let polls = self.polls.load(Relaxed);
+        let count = (polls.wrapping_add(1) & !SIDE) | (polls & SIDE);
+        self.polls.store(count, Relaxed);
+        self.last_event_ms.store(coarse_now_ms(), Relaxed);
         self.awaiting.store(0, Relaxed);
     }
 
     /// The task was scheduled by a wake.
     #[inline]
-    pub(crate) fn woken(&self) {
-        self.last_wake_ms.store(coarse_now_ms(), Relaxed);
+    pub(crate) fn note_woken(&self) {
+        self.last_event_ms.store(coarse_now_ms(), Relaxed);
+    }
+
+    /// The task is being freed: drops its side-table entry, if any.
+    #[inline]
+    pub(crate) fn release_meta(&self) {
+        if self.polls.load(Relaxed) & SIDE != 0 {
+            side(self.id, |m| m.remove(&self.id.as_u64()));
+        }
+    }
+
+    /// Adds a timed poll's duration (the caller holds `RUNNING`).
+    fn add_busy(&self, took: Duration) {
+        let polls = self.polls.load(Relaxed);
+        if polls & SIDE == 0 {
+            self.polls.store(polls | SIDE, Relaxed);
+        }
+        side(self.id, |m| {
+            m.entry(self.id.as_u64()).or_default().busy += took
+        });
     }
 }
 
-/// A spawn site and an optional task name, handed from a spawn call to the
-/// task it creates.
-type SpawnInfo = (&'static Location<'static>, Option<Box<str>>);
-
 thread_local! {
-    static SPAWN: Cell<Option<SpawnInfo>> = const { Cell::new(None) };
+    /// The site and name (`&str` as pointer and length, valid for the
+    /// `with_spawn_meta` call that set them) for the next task allocated.
+    static SPAWN: Cell<Option<SpawnMeta>> = const { Cell::new(None) };
+    /// `SPAWN` is set (one flag for the spawn path to test).
+    static SPAWN_SET: Cell<bool> = const { Cell::new(false) };
     /// The metadata of the task being polled on this thread.
-    static CURRENT: Cell<*const Meta> = const { Cell::new(ptr::null()) };
-    /// Precise per-poll timing on this thread ([`set_poll_timing`]).
-    static TIMING: Cell<bool> = const { Cell::new(false) };
+    static CURRENT: Cell<*const Header> = const { Cell::new(ptr::null()) };
+    /// What this thread records per poll ([`set_thread_tracking`]):
+    /// [`TRACK`] and [`TIMING`] bits.
+    static FLAGS: Cell<u8> = const { Cell::new(0) };
     /// Length of the last poll timed on this thread, in nanoseconds.
     static LAST_POLL: Cell<u64> = const { Cell::new(0) };
 }
@@ -112,31 +171,49 @@ pub fn with_spawn_meta<R>(
     name: Option<&str>,
     f: impl FnOnce() -> R,
 ) -> R {
-    if SPAWN.try_with(|s| {
-        let v = s.take();
-        let set = v.is_some();
-        s.set(v);
-        set
-    }) != Ok(false)
-    {
+    if SPAWN_SET.try_with(Cell::get) != Ok(false) {
         return f();
     }
-    struct Restore(Option<(&'static Location<'static>, Option<Box<str>>)>);
+    struct Restore;
     impl Drop for Restore {
         fn drop(&mut self) {
-            let _ = SPAWN.try_with(|s| s.set(self.0.take()));
+            let _ = SPAWN.try_with(|s| s.set(None));
+            let _ = SPAWN_SET.try_with(|s| s.set(false));
         }
     }
-    let prev = SPAWN.with(|s| s.replace(Some((site, name.map(Box::from)))));
-    let _restore = Restore(prev);
+    let name = name.map(|n| (n.as_ptr(), n.len()));
+    SPAWN.with(|s| s.set(Some((site, name))));
+    SPAWN_SET.with(|s| s.set(true));
+    let _restore = Restore;
     f()
 }
 
-/// Turns precise per-poll timing on or off for tasks polled on this thread
-/// (the executor sets it on its worker threads when the poll-time histogram
-/// is enabled).
-pub fn set_poll_timing(on: bool) {
-    let _ = TIMING.try_with(|t| t.set(on));
+type SpawnMeta = (&'static Location<'static>, Option<(*const u8, usize)>);
+
+/// Sets what is recorded per poll for tasks polled on this thread (the
+/// executor sets it on the threads that run its tasks): `track` the
+/// task's poll count, last-event stamp and awaited task (for dumps);
+/// `timing` also each poll's duration (busy time, the poll-time histogram).
+pub fn set_thread_tracking(track: bool, timing: bool) {
+    let flags = if track { TRACK } else { 0 } | if timing { TIMING } else { 0 };
+    let _ = FLAGS.try_with(|f| f.set(flags));
+}
+
+/// Per-task tracking: poll counts, the last-event stamp, the awaited task.
+const TRACK: u8 = 1;
+/// Precise per-poll timing: busy time, the poll-time histogram.
+const TIMING: u8 = 2;
+
+/// This thread's tracking flags (0: record nothing per poll).
+#[inline]
+pub(crate) fn thread_flags() -> u8 {
+    FLAGS.try_with(Cell::get).unwrap_or(0)
+}
+
+/// True when `flags` ask for per-task tracking.
+#[inline]
+pub(crate) fn tracks(flags: u8) -> bool {
+    flags & TRACK != 0
 }
 
 /// The duration of the last poll timed on this thread (0 without timing).
@@ -146,21 +223,27 @@ pub fn last_poll_duration() -> Duration {
 
 /// Makes `meta` the current task's metadata for a poll; restores on drop.
 pub(crate) struct PollScope {
-    prev: *const Meta,
+    prev: *const Header,
     start: Option<Instant>,
-    meta: *const Meta,
+    header: *const Header,
 }
 
 impl PollScope {
     #[inline]
-    pub(crate) fn enter(meta: &Meta) -> PollScope {
-        let prev = CURRENT.try_with(|c| c.replace(meta)).unwrap_or(ptr::null());
-        let start = if TIMING.try_with(Cell::get).unwrap_or(false) {
+    pub(crate) fn enter(header: &Header, flags: u8) -> PollScope {
+        let prev = CURRENT
+            .try_with(|c| c.replace(header))
+            .unwrap_or(ptr::null());
+        let start = if flags & TIMING != 0 {
             Some(Instant::now())
         } else {
             None
         };
-        PollScope { prev, start, meta }
+        PollScope {
+            prev,
+            start,
+            header,
+        }
     }
 }
 
@@ -173,10 +256,8 @@ impl Drop for PollScope {
             let _ = LAST_POLL.try_with(|l| l.set(nanos));
             // SAFETY: the scope lives inside the poll, which holds a
             // reference to the task, so its header (and `Meta`) is alive.
-            let meta = unsafe { &*self.meta };
-            let us = u32::try_from(nanos / 1_000).unwrap_or(u32::MAX);
-            let total = meta.busy_us.load(Relaxed).saturating_add(us);
-            meta.busy_us.store(total, Relaxed);
+            let header = unsafe { &*self.header };
+            header.add_busy(Duration::from_nanos(nanos));
         }
     }
 }
@@ -186,11 +267,13 @@ impl Drop for PollScope {
 #[inline]
 pub(crate) fn note_awaiting(id: Id) {
     let _ = CURRENT.try_with(|c| {
-        let meta = c.get();
-        if !meta.is_null() {
+        let header = c.get();
+        if !header.is_null() {
             // SAFETY: `CURRENT` is only non-null inside a `PollScope`, whose
-            // poll holds a reference to the task that owns this `Meta`.
-            unsafe { &*meta }.awaiting.store(id.as_u64(), Relaxed);
+            // poll holds a reference to the task that owns this header.
+            unsafe { &*header }
+                .awaiting
+                .store(id.as_u64() as u32, Relaxed);
         }
     });
 }
@@ -235,6 +318,11 @@ pub fn since_ms(stamp: u32) -> Option<Duration> {
     Some(Duration::from_millis(u64::from(now.saturating_sub(stamp))))
 }
 
+/// True when `low` (from [`TaskInfo::awaiting_low_bits`]) names task `id`.
+pub fn id_matches(low: u32, id: Id) -> bool {
+    low != 0 && id.as_u64() as u32 == low
+}
+
 /// A read-only view of one task's metadata, handed out while the caller holds
 /// a reference to the task (an owned-list entry or a queue entry).
 #[derive(Clone, Copy)]
@@ -250,38 +338,50 @@ impl<'a> TaskInfo<'a> {
 
     /// Where the task was spawned.
     pub fn spawned_at(&self) -> &'static Location<'static> {
-        self.header.meta.site
+        self.header.site
     }
 
-    /// The name given with `task::Builder::name`.
-    pub fn name(&self) -> Option<&'a str> {
-        self.header.meta.name.as_deref().map(|n| &**n)
+    /// The name given with `task::Builder::name` (a side-table look-up).
+    pub fn name(&self) -> Option<String> {
+        if self.header.polls.load(Relaxed) & SIDE == 0 {
+            return None;
+        }
+        let id = self.header.id;
+        side(id, |m| {
+            m.get(&id.as_u64())
+                .and_then(|e| e.name.as_deref().map(String::from))
+        })
     }
 
-    /// Polls so far (wraps at 2^32).
+    /// Polls so far (wraps at 2^31).
     pub fn polls(&self) -> u32 {
-        self.header.meta.polls.load(Relaxed)
+        self.header.polls.load(Relaxed) & !SIDE
     }
 
     /// Total poll time (only counted with precise timing on).
     pub fn busy(&self) -> Duration {
-        Duration::from_micros(u64::from(self.header.meta.busy_us.load(Relaxed)))
+        if self.header.polls.load(Relaxed) & SIDE == 0 {
+            return Duration::ZERO;
+        }
+        let id = self.header.id;
+        side(id, |m| {
+            m.get(&id.as_u64()).map_or(Duration::ZERO, |e| e.busy)
+        })
     }
 
-    /// Time since the last poll began (see [`since_ms`]).
-    pub fn since_last_poll(&self) -> Option<Duration> {
-        since_ms(self.header.meta.last_poll_ms.load(Relaxed))
+    /// Time since the task's last event: the start of its last poll, or
+    /// the wake after it (see [`since_ms`]). One stamp serves both: an idle
+    /// or running task's last event is its poll, a scheduled task's is
+    /// the wake that queued it.
+    pub fn since_last_event(&self) -> Option<Duration> {
+        since_ms(self.header.last_event_ms.load(Relaxed))
     }
 
-    /// Time since the last wake (see [`since_ms`]).
-    pub fn since_last_wake(&self) -> Option<Duration> {
-        since_ms(self.header.meta.last_wake_ms.load(Relaxed))
-    }
-
-    /// The task whose `JoinHandle` this one is waiting on, if its last poll
-    /// ended waiting on one.
-    pub fn awaiting(&self) -> Option<Id> {
-        Id::from_u64(self.header.meta.awaiting.load(Relaxed))
+    /// The low 32 bits of the id of the task whose `JoinHandle` this one
+    /// is waiting on, if its last poll ended waiting on one (0: none);
+    /// match it against the live tasks' ids with [`id_matches`].
+    pub fn awaiting_low_bits(&self) -> u32 {
+        self.header.awaiting.load(Relaxed)
     }
 
     /// A poll (or the cancellation) of the task is in progress.
@@ -318,26 +418,31 @@ mod tests {
     #[test]
     fn spawn_meta_is_taken_once_and_restored() {
         let here = Location::caller();
+        let id = Id::next();
         with_spawn_meta(here, Some("named"), || {
-            let meta = Meta::new();
-            assert_eq!(meta.site, here);
-            assert_eq!(meta.name.as_deref().map(|n| &**n), Some("named"));
-            // Taken: the next one records its own caller.
-            let next = Meta::new();
-            assert!(next.name.is_none());
+            let (site, polls) = spawn_meta(id, Location::caller());
+            assert_eq!(site, here);
+            assert_eq!(polls, SIDE);
+            side(id, |m| m.remove(&id.as_u64()));
+            // Taken: the next one records its own caller, and no name.
+            let (site, polls) = spawn_meta(Id::next(), Location::caller());
+            assert_ne!(site, here);
+            assert_eq!(polls, 0);
         });
         // The outer setting wins over an inner one.
         let other = Location::caller();
         with_spawn_meta(here, Some("outer"), || {
             with_spawn_meta(other, Some("inner"), || {
-                let meta = Meta::new();
-                assert_eq!(meta.site, here);
-                assert_eq!(meta.name.as_deref().map(|n| &**n), Some("outer"));
+                let id = Id::next();
+                let (site, _) = spawn_meta(id, Location::caller());
+                assert_eq!(site, here);
+                let name = side(id, |m| m.remove(&id.as_u64()).and_then(|e| e.name));
+                assert_eq!(name.as_deref(), Some("outer"));
             })
         });
         // An unused setting does not outlive the call.
         with_spawn_meta(here, Some("unused"), || {});
-        assert!(Meta::new().name.is_none());
+        assert_eq!(spawn_meta(Id::next(), Location::caller()).1, 0);
     }
 
     #[test]

@@ -146,25 +146,31 @@ impl Shared {
         })
     }
 
-    #[track_caller]
-    pub(crate) fn spawn<F>(self: &Arc<Self>, future: F) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(
+        self: &Arc<Self>,
+        future: F,
+        site: &'static std::panic::Location<'static>,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
         match &self.panic_flag {
-            Some(flag) => self.spawn_inner(ReportPanic::new(future, flag.clone())),
-            None => self.spawn_inner(future),
+            Some(flag) => self.spawn_inner(ReportPanic::new(future, flag.clone()), site),
+            None => self.spawn_inner(future, site),
         }
     }
 
-    #[track_caller]
-    fn spawn_inner<F>(self: &Arc<Self>, future: F) -> JoinHandle<F::Output>
+    fn spawn_inner<F>(
+        self: &Arc<Self>,
+        future: F,
+        site: &'static std::panic::Location<'static>,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let (task, notified, join) = runtime_core::spawn(future, Scheduler(self.clone()));
+        let (task, notified, join) = runtime_core::spawn_at(future, Scheduler(self.clone()), site);
         self.observe.spawned(task.info());
         if let Some(notified) = self.owned.bind(task, notified) {
             self.schedule_task(notified);
@@ -173,6 +179,7 @@ impl Shared {
     }
 
     fn schedule_task(&self, task: Notified<Scheduler>) {
+        self.observe.scheduled(&task);
         if let Ctx::Current(local) = context::scheduler() {
             // SAFETY: the context holds this pointer only while `block_on` runs on
             // this thread with the `Local` alive on its stack.
@@ -213,7 +220,7 @@ impl Shared {
         let mut future = pin!(future);
         let (parker, waker) = thread_parker();
         let mut cx = Context::from_waker(&waker);
-        runtime_core::task_meta::set_poll_timing(self.observe.timing());
+        self.observe.set_thread_tracking();
         loop {
             // Bound first: the lock guard must not live through the `if let`.
             let core = self.core.lock().take();

@@ -82,14 +82,38 @@ impl TaskDump {
     pub(crate) fn new(info: TaskInfo<'_>, state: TaskState) -> TaskDump {
         TaskDump {
             id: info.id(),
-            name: info.name().map(String::from),
+            name: info.name(),
             spawned_at: info.spawned_at(),
             state,
             polls: u64::from(info.polls()),
             busy: info.busy(),
-            since_last_poll: info.since_last_poll(),
-            since_last_wake: info.since_last_wake(),
-            awaiting: info.awaiting(),
+            since_last_poll: match state {
+                TaskState::Scheduled => None,
+                _ => info.since_last_event(),
+            },
+            since_last_wake: match state {
+                TaskState::Scheduled => info.since_last_event(),
+                _ => None,
+            },
+            awaiting: None,
+        }
+    }
+
+    /// Fills in `awaiting` for every task of `tasks`: the header keeps the
+    /// low 32 bits of the awaited task's id, resolved here against the ids
+    /// of the live tasks (a task that is not live is no longer awaited).
+    pub(crate) fn resolve_awaiting(tasks: &mut [TaskDump], low_bits: &[u32]) {
+        let mut by_low: std::collections::HashMap<u32, Option<Id>> = Default::default();
+        for t in tasks.iter() {
+            by_low
+                .entry(t.id.as_u64() as u32)
+                .and_modify(|e| *e = None) // ambiguous: two live ids share them
+                .or_insert(Some(t.id));
+        }
+        for (t, low) in tasks.iter_mut().zip(low_bits) {
+            if *low != 0 {
+                t.awaiting = by_low.get(low).copied().flatten();
+            }
         }
     }
 
@@ -166,8 +190,9 @@ impl TaskDump {
         self.busy
     }
 
-    /// Time since the task's last poll began; `None` if it was never polled
-    /// or the runtime keeps no clock (no long-poll watchdog runs).
+    /// Time since the task's last poll began; `None` if it was never polled,
+    /// for a scheduled task (see [`since_last_wake`](TaskDump::since_last_wake)),
+    /// or when the runtime keeps no clock (no long-poll watchdog runs).
     ///
     /// ```
     /// let rt = runtime::Builder::new_current_thread().build().unwrap();
@@ -178,13 +203,18 @@ impl TaskDump {
         self.since_last_poll
     }
 
-    /// Time since the task was last woken; `None` as for
-    /// [`since_last_poll`](TaskDump::since_last_poll).
+    /// For a scheduled task, time since the wake that queued it (how long
+    /// it has waited for a worker); `None` for other states, since the
+    /// header keeps one stamp for both (see the module docs), or without a
+    /// clock.
     ///
     /// ```
     /// let rt = runtime::Builder::new_current_thread().build().unwrap();
-    /// let _task = rt.spawn(async {});
+    /// let task = rt.spawn(std::future::pending::<()>());
+    /// rt.block_on(runtime::task::yield_now());
+    /// // Polled once and waiting: idle, so no wake age.
     /// assert_eq!(rt.handle().dump().tasks()[0].since_last_wake(), None);
+    /// task.abort();
     /// ```
     pub fn since_last_wake(&self) -> Option<std::time::Duration> {
         self.since_last_wake

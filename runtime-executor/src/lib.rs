@@ -275,9 +275,22 @@ impl Handle {
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
+        self.spawn_at(future, std::panic::Location::caller())
+    }
+
+    /// As [`spawn`](Handle::spawn), spawned at `site`.
+    fn spawn_at<F>(
+        &self,
+        future: F,
+        site: &'static std::panic::Location<'static>,
+    ) -> JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
         match &self.inner {
-            Inner::Multi(shared) => shared.spawn(future),
-            Inner::Current(shared) => shared.spawn(future),
+            Inner::Multi(shared) => shared.spawn(future, site),
+            Inner::Current(shared) => shared.spawn(future, site),
         }
     }
 
@@ -378,6 +391,7 @@ impl Handle {
     /// A snapshot of every live task (see `dump.rs`), ordered by id.
     pub fn dump_tasks(&self) -> Vec<TaskDump> {
         let mut tasks = Vec::new();
+        let mut awaiting = Vec::new();
         let observe = self.observe();
         let state_of = |info: runtime_core::TaskInfo<'_>| {
             if info.is_running() {
@@ -390,34 +404,35 @@ impl Handle {
                 TaskState::Idle
             }
         };
+        let mut add = |info: runtime_core::TaskInfo<'_>, state| {
+            awaiting.push(info.awaiting_low_bits());
+            tasks.push(TaskDump::new(info, state));
+        };
         match &self.inner {
-            Inner::Multi(shared) => shared
-                .owned
-                .for_each(|t| tasks.push(TaskDump::new(t.info(), state_of(t.info())))),
-            Inner::Current(shared) => shared
-                .owned
-                .for_each(|t| tasks.push(TaskDump::new(t.info(), state_of(t.info())))),
+            Inner::Multi(shared) => shared.owned.for_each(|t| add(t.info(), state_of(t.info()))),
+            Inner::Current(shared) => shared.owned.for_each(|t| add(t.info(), state_of(t.info()))),
         }
         self.blocking().for_each_task(|info, running| {
-            tasks.push(TaskDump::new(info, TaskState::Blocking { running }));
+            add(info, TaskState::Blocking { running });
         });
+        TaskDump::resolve_awaiting(&mut tasks, &awaiting);
         tasks.sort_by_key(|t| t.id());
         tasks
     }
 
-    /// The name of live task `id`, if it has one (a walk of the task list).
-    pub(crate) fn task_name(&self, id: runtime_core::Id) -> Option<String> {
-        let mut name = None;
+    /// The name and spawn site of live task `id` (a walk of the task list).
+    pub(crate) fn task_about(&self, id: runtime_core::Id) -> Option<observe::TaskAbout> {
+        let mut found = None;
         let mut look = |info: runtime_core::TaskInfo<'_>| {
             if info.id() == id {
-                name = info.name().map(String::from);
+                found = Some((info.name(), info.spawned_at()));
             }
         };
         match &self.inner {
             Inner::Multi(shared) => shared.owned.for_each(|t| look(t.info())),
             Inner::Current(shared) => shared.owned.for_each(|t| look(t.info())),
         }
-        name
+        found
     }
 
     /// Tasks scheduled from outside the runtime's threads.
@@ -454,7 +469,7 @@ impl Handle {
     fn start_watchdog(&self) {
         let weak = self.downgrade();
         self.observe()
-            .start_watchdog(Box::new(move |id| weak.upgrade()?.task_name(id)));
+            .start_watchdog(Box::new(move |id| weak.upgrade()?.task_about(id)));
     }
 
     /// A reference to this runtime that does not keep it alive.
@@ -530,10 +545,7 @@ where
     // The panic is outside the closure, which would hide the caller; the
     // spawn site is passed in explicitly for the same reason.
     let site = std::panic::Location::caller();
-    let spawned = runtime_core::task_meta::with_spawn_meta(site, None, || {
-        context::with_current(|h| h.map(|h| h.spawn(future)))
-    });
-    match spawned {
+    match context::with_current(|h| h.map(|h| h.spawn_at(future, site))) {
         Some(join) => join,
         None => panic!("{}", context::NO_RUNTIME),
     }

@@ -16,7 +16,9 @@
 //!
 //! The watchdog is one thread per runtime, started when
 //! `Config::observe.long_poll` is set. Each tick (an eighth of the threshold,
-//! 1 to 100 ms) it advances the coarse clock and looks at every slot: a poll
+//! 1 to 100 ms) it advances the coarse clock and looks at every slot (the
+//! running task's id and start stamp; its name and spawn site are looked up
+//! in the task list only when it is reported): a poll
 //! that started at least threshold + one tick ago (the start stamp may lag by
 //! a tick) and is still running is reported once, while it is still blocked,
 //! through the `on_long_poll` hook (default: one rate-limited line on
@@ -32,8 +34,7 @@ use runtime_core::{Id, Notified, Schedule, TaskInfo};
 use std::fmt;
 use std::marker::PhantomData;
 use std::panic::Location;
-use std::ptr;
-use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 use std::sync::{Arc, Weak};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -237,6 +238,9 @@ impl fmt::Display for LongPoll {
     }
 }
 
+/// A live task's name and spawn site (the watchdog's look-up).
+pub(crate) type TaskAbout = (Option<String>, &'static Location<'static>);
+
 /// The long-poll hook (`Builder::on_long_poll`).
 pub type LongPollHook = Arc<dyn Fn(&LongPoll) + Send + Sync>;
 
@@ -259,6 +263,9 @@ pub struct ObserveConfig {
     /// Upper bounds of the poll-time histogram's buckets (the last bucket is
     /// unbounded); `Some` turns precise per-poll timing on.
     pub poll_time_histogram: Option<Vec<Duration>>,
+    /// Per-task tracking for dumps: each task's poll count, the stamp of
+    /// its last poll or wake, and the task it awaits.
+    pub track_tasks: bool,
 }
 
 impl fmt::Debug for ObserveConfig {
@@ -266,6 +273,7 @@ impl fmt::Debug for ObserveConfig {
         f.debug_struct("ObserveConfig")
             .field("long_poll", &self.long_poll)
             .field("poll_time_histogram", &self.poll_time_histogram)
+            .field("track_tasks", &self.track_tasks)
             .finish_non_exhaustive()
     }
 }
@@ -275,7 +283,6 @@ impl fmt::Debug for ObserveConfig {
 #[repr(align(128))]
 pub(crate) struct WorkerSlot {
     task: AtomicU64,
-    site: AtomicPtr<Location<'static>>,
     start_ms: AtomicU32,
 }
 
@@ -283,7 +290,6 @@ impl WorkerSlot {
     fn new() -> WorkerSlot {
         WorkerSlot {
             task: AtomicU64::new(0),
-            site: AtomicPtr::new(ptr::null_mut()),
             start_ms: AtomicU32::new(0),
         }
     }
@@ -311,6 +317,10 @@ pub(crate) struct Observe {
     pub(crate) slots: Box<[WorkerSlot]>,
     pub(crate) histogram: Option<Box<[Duration]>>,
     pub(crate) remote_schedules: AtomicU64,
+    /// `ObserveConfig::track_tasks`.
+    pub(crate) track: bool,
+    /// A before- or after-poll hook is set.
+    poll_hooks: bool,
     long_poll: Option<(Duration, LongPollHook)>,
     stop: Mutex<bool>,
     stop_cv: Condvar,
@@ -329,6 +339,8 @@ impl Observe {
                 .clone()
                 .map(Vec::into_boxed_slice),
             remote_schedules: AtomicU64::new(0),
+            track: config.track_tasks,
+            poll_hooks: config.on_before_task_poll.is_some() || config.on_after_task_poll.is_some(),
             long_poll: config.long_poll.map(|t| {
                 let hook = config
                     .on_long_poll
@@ -341,13 +353,22 @@ impl Observe {
         })
     }
 
-    /// Precise per-poll timing is on (the histogram asked for it).
-    pub(crate) fn timing(&self) -> bool {
-        self.histogram.is_some()
+    /// Sets what the threads that poll this runtime's tasks record per
+    /// poll (see `runtime_core::task_meta::set_thread_tracking`).
+    pub(crate) fn set_thread_tracking(&self) {
+        task_meta::set_thread_tracking(self.track, self.histogram.is_some());
+    }
+
+    /// A task is queued by a wake (or its spawn): stamped when tracking.
+    #[inline(always)]
+    pub(crate) fn scheduled<S: Schedule>(&self, task: &Notified<S>) {
+        if self.track {
+            task.task().note_woken();
+        }
     }
 
     /// A task was spawned (before its first schedule).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn spawned(&self, info: TaskInfo<'_>) {
         if let Some(hook) = &self.on_task_spawn {
             hook(&TaskMeta::of(info));
@@ -355,19 +376,19 @@ impl Observe {
     }
 
     /// A task completed (called from its scheduler's `release`).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn terminated(&self, info: TaskInfo<'_>) {
         if let Some(hook) = &self.on_task_terminate {
             hook(&TaskMeta::of(info));
         }
     }
 
-    /// Starts the watchdog when a long-poll threshold is set. `name_of`
-    /// looks a live task's name up (it returns `None` once the runtime is
-    /// gone).
+    /// Starts the watchdog when a long-poll threshold is set. `about`
+    /// looks a live task's name and spawn site up (`None` once the task or
+    /// the runtime is gone).
     pub(crate) fn start_watchdog(
         self: &Arc<Self>,
-        name_of: Box<dyn Fn(Id) -> Option<String> + Send + 'static>,
+        about: Box<dyn Fn(Id) -> Option<TaskAbout> + Send + 'static>,
     ) {
         let Some((threshold, _)) = &self.long_poll else {
             return;
@@ -379,7 +400,7 @@ impl Observe {
         // A watchdog that cannot start only loses the reports.
         let _ = thread::Builder::new()
             .name("runtime-watchdog".into())
-            .spawn(move || watchdog(weak, threshold, tick, name_of));
+            .spawn(move || watchdog(weak, threshold, tick, about));
     }
 
     /// Stops the watchdog (runtime shutdown).
@@ -402,14 +423,15 @@ pub(crate) fn run_task<S: Schedule>(
     still_ours: impl FnOnce() -> bool,
 ) -> bool {
     let info = task.task().info();
-    let meta = TaskMeta::of(info);
     let slot = &observe.slots[worker];
-    slot.site
-        .store(meta.spawned_at as *const _ as *mut _, Relaxed);
-    slot.start_ms.store(task_meta::coarse_now_ms(), Relaxed);
-    slot.task.store(meta.id.as_u64(), Relaxed);
-    if let Some(hook) = &observe.on_before_task_poll {
-        hook(&meta);
+    if observe.long_poll.is_some() {
+        slot.start_ms.store(task_meta::coarse_now_ms(), Relaxed);
+    }
+    slot.task.store(info.id().as_u64(), Relaxed);
+    // The meta is copied before the poll, which may free the task.
+    let meta = observe.poll_hooks.then(|| TaskMeta::of(info));
+    if let (Some(hook), Some(meta)) = (&observe.on_before_task_poll, &meta) {
+        hook(meta);
     }
     task.run();
     if !still_ours() {
@@ -417,8 +439,8 @@ pub(crate) fn run_task<S: Schedule>(
     }
     slot.task.store(0, Relaxed);
     metrics.count_poll(observe.histogram.as_deref());
-    if let Some(hook) = &observe.on_after_task_poll {
-        hook(&meta);
+    if let (Some(hook), Some(meta)) = (&observe.on_after_task_poll, &meta) {
+        hook(meta);
     }
     true
 }
@@ -448,7 +470,7 @@ fn watchdog(
     observe: Weak<Observe>,
     threshold: Duration,
     tick: Duration,
-    name_of: Box<dyn Fn(Id) -> Option<String> + Send>,
+    about: Box<dyn Fn(Id) -> Option<TaskAbout> + Send>,
 ) {
     let limit = (threshold + tick).as_millis() as u32;
     // The poll last reported on each worker: (task, start stamp).
@@ -470,8 +492,7 @@ fn watchdog(
         for (worker, slot) in obs.slots.iter().enumerate() {
             let id = slot.task.load(Relaxed);
             let start = slot.start_ms.load(Relaxed);
-            let site = slot.site.load(Relaxed);
-            if id == 0 || start == 0 || site.is_null() || slot.task.load(Relaxed) != id {
+            if id == 0 || start == 0 || slot.task.load(Relaxed) != id {
                 continue;
             }
             let elapsed = now.saturating_sub(start);
@@ -479,9 +500,7 @@ fn watchdog(
                 continue;
             }
             reported[worker] = (id, start);
-            // SAFETY: the slot only ever holds `&'static Location`s.
-            let site: &'static Location<'static> = unsafe { &*site };
-            found.push((worker, id, site, elapsed));
+            found.push((worker, id, elapsed));
         }
         let Some((_, hook)) = &obs.long_poll else {
             return;
@@ -489,11 +508,15 @@ fn watchdog(
         let hook = hook.clone();
         drop(obs);
         // The hook is user code: no lock held, no strong reference kept.
-        for (worker, id, site, elapsed) in found {
+        for (worker, id, elapsed) in found {
+            // A task that finished meanwhile is not reported.
             let Some(id) = Id::from_u64(id) else { continue };
+            let Some((name, site)) = about(id) else {
+                continue;
+            };
             hook(&LongPoll {
                 id,
-                name: name_of(id),
+                name,
                 spawned_at: site,
                 worker,
                 elapsed: Duration::from_millis(u64::from(elapsed)),

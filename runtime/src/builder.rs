@@ -64,6 +64,7 @@ impl Builder {
     fn new(flavor: Flavor) -> Builder {
         let mut config = Config::default();
         config.observe.long_poll = observe::default_long_poll();
+        config.observe.track_tasks = observe::default_task_tracking();
         Builder {
             flavor,
             config,

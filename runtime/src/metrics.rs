@@ -238,6 +238,18 @@ impl RuntimeMetrics {
         self.handle.blocking_queue_depth()
     }
 
+    /// Threads the blocking pool keeps (running or idle), as Tokio's.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// assert_eq!(rt.metrics().num_blocking_threads(), 0);
+    /// rt.block_on(rt.spawn_blocking(|| ())).unwrap();
+    /// assert_eq!(rt.metrics().num_blocking_threads(), 1);
+    /// ```
+    pub fn num_blocking_threads(&self) -> usize {
+        self.handle.num_blocking_threads()
+    }
+
     /// Blocking-pool threads waiting for work.
     ///
     /// ```

@@ -67,7 +67,16 @@ fn check(rt: Runtime, workers: usize) {
             })
         })
         .collect();
+    // Releases the blockers however the scope ends: a failed assertion
+    // below must fail the test, not leave the scope waiting for a blocker.
+    struct Release(Arc<AtomicBool>);
+    impl Drop for Release {
+        fn drop(&mut self) {
+            self.0.store(true, SeqCst);
+        }
+    }
     std::thread::scope(|s| {
+        let _release = Release(release.clone());
         // The current-thread runtime runs its blocker on this thread.
         if workers == 1
             && rt.handle().runtime_flavor() == runtime::runtime::RuntimeFlavor::CurrentThread
@@ -76,7 +85,7 @@ fn check(rt: Runtime, workers: usize) {
             s.spawn(move || rt.block_on(runtime::task::yield_now()));
         }
         wait_until("blockers running", || started.load(SeqCst) == workers);
-        let sched_line = line!() + 2;
+        let sched_line = line!() + 1;
         let scheduled: Vec<_> = (0..SCHEDULED).map(|_| handle.spawn(async {})).collect();
 
         let dump = handle.dump();
@@ -130,7 +139,13 @@ fn check(rt: Runtime, workers: usize) {
 
 #[test]
 fn dump_of_1000_tasks_current_thread() {
-    check(runtime::Builder::new_current_thread().build().unwrap(), 1);
+    check(
+        runtime::Builder::new_current_thread()
+            .task_tracking(true)
+            .build()
+            .unwrap(),
+        1,
+    );
 }
 
 #[test]
@@ -138,6 +153,7 @@ fn dump_of_1000_tasks_multi_thread() {
     check(
         runtime::Builder::new_multi_thread()
             .worker_threads(3)
+            .task_tracking(true)
             .build()
             .unwrap(),
         3,

@@ -147,13 +147,16 @@ impl Shared {
     }
 
     /// Spawns a task onto the pool.
-    #[track_caller]
-    pub(crate) fn spawn<F>(self: &Arc<Self>, future: F) -> JoinHandle<F::Output>
+    pub(crate) fn spawn<F>(
+        self: &Arc<Self>,
+        future: F,
+        site: &'static std::panic::Location<'static>,
+    ) -> JoinHandle<F::Output>
     where
         F: Future + Send + 'static,
         F::Output: Send + 'static,
     {
-        let (task, notified, join) = runtime_core::spawn(future, Scheduler(self.clone()));
+        let (task, notified, join) = runtime_core::spawn_at(future, Scheduler(self.clone()), site);
         self.observe.spawned(task.info());
         if let Some(notified) = self.owned.bind(task, notified) {
             self.schedule_task(notified, false);
@@ -164,6 +167,7 @@ impl Shared {
     /// Queues a task: onto this worker's LIFO slot or queue when called from one
     /// of our workers, onto the injector otherwise.
     fn schedule_task(&self, task: Notified<Scheduler>, is_yield: bool) {
+        self.observe.scheduled(&task);
         if let Ctx::Worker(local) = context::scheduler() {
             // SAFETY: the context only holds a worker pointer while that worker's
             // loop runs on this thread, with `Local` alive on its stack.

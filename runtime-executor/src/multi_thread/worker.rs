@@ -174,7 +174,7 @@ pub(crate) fn run(core: CorePtr) {
         (local.shared.clone(), local.thread_seed)
     };
     let handle = Handle::multi_thread(shared.clone());
-    runtime_core::task_meta::set_poll_timing(shared.observe.timing());
+    shared.observe.set_thread_tracking();
     let entered = context::enter_runtime(handle, true, Some(seed));
     let scheduler = context::set_scheduler(Ctx::Worker(core.0.as_ptr()));
     let kept = run_loop(core);
@@ -184,6 +184,7 @@ pub(crate) fn run(core: CorePtr) {
     if let Some(core) = kept {
         shared.exit_core(core);
     }
+    runtime_core::task_meta::set_thread_tracking(false, false);
     drop(entered);
 }
 
