@@ -8,7 +8,8 @@
 //! with RUNTIME `runtime` or `tokio`; WORKLOAD one of the names in `run`.
 //! A workload name ending in `_mt` runs that shape on a 2-worker runtime
 //! instead (not for callgrind: for `perf stat`/`perf record`, whose counts
-//! on several threads vary from run to run).
+//! on several threads vary from run to run). `INSTR_TRACK=1` turns our
+//! runtime's per-task tracking on (`Builder::task_tracking`).
 
 use std::future::{poll_fn, Future};
 use std::pin::pin;
@@ -167,10 +168,14 @@ macro_rules! workloads {
 workloads!(
     on_runtime,
     runtime,
-    runtime::Builder::new_current_thread().build().unwrap(),
+    runtime::Builder::new_current_thread()
+        .task_tracking(track())
+        .build()
+        .unwrap(),
     runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
+        .task_tracking(track())
         .build()
         .unwrap()
 );
@@ -187,6 +192,12 @@ workloads!(
         .build()
         .unwrap()
 );
+
+/// `INSTR_TRACK=1`: our runtime with per-task tracking on (the debug-build
+/// default; off in release builds), to measure what it costs.
+fn track() -> bool {
+    std::env::var_os("INSTR_TRACK").is_some_and(|v| v == "1")
+}
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

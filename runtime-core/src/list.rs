@@ -35,6 +35,9 @@ pub struct OwnedTasks<S: Schedule> {
 struct Shard {
     head: Option<NonNull<Header>>,
     len: usize,
+    /// Tasks ever bound through this shard (a metric; counted under the
+    /// lock `bind` already holds, so it costs no shared atomic).
+    bound: u64,
 }
 
 // SAFETY: the raw pointers in a shard are only dereferenced under the shard's
@@ -64,7 +67,13 @@ impl<S: Schedule> OwnedTasks<S> {
                 }
             },
             shards: (0..shards)
-                .map(|_| Mutex::new(Shard { head: None, len: 0 }))
+                .map(|_| {
+                    Mutex::new(Shard {
+                        head: None,
+                        len: 0,
+                        bound: 0,
+                    })
+                })
                 .collect(),
             closed: AtomicBool::new(false),
             _scheduler: std::marker::PhantomData,
@@ -102,6 +111,7 @@ impl<S: Schedule> OwnedTasks<S> {
                     "OwnedTasks::bind: the task is already in a list"
                 );
                 owner.store(self.id as u32, Relaxed);
+                shard.bound += 1;
                 // SAFETY: the task is in no list (checked above), so its links are
                 // unused; we hold the lock.
                 unsafe { shard.push_front(ptr) };
@@ -186,6 +196,12 @@ impl<S: Schedule> OwnedTasks<S> {
     /// Number of tasks currently owned.
     pub fn len(&self) -> usize {
         self.shards.iter().map(|s| lock(s).len).sum()
+    }
+
+    /// Tasks bound to this list since it was made (spawned tasks, without
+    /// those refused because the list was closed).
+    pub fn bound_count(&self) -> u64 {
+        self.shards.iter().map(|s| lock(s).bound).sum()
     }
 
     /// True when no task is owned.

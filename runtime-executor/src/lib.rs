@@ -352,6 +352,14 @@ impl Handle {
         }
     }
 
+    /// Tasks spawned on the scheduler since the runtime was built.
+    pub fn spawned_tasks_count(&self) -> u64 {
+        match &self.inner {
+            Inner::Multi(shared) => shared.owned.bound_count(),
+            Inner::Current(shared) => shared.owned.bound_count(),
+        }
+    }
+
     /// Number of live blocking-pool threads (diagnostics, tests).
     pub fn num_blocking_threads(&self) -> usize {
         self.blocking().num_threads()

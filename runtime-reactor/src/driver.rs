@@ -171,6 +171,7 @@ impl Driver {
         let mut got_io = false;
         {
             let sources = inner.io.lock();
+            let mut delivered = 0;
             for event in events.iter() {
                 if event.token() == WAKE_TOKEN {
                     continue;
@@ -179,12 +180,19 @@ impl Driver {
                 let (index, generation) = split_token(event.token());
                 match sources.get(index) {
                     Some(io) if io.generation == generation => {
+                        delivered += 1;
                         io.set_readiness(event, &mut self.wake)
                     }
                     // A source deregistered (and maybe its slot reused) after
                     // the event was queued.
                     _ => {}
                 }
+            }
+            if delivered > 0 {
+                // One driver at a time turns (it holds `&mut self`): a load
+                // and a store, no read-modify-write.
+                let total = inner.ready_events.load(Relaxed) + delivered;
+                inner.ready_events.store(total, Relaxed);
             }
         }
         // Looked at again: a closure spawned during the poll (from outside the

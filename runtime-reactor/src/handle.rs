@@ -39,6 +39,9 @@ pub(crate) struct Inner {
     pub(crate) next_wake: AtomicU64,
     park_state: AtomicU8,
     pub(crate) shutdown: AtomicBool,
+    /// I/O readiness events the driver has handed to their sources (a
+    /// metric; only the driving thread writes it).
+    pub(crate) ready_events: AtomicU64,
     /// Runs blocking jobs (name resolution) on the runtime's blocking pool;
     /// set by the facade, which owns both pieces, and cleared at shutdown.
     blocking: Mutex<Option<BlockingSpawner>>,
@@ -77,6 +80,7 @@ impl Handle {
                 next_wake: AtomicU64::new(u64::MAX),
                 park_state: AtomicU8::new(EMPTY),
                 shutdown: AtomicBool::new(false),
+                ready_events: AtomicU64::new(0),
                 blocking: Mutex::new(None),
             }),
         }
@@ -177,6 +181,12 @@ impl Handle {
     /// Number of registered I/O sources (diagnostics, tests).
     pub fn num_io_sources(&self) -> usize {
         self.inner.io.lock().len()
+    }
+
+    /// I/O readiness events delivered to registered sources so far (the
+    /// driver's wake-up token not counted).
+    pub fn io_ready_count(&self) -> u64 {
+        self.inner.ready_events.load(Relaxed)
     }
 
     /// Number of timers waiting in the wheel (diagnostics, tests).

@@ -149,6 +149,16 @@ mod imp {
         pub(crate) fn shutdown(&self) {
             self.0.shutdown();
         }
+
+        /// I/O readiness events delivered so far (a metric).
+        pub(crate) fn io_ready_count(&self) -> u64 {
+            self.0.io_ready_count()
+        }
+
+        /// Timers waiting in the wheel (a metric).
+        pub(crate) fn num_timers(&self) -> usize {
+            self.0.num_timers()
+        }
     }
 }
 
@@ -197,6 +207,16 @@ mod imp {
 
         pub(crate) fn enter(&self) -> DriverEnter {
             DriverEnter
+        }
+
+        /// No driver: no I/O events.
+        pub(crate) fn io_ready_count(&self) -> u64 {
+            0
+        }
+
+        /// No driver: no timers.
+        pub(crate) fn num_timers(&self) -> usize {
+            0
         }
 
         pub(crate) fn set_blocking_pool(&self, _: Option<runtime_executor::Handle>) {}

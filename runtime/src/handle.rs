@@ -321,6 +321,7 @@ impl Handle {
     pub fn metrics(&self) -> RuntimeMetrics {
         RuntimeMetrics {
             handle: self.inner.clone(),
+            reactor: self.reactor.clone(),
             local: None,
         }
     }
@@ -339,6 +340,8 @@ impl Handle {
 #[derive(Clone)]
 pub struct RuntimeMetrics {
     pub(crate) handle: runtime_executor::Handle,
+    /// The runtime's reactor (I/O and timer metrics).
+    pub(crate) reactor: DriverHandle,
     /// A local runtime's `spawn_local` tasks live in its `LocalSet`, not in
     /// the scheduler's list: counted in too.
     local: Option<runtime_executor::LocalTaskCount>,

@@ -115,11 +115,13 @@ impl RuntimeMetrics {
     /// ```
     /// let rt = runtime::Builder::new_current_thread().build().unwrap();
     /// rt.block_on(rt.spawn(async {
-    ///     loop {
-    ///         runtime::task::consume_budget().await; // yields after 128
+    ///     for _ in 0..300 {
+    ///         // Each call uses one unit; the budget (128) runs out twice.
+    ///         runtime::task::consume_budget().await;
     ///     }
-    /// }).is_finished());
-    /// # rt.shutdown_background();
+    /// }))
+    /// .unwrap();
+    /// assert_eq!(rt.metrics().budget_forced_yield_count(), 2);
     /// ```
     pub fn budget_forced_yield_count(&self) -> u64 {
         (0..self.num_workers())
@@ -236,6 +238,64 @@ impl RuntimeMetrics {
     /// ```
     pub fn blocking_queue_depth(&self) -> usize {
         self.handle.blocking_queue_depth()
+    }
+
+    /// Tasks spawned on this runtime since it was built (`spawn`,
+    /// `Handle::spawn`, `JoinSet::spawn*`; not `spawn_blocking` closures or
+    /// a `LocalSet`'s tasks), as Tokio's (unstable there).
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().build().unwrap();
+    /// rt.block_on(async {
+    ///     runtime::spawn(async {}).await.unwrap();
+    ///     runtime::spawn(async {}).await.unwrap();
+    /// });
+    /// assert_eq!(rt.metrics().spawned_tasks_count(), 2);
+    /// ```
+    pub fn spawned_tasks_count(&self) -> u64 {
+        self.handle.spawned_tasks_count()
+    }
+
+    /// I/O readiness events the driver has delivered to sockets and other
+    /// registered sources, as Tokio's (unstable there). Counted once per
+    /// event the OS reports, whatever the number of tasks it wakes.
+    ///
+    /// ```
+    /// let rt = runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// rt.block_on(async {
+    ///     let listener = runtime::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    ///     let addr = listener.local_addr().unwrap();
+    ///     let (_client, _server) = runtime::try_join!(
+    ///         runtime::net::TcpStream::connect(addr),
+    ///         listener.accept(),
+    ///     )
+    ///     .unwrap();
+    /// });
+    /// assert!(rt.metrics().io_driver_ready_count() >= 1);
+    /// ```
+    pub fn io_driver_ready_count(&self) -> u64 {
+        self.reactor.io_ready_count()
+    }
+
+    /// Timers (`sleep`, `timeout`, `interval` ticks) currently waiting in
+    /// the timer wheel: registered and neither fired nor dropped. Not in
+    /// Tokio.
+    ///
+    /// ```
+    /// use std::future::{poll_fn, Future};
+    /// use std::task::Poll;
+    /// use std::time::Duration;
+    /// let rt = runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    /// rt.block_on(async {
+    ///     let mut sleep = std::pin::pin!(runtime::time::sleep(Duration::from_secs(60)));
+    ///     // A first poll registers the timer.
+    ///     poll_fn(|cx| Poll::Ready(assert!(sleep.as_mut().poll(cx).is_pending()))).await;
+    ///     assert_eq!(runtime::Handle::current().metrics().num_timers(), 1);
+    /// });
+    /// assert_eq!(rt.metrics().num_timers(), 0);
+    /// ```
+    pub fn num_timers(&self) -> usize {
+        self.reactor.num_timers()
     }
 
     /// Threads the blocking pool keeps (running or idle), as Tokio's.

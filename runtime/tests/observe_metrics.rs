@@ -209,3 +209,67 @@ fn park_counts_and_busy_time_move() {
     }
     assert!(m.worker_park_unpark_count(0) >= m.worker_park_count(0));
 }
+
+/// Spawned tasks, I/O events and live timers move with a scripted
+/// workload: 20 spawns, a TCP exchange, three pending sleeps.
+#[test]
+fn spawns_io_events_and_timers_are_counted() {
+    for multi in [false, true] {
+        let rt = if multi {
+            Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+        } else {
+            Builder::new_current_thread().enable_all().build()
+        }
+        .unwrap();
+        let m = rt.metrics();
+        assert_eq!(m.spawned_tasks_count(), 0);
+        assert_eq!(m.io_driver_ready_count(), 0);
+        for _ in 0..20 {
+            rt.block_on(rt.spawn(async {})).unwrap();
+        }
+        // spawn_blocking closures are not counted.
+        rt.block_on(rt.spawn_blocking(|| ())).unwrap();
+        assert_eq!(m.spawned_tasks_count(), 20, "multi: {multi}");
+
+        rt.block_on(async {
+            use runtime::io::{AsyncReadExt, AsyncWriteExt};
+            let listener = runtime::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .unwrap();
+            let addr = listener.local_addr().unwrap();
+            let client = runtime::spawn(async move {
+                let mut s = runtime::net::TcpStream::connect(addr).await.unwrap();
+                s.write_all(b"ping").await.unwrap();
+                let mut buf = [0; 4];
+                s.read_exact(&mut buf).await.unwrap();
+            });
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0; 4];
+            s.read_exact(&mut buf).await.unwrap();
+            s.write_all(b"pong").await.unwrap();
+            client.await.unwrap();
+        });
+        // At least: the accept, the server's read, the client's read.
+        assert!(m.io_driver_ready_count() >= 3, "multi: {multi}");
+        assert_eq!(m.spawned_tasks_count(), 21);
+
+        let sleeps: Vec<_> = (0..3)
+            .map(|_| rt.spawn(async { runtime::time::sleep(Duration::from_secs(60)).await }))
+            .collect();
+        let wait = Duration::from_secs(10);
+        let start = std::time::Instant::now();
+        while m.num_timers() < 3 {
+            assert!(start.elapsed() < wait, "three sleeps registered");
+            rt.block_on(runtime::task::yield_now());
+        }
+        assert_eq!(m.num_timers(), 3);
+        for s in sleeps {
+            s.abort();
+            assert!(rt.block_on(s).unwrap_err().is_cancelled());
+        }
+        assert_eq!(m.num_timers(), 0, "multi: {multi}");
+    }
+}
