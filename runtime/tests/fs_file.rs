@@ -37,13 +37,20 @@ impl Rng {
 }
 
 fn rt(multi: bool) -> runtime::Runtime {
+    rt_with(multi, 512)
+}
+
+/// A runtime of either flavour with at most `max_blocking` blocking threads.
+fn rt_with(multi: bool, max_blocking: usize) -> runtime::Runtime {
     if multi {
         runtime::runtime::Builder::new_multi_thread()
             .worker_threads(2)
+            .max_blocking_threads(max_blocking)
             .enable_all()
             .build()
     } else {
         runtime::runtime::Builder::new_current_thread()
+            .max_blocking_threads(max_blocking)
             .enable_all()
             .build()
     }
@@ -62,9 +69,18 @@ fn temp_dir(name: &str, multi: bool) -> PathBuf {
 }
 
 fn both(name: &str, test: impl Fn(PathBuf) -> Pin<Box<dyn Future<Output = ()>>>) {
+    both_with(name, 512, test)
+}
+
+/// As [`both`], with at most `max_blocking` blocking threads.
+fn both_with(
+    name: &str,
+    max_blocking: usize,
+    test: impl Fn(PathBuf) -> Pin<Box<dyn Future<Output = ()>>>,
+) {
     for multi in [false, true] {
         let dir = temp_dir(name, multi);
-        let rt = rt(multi);
+        let rt = rt_with(multi, max_blocking);
         rt.block_on(test(dir.clone()));
         drop(rt);
         std::fs::remove_dir_all(&dir).unwrap();
@@ -383,7 +399,10 @@ fn dropping_without_flush_still_writes_everything() {
 
 #[test]
 fn into_std_and_try_into_std_keep_the_position() {
-    both("into_std", |dir| {
+    // One blocking thread, so a gate closure can hold the write below in
+    // flight for as long as the test needs (the write alone may finish
+    // before `try_into_std` looks).
+    both_with("into_std", 1, |dir| {
         Box::pin(async move {
             let path = dir.join("f");
             std::fs::write(&path, b"0123456789abcdefghij").unwrap();
@@ -411,9 +430,11 @@ fn into_std_and_try_into_std_keep_the_position() {
             let mut std_file = file.try_into_std().expect("idle");
             assert_eq!(std_file.stream_position().unwrap(), 1);
 
-            // Busy: a write in flight.
+            // Busy: a write in flight (queued behind the gate).
             std_file.rewind().unwrap();
             let mut file = File::from(std_file);
+            let (open_gate, gate) = std::sync::mpsc::channel::<()>();
+            let gate = runtime::task::spawn_blocking(move || gate.recv());
             let mut big = vec![b'x'; 4 * 1024 * 1024];
             big[0] = b'y';
             assert!(file.write(&big).await.unwrap() > 0);
@@ -421,6 +442,8 @@ fn into_std_and_try_into_std_keep_the_position() {
                 Ok(_) => panic!("try_into_std succeeded with a write in flight"),
                 Err(file) => file,
             };
+            open_gate.send(()).unwrap();
+            gate.await.unwrap().unwrap();
             let std_file = file.into_std().await; // waits for it
             assert_eq!(std_file.metadata().unwrap().len(), 2 * 1024 * 1024);
         })
