@@ -47,10 +47,9 @@ async fn handle(stream: TcpStream) -> std::io::Result<()> {
     while let Some(line) = lines.next_line().await? {
         let reply = match line.trim() {
             "slow" => {
+                let builder = runtime::task::Builder::new().name("slow-handler");
                 SLOW_LINE.store(line!() + 1, std::sync::atomic::Ordering::SeqCst);
-                let task = runtime::task::Builder::new()
-                    .name("slow-handler")
-                    .spawn(slow_handler())?;
+                let task = builder.spawn(slow_handler())?;
                 task.await.map_err(std::io::Error::other)?
             }
             other => format!("echo {other}"),
