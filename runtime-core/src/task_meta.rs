@@ -4,21 +4,30 @@
 //!
 //! # Design
 //!
-//! The metadata lives in the task header (`Meta`, 24 bytes on 64-bit
-//! targets), so reading it needs no lookup and no allocation per spawn: the
-//! spawn site is a `&'static Location` captured with `#[track_caller]` along
-//! the spawn functions, then three 32-bit counters and stamps. What only
-//! some tasks have (a name from `task::Builder::name`; busy time, with
-//! precise timing on) lives in a sharded side table keyed by task id, flagged
-//! by a bit of the poll counter and removed when the task is freed: 24 bytes
-//! keep the smallest tasks in the allocator's fast size class (a 40-byte
-//! header cost 20% on the spawn benchmarks). Everything else is a relaxed
-//! atomic written by exactly one party at a time: the poll counters and
-//! times by the thread holding `RUNNING`, the wake time by whoever schedules
-//! the task. Nothing here synchronises memory; a dump (which reads the fields
-//! from another thread while holding a reference) may see a poll count one
-//! behind, never a torn or freed value.
+//! What every task has lives in the task header, 12 bytes on 64-bit
+//! targets, so reading it needs no lookup and no allocation per spawn: the
+//! spawn site, a `&'static Location` captured with `#[track_caller]` along
+//! the spawn functions, and a 32-bit word holding the poll count and a
+//! flag. What only some tasks have (a name from `task::Builder::name`;
+//! with per-task tracking on, the last poll or wake stamp and the awaited
+//! task; with precise timing on, the busy time) lives in a sharded side
+//! table keyed by task id, flagged by the word's low bit and removed when
+//! the task is freed.
 //!
+//! Why so little in the header: the allocator's size classes. With glibc,
+//! a task of up to 120 bytes (header, scheduler, a small future, the join
+//! waker) is served from the lock-free fast bins; 16 bytes more and the
+//! smallest tasks cross into the locked bins, which more than doubled the
+//! time of `spawn_many_local` (measured: the same build with a 16-byte
+//! larger future, BENCHMARKS.md). The header is 56 bytes, 8 more than
+//! before spawn sites were recorded.
+//!
+//! The poll word is written by the thread holding `RUNNING` and flagged by
+//! whoever creates the side entry, with atomic read-modify-writes; the
+//! side table is behind its shard's lock. Nothing here synchronises task
+//! memory; a dump (which reads from another thread while holding a
+//! reference) may see a poll count one behind, never a torn or freed value.
+
 //! Times are cheap because they are coarse: [`coarse_now_ms`] reads a
 //! process-wide millisecond clock that the runtime's watchdog thread (the
 //! long-poll detector, see the executor) advances on each of its ticks, so a
@@ -26,11 +35,13 @@
 //! instead of asking the OS for the time. While no watchdog runs the clock
 //! stands still and [`since_ms`] reports nothing rather than a wrong age.
 //!
-//! Per-task tracking (the poll count, the stamp, the awaited task) and
+//! Per-task tracking (the poll count, and through the side table the
+//! stamp and the awaited task: a shard lock per poll and per wake) and
 //! precise per-poll timing (busy time, the poll-time histogram; two clock
 //! reads per poll) are recorded only on threads whose runtime asked for them
-//! ([`set_thread_tracking`]): one thread-local load per poll decides. The
-//! spawn site is always recorded.
+//! ([`set_thread_tracking`]): one thread-local load per poll decides.
+//! Tracking is on by default in debug builds only. The spawn site is always
+//! recorded.
 //!
 //! Spawn functions that reach the allocation through a closure (which would
 //! hide the caller from `#[track_caller]`) pass the site explicitly
@@ -48,17 +59,26 @@ use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-/// The top bit of `Header::polls`: the task has a side-table entry.
-const SIDE: u32 = 1 << 31;
+/// The low bit of `Header::polls`: the task has a side-table entry. The
+/// count is kept above it (in steps of [`ONE_POLL`]), so that counting,
+/// which wraps at the top, never touches the flag.
+const SIDE: u32 = 1;
+/// One poll in `Header::polls`.
+const ONE_POLL: u32 = 2;
 
 /// What only some tasks have, kept out of the header so that every task
-/// does not pay for it: a name (`task::Builder::name`) and, with precise
-/// timing on, the busy time. Keyed by task id, sharded by id; an entry is
-/// removed when its task is freed.
+/// does not pay for it: a name (`task::Builder::name`); with per-task
+/// tracking on, the stamp of the last poll or wake and the awaited task;
+/// with precise timing on, the busy time. Keyed by task id, sharded by id;
+/// an entry is removed when its task is freed.
 #[derive(Default)]
 struct Side {
     name: Option<Box<str>>,
     busy: Duration,
+    /// [`coarse_now_ms`] at the last poll start or wake; 0: none.
+    last_event_ms: u32,
+    /// The task whose `JoinHandle` the last poll ended waiting on.
+    awaiting: Option<Id>,
 }
 
 const SHARDS: usize = 16;
@@ -110,20 +130,26 @@ fn spawn_meta_override(
 }
 
 impl Header {
-    /// A poll begins (the caller holds `RUNNING`: the only writer).
+    /// A poll begins (per-task tracking on; the caller holds `RUNNING`).
+    /// A side-table look-up: tracking is for debug builds and dumps, and
+    /// keeping its stamps out of the header keeps every task 8 bytes
+    /// smaller (see the module docs).
     #[inline]
     pub(crate) fn poll_started(&self) {
-        let polls = self.polls.load(Relaxed);
-        let count = (polls.wrapping_add(1) & !SIDE) | (polls & SIDE);
-        self.polls.store(count, Relaxed);
-        self.last_event_ms.store(coarse_now_ms(), Relaxed);
-        self.awaiting.store(0, Relaxed);
+        // A wake may set the flag concurrently: read-modify-write.
+        self.polls.fetch_add(ONE_POLL, Relaxed);
+        let now = coarse_now_ms();
+        self.with_side(|e| {
+            e.last_event_ms = now;
+            e.awaiting = None;
+        });
     }
 
-    /// The task was scheduled by a wake.
+    /// The task was scheduled by a wake (per-task tracking on).
     #[inline]
     pub(crate) fn note_woken(&self) {
-        self.last_event_ms.store(coarse_now_ms(), Relaxed);
+        let now = coarse_now_ms();
+        self.with_side(|e| e.last_event_ms = now);
     }
 
     /// The task is being freed: drops its side-table entry, if any.
@@ -136,13 +162,25 @@ impl Header {
 
     /// Adds a timed poll's duration (the caller holds `RUNNING`).
     fn add_busy(&self, took: Duration) {
-        let polls = self.polls.load(Relaxed);
-        if polls & SIDE == 0 {
-            self.polls.store(polls | SIDE, Relaxed);
+        self.with_side(|e| e.busy += took);
+    }
+
+    /// Runs `f` on this task's side-table entry, made (and flagged) if it
+    /// is not there yet. The caller holds a reference to the task, so
+    /// `release_meta` cannot run meanwhile.
+    fn with_side(&self, f: impl FnOnce(&mut Side)) {
+        if self.polls.load(Relaxed) & SIDE == 0 {
+            self.polls.fetch_or(SIDE, Relaxed);
         }
-        side(self.id, |m| {
-            m.entry(self.id.as_u64()).or_default().busy += took
-        });
+        side(self.id, |m| f(m.entry(self.id.as_u64()).or_default()));
+    }
+
+    /// Reads this task's side-table entry, if it has one.
+    fn read_side<R>(&self, f: impl FnOnce(&Side) -> R) -> Option<R> {
+        if self.polls.load(Relaxed) & SIDE == 0 {
+            return None;
+        }
+        side(self.id, |m| m.get(&self.id.as_u64()).map(f))
     }
 }
 
@@ -271,9 +309,7 @@ pub(crate) fn note_awaiting(id: Id) {
         if !header.is_null() {
             // SAFETY: `CURRENT` is only non-null inside a `PollScope`, whose
             // poll holds a reference to the task that owns this header.
-            unsafe { &*header }
-                .awaiting
-                .store(id.as_u64() as u32, Relaxed);
+            unsafe { &*header }.with_side(|e| e.awaiting = Some(id));
         }
     });
 }
@@ -318,11 +354,6 @@ pub fn since_ms(stamp: u32) -> Option<Duration> {
     Some(Duration::from_millis(u64::from(now.saturating_sub(stamp))))
 }
 
-/// True when `low` (from [`TaskInfo::awaiting_low_bits`]) names task `id`.
-pub fn id_matches(low: u32, id: Id) -> bool {
-    low != 0 && id.as_u64() as u32 == low
-}
-
 /// A read-only view of one task's metadata, handed out while the caller holds
 /// a reference to the task (an owned-list entry or a queue entry).
 #[derive(Clone, Copy)]
@@ -343,30 +374,19 @@ impl<'a> TaskInfo<'a> {
 
     /// The name given with `task::Builder::name` (a side-table look-up).
     pub fn name(&self) -> Option<String> {
-        if self.header.polls.load(Relaxed) & SIDE == 0 {
-            return None;
-        }
-        let id = self.header.id;
-        side(id, |m| {
-            m.get(&id.as_u64())
-                .and_then(|e| e.name.as_deref().map(String::from))
-        })
+        self.header
+            .read_side(|e| e.name.as_deref().map(String::from))
+            .flatten()
     }
 
-    /// Polls so far (wraps at 2^31).
+    /// Polls so far, with per-task tracking on (wraps at 2^31).
     pub fn polls(&self) -> u32 {
-        self.header.polls.load(Relaxed) & !SIDE
+        self.header.polls.load(Relaxed) / ONE_POLL
     }
 
     /// Total poll time (only counted with precise timing on).
     pub fn busy(&self) -> Duration {
-        if self.header.polls.load(Relaxed) & SIDE == 0 {
-            return Duration::ZERO;
-        }
-        let id = self.header.id;
-        side(id, |m| {
-            m.get(&id.as_u64()).map_or(Duration::ZERO, |e| e.busy)
-        })
+        self.header.read_side(|e| e.busy).unwrap_or_default()
     }
 
     /// Time since the task's last event: the start of its last poll, or
@@ -374,14 +394,13 @@ impl<'a> TaskInfo<'a> {
     /// or running task's last event is its poll, a scheduled task's is
     /// the wake that queued it.
     pub fn since_last_event(&self) -> Option<Duration> {
-        since_ms(self.header.last_event_ms.load(Relaxed))
+        since_ms(self.header.read_side(|e| e.last_event_ms)?)
     }
 
-    /// The low 32 bits of the id of the task whose `JoinHandle` this one
-    /// is waiting on, if its last poll ended waiting on one (0: none);
-    /// match it against the live tasks' ids with [`id_matches`].
-    pub fn awaiting_low_bits(&self) -> u32 {
-        self.header.awaiting.load(Relaxed)
+    /// The task whose `JoinHandle` this one is waiting on, if its last
+    /// poll ended waiting on one (with per-task tracking on).
+    pub fn awaiting(&self) -> Option<Id> {
+        self.header.read_side(|e| e.awaiting).flatten()
     }
 
     /// A poll (or the cancellation) of the task is in progress.

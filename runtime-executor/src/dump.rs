@@ -95,25 +95,7 @@ impl TaskDump {
                 TaskState::Scheduled => info.since_last_event(),
                 _ => None,
             },
-            awaiting: None,
-        }
-    }
-
-    /// Fills in `awaiting` for every task of `tasks`: the header keeps the
-    /// low 32 bits of the awaited task's id, resolved here against the ids
-    /// of the live tasks (a task that is not live is no longer awaited).
-    pub(crate) fn resolve_awaiting(tasks: &mut [TaskDump], low_bits: &[u32]) {
-        let mut by_low: std::collections::HashMap<u32, Option<Id>> = Default::default();
-        for t in tasks.iter() {
-            by_low
-                .entry(t.id.as_u64() as u32)
-                .and_modify(|e| *e = None) // ambiguous: two live ids share them
-                .or_insert(Some(t.id));
-        }
-        for (t, low) in tasks.iter_mut().zip(low_bits) {
-            if *low != 0 {
-                t.awaiting = by_low.get(low).copied().flatten();
-            }
+            awaiting: info.awaiting(),
         }
     }
 

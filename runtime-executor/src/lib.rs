@@ -399,7 +399,6 @@ impl Handle {
     /// A snapshot of every live task (see `dump.rs`), ordered by id.
     pub fn dump_tasks(&self) -> Vec<TaskDump> {
         let mut tasks = Vec::new();
-        let mut awaiting = Vec::new();
         let observe = self.observe();
         let state_of = |info: runtime_core::TaskInfo<'_>| {
             if info.is_running() {
@@ -413,7 +412,6 @@ impl Handle {
             }
         };
         let mut add = |info: runtime_core::TaskInfo<'_>, state| {
-            awaiting.push(info.awaiting_low_bits());
             tasks.push(TaskDump::new(info, state));
         };
         match &self.inner {
@@ -423,7 +421,6 @@ impl Handle {
         self.blocking().for_each_task(|info, running| {
             add(info, TaskState::Blocking { running });
         });
-        TaskDump::resolve_awaiting(&mut tasks, &awaiting);
         tasks.sort_by_key(|t| t.id());
         tasks
     }
