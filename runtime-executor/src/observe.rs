@@ -371,7 +371,7 @@ impl Observe {
     #[inline(always)]
     pub(crate) fn spawned(&self, info: TaskInfo<'_>) {
         if let Some(hook) = &self.on_task_spawn {
-            hook(&TaskMeta::of(info));
+            call_hook(hook, info);
         }
     }
 
@@ -379,7 +379,7 @@ impl Observe {
     #[inline(always)]
     pub(crate) fn terminated(&self, info: TaskInfo<'_>) {
         if let Some(hook) = &self.on_task_terminate {
-            hook(&TaskMeta::of(info));
+            call_hook(hook, info);
         }
     }
 
@@ -414,6 +414,10 @@ impl Observe {
 /// docs). Returns false when the poll gave the core away (`block_in_place`)
 /// and the caller must not touch the worker's state any more: `still_ours`
 /// says whether it did.
+///
+/// The common case (no poll hooks, no histogram) is the first branch: two
+/// stores to this worker's slot and one to its poll counter around the
+/// poll; everything else is out of line.
 #[inline]
 pub(crate) fn run_task<S: Schedule>(
     observe: &Observe,
@@ -422,14 +426,34 @@ pub(crate) fn run_task<S: Schedule>(
     task: Notified<S>,
     still_ours: impl FnOnce() -> bool,
 ) -> bool {
-    let info = task.task().info();
     let slot = &observe.slots[worker];
     if observe.long_poll.is_some() {
         slot.start_ms.store(task_meta::coarse_now_ms(), Relaxed);
     }
-    slot.task.store(info.id().as_u64(), Relaxed);
+    slot.task.store(task.task().info().id().as_u64(), Relaxed);
+    if observe.poll_hooks || observe.histogram.is_some() {
+        return run_task_observed(observe, metrics, slot, task, still_ours);
+    }
+    task.run();
+    if !still_ours() {
+        return false;
+    }
+    slot.task.store(0, Relaxed);
+    metrics.count_poll(None);
+    true
+}
+
+/// [`run_task`] with poll hooks or the poll-time histogram.
+#[inline(never)]
+fn run_task_observed<S: Schedule>(
+    observe: &Observe,
+    metrics: &WorkerMetrics,
+    slot: &WorkerSlot,
+    task: Notified<S>,
+    still_ours: impl FnOnce() -> bool,
+) -> bool {
     // The meta is copied before the poll, which may free the task.
-    let meta = observe.poll_hooks.then(|| TaskMeta::of(info));
+    let meta = observe.poll_hooks.then(|| TaskMeta::of(task.task().info()));
     if let (Some(hook), Some(meta)) = (&observe.on_before_task_poll, &meta) {
         hook(meta);
     }
@@ -443,6 +467,14 @@ pub(crate) fn run_task<S: Schedule>(
         hook(meta);
     }
     true
+}
+
+/// Calls a spawn or terminate hook (user code), out of the spawn and
+/// release paths.
+#[cold]
+#[inline(never)]
+fn call_hook(hook: &TaskHook, info: TaskInfo<'_>) {
+    hook(&TaskMeta::of(info));
 }
 
 fn default_long_poll_hook() -> LongPollHook {
