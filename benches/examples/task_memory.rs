@@ -54,44 +54,44 @@ fn batches(n: usize) -> impl Iterator<Item = usize> {
     (0..n.div_ceil(BATCH)).map(move |i| BATCH.min(n - i * BATCH))
 }
 
+/// Spawns `n` idle tasks on `$rt` (a current-thread runtime of either
+/// crate) and reports the RSS growth per task as `$name`.
+macro_rules! measure {
+    ($name:expr, $rt:expr, $n:expr) => {{
+        let (rt, n) = ($rt, $n);
+        let before = rss_bytes();
+        for batch in batches(n) {
+            for _ in 0..batch {
+                // Detached: the JoinHandle is not kept.
+                drop(rt.spawn(std::future::pending::<()>()));
+            }
+            // FIFO: when this one has run, the batch was polled once.
+            rt.block_on(rt.spawn(async {})).unwrap();
+        }
+        report($name, n, before, rss_bytes());
+    }};
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let usage = "usage: task_memory (runtime|tokio) [N]";
     let n: usize = args.get(2).map_or(1_000_000, |n| n.parse().expect(usage));
     match args.get(1).map(String::as_str) {
-        Some("runtime") => {
-            let rt = runtime::Builder::new_current_thread()
+        Some("runtime") => measure!(
+            "runtime",
+            runtime::Builder::new_current_thread()
                 .task_tracking(std::env::var_os("INSTR_TRACK").is_some_and(|v| v == "1"))
                 .build()
-                .unwrap();
-            let before = rss_bytes();
-            for batch in batches(n) {
-                for _ in 0..batch {
-                    // Detached: the JoinHandle is not kept.
-                    drop(rt.spawn(std::future::pending::<()>()));
-                }
-                // FIFO: when this one has run, the batch was polled once.
-                rt.block_on(rt.spawn(async {})).unwrap();
-            }
-            let after = rss_bytes();
-            report("runtime", n, before, after);
-        }
-        Some("tokio") => {
-            let rt = tokio::runtime::Builder::new_current_thread()
+                .unwrap(),
+            n
+        ),
+        Some("tokio") => measure!(
+            "tokio",
+            tokio::runtime::Builder::new_current_thread()
                 .build()
-                .unwrap();
-            let before = rss_bytes();
-            for batch in batches(n) {
-                for _ in 0..batch {
-                    // Detached: the JoinHandle is not kept.
-                    drop(rt.spawn(std::future::pending::<()>()));
-                }
-                // FIFO: when this one has run, the batch was polled once.
-                rt.block_on(rt.spawn(async {})).unwrap();
-            }
-            let after = rss_bytes();
-            report("tokio", n, before, after);
-        }
+                .unwrap(),
+            n
+        ),
         _ => panic!("{usage}"),
     }
 }

@@ -124,7 +124,7 @@ impl<T, E: fmt::Debug> HostResult for Result<T, E> {
     }
 }
 
-/// One host name or several: the sides of [`Sim::partition`].
+/// One host name or several: the sides of [`Sim::partition`](crate::Sim::partition).
 pub trait Hosts {
     /// The names.
     fn names(&self) -> Vec<String>;

@@ -6,6 +6,18 @@ use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+/// A builder of the multi-thread flavour with `workers` workers, or of the
+/// current-thread flavour.
+fn flavour(multi: bool, workers: usize) -> Builder {
+    if multi {
+        let mut b = Builder::new_multi_thread();
+        b.worker_threads(workers);
+        b
+    } else {
+        Builder::new_current_thread()
+    }
+}
+
 #[test]
 fn polls_and_schedules_current_thread() {
     let rt = Builder::new_current_thread().build().unwrap();
@@ -38,14 +50,7 @@ fn polls_and_schedules_current_thread() {
 #[test]
 fn budget_forced_yields_are_counted() {
     for multi in [false, true] {
-        let rt = if multi {
-            Builder::new_multi_thread()
-                .worker_threads(1)
-                .build()
-                .unwrap()
-        } else {
-            Builder::new_current_thread().build().unwrap()
-        };
+        let rt = flavour(multi, 1).build().unwrap();
         rt.block_on(rt.spawn(async {
             for _ in 0..1000 {
                 runtime::task::consume_budget().await;
@@ -99,13 +104,7 @@ fn steals_happen_when_a_worker_is_busy() {
 #[test]
 fn poll_time_histogram_and_mean() {
     for multi in [false, true] {
-        let mut b = if multi {
-            let mut b = Builder::new_multi_thread();
-            b.worker_threads(1);
-            b
-        } else {
-            Builder::new_current_thread()
-        };
+        let mut b = flavour(multi, 1);
         let rt = b
             .metrics_poll_time_histogram_buckets(&[
                 Duration::from_millis(1),
@@ -161,13 +160,7 @@ fn hooks_see_every_task_with_its_spawn_site() {
                     .push((kind, id, meta.spawned_at().line()));
             }
         };
-        let mut b = if multi {
-            let mut b = Builder::new_multi_thread();
-            b.worker_threads(1);
-            b
-        } else {
-            Builder::new_current_thread()
-        };
+        let mut b = flavour(multi, 1);
         let rt = b
             .on_task_spawn(hook("spawn"))
             .on_before_task_poll(hook("before"))
@@ -215,15 +208,7 @@ fn park_counts_and_busy_time_move() {
 #[test]
 fn spawns_io_events_and_timers_are_counted() {
     for multi in [false, true] {
-        let rt = if multi {
-            Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-        } else {
-            Builder::new_current_thread().enable_all().build()
-        }
-        .unwrap();
+        let rt = flavour(multi, 2).build().unwrap();
         let m = rt.metrics();
         assert_eq!(m.spawned_tasks_count(), 0);
         assert_eq!(m.io_driver_ready_count(), 0);
