@@ -263,15 +263,20 @@ impl Net {
 
     /// Drops every queued event and binding (the simulation is going away).
     pub(crate) fn clear(&self) {
-        let (events, listeners, udp) = {
+        let (events, listeners, udp, pump) = {
             let mut st = self.state.lock();
+            st.pump_at = None;
             (
                 std::mem::take(&mut st.events),
                 std::mem::take(&mut st.listeners),
                 std::mem::take(&mut st.udp),
+                // The pump's waker holds its task, whose scheduler holds
+                // the simulation's shared state, which holds this: a
+                // cycle that would leak the whole simulation if kept.
+                st.pump.take(),
             )
         };
-        drop((events, listeners, udp));
+        drop((events, listeners, udp, pump));
     }
 }
 
