@@ -10,22 +10,9 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::sync::Arc;
 use std::time::Duration;
 
-macro_rules! both_flavours {
-    ($($name:ident),* $(,)?) => {
-        mod current_thread {
-            $(#[runtime::test]
-            async fn $name() {
-                super::$name().await
-            })*
-        }
-        mod multi_thread {
-            $(#[runtime::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                super::$name().await
-            })*
-        }
-    };
-}
+#[macro_use]
+#[path = "support/flavours.rs"]
+mod flavours;
 
 both_flavours!(
     pipe_readable_after_write_and_cleared_after_would_block,

@@ -9,24 +9,9 @@ use std::future::poll_fn;
 use std::io::{self, ErrorKind};
 use std::time::Duration;
 
-/// Runs each async fn once on a current-thread and once on a multi-thread
-/// runtime.
-macro_rules! both_flavours {
-    ($($name:ident),* $(,)?) => {
-        mod current_thread {
-            $(#[runtime::test]
-            async fn $name() {
-                super::$name().await
-            })*
-        }
-        mod multi_thread {
-            $(#[runtime::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn $name() {
-                super::$name().await
-            })*
-        }
-    };
-}
+#[macro_use]
+#[path = "support/flavours.rs"]
+mod flavours;
 
 both_flavours!(
     tcp_ready_reports_the_ready_part_of_the_interest,
