@@ -133,13 +133,11 @@ pub fn poll_proceed(cx: &mut Context<'_>) -> Poll<RestoreOnPending> {
             None => Poll::Ready(RestoreOnPending(Cell::new(None))),
             Some(0) => {
                 EXHAUSTED.with(|e| e.set(true));
+                // The installed defer decides, also for a simulation
+                // entered through `spawn_hook` (it wakes at once there).
                 match DEFER.get() {
-                    // Inside a simulation (`spawn_hook`), whose scheduler
-                    // runs within the poll of a runtime's task, the wake
-                    // must reach the simulation now: the runtime's deferred
-                    // list would hold it until after the simulation returns.
-                    Some(defer) if !crate::spawn_hook::is_entered() => defer(cx.waker()),
-                    _ => cx.waker().wake_by_ref(),
+                    Some(defer) => defer(cx.waker()),
+                    None => cx.waker().wake_by_ref(),
                 }
                 Poll::Pending
             }

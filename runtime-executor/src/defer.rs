@@ -76,6 +76,12 @@ impl Deferred {
 /// });
 /// ```
 pub fn defer(waker: &Waker) {
+    // A scheduler entered through `runtime_core::spawn_hook` (a simulation)
+    // runs inside the poll of one of our tasks: the wake must reach it now,
+    // since our deferred list is only drained after that poll returns.
+    if runtime_core::spawn_hook::is_entered() {
+        return waker.wake_by_ref();
+    }
     match context::scheduler() {
         Ctx::Worker(local) => {
             // SAFETY: the context only holds a worker pointer while that

@@ -228,15 +228,9 @@ impl Future for YieldNow {
         }
         self.yielded = true;
         // Woken only after the scheduler has looked at I/O and timers (at once
-        // off a scheduler thread), so a task that yields while it waits for
-        // an event sees the event on its next poll.
-        if runtime_core::spawn_hook::is_entered() {
-            // Inside a simulation: queued behind the ready tasks at once (a
-            // runtime driving the thread around it must not hold the wake).
-            cx.waker().wake_by_ref();
-        } else {
-            runtime_executor::defer(cx.waker());
-        }
+        // off a scheduler thread, or inside a simulation), so a task that
+        // yields while it waits for an event sees the event on its next poll.
+        runtime_executor::defer(cx.waker());
         Poll::Pending
     }
 }
