@@ -4,6 +4,9 @@
 #[path = "../examples/axum_app.rs"]
 mod axum_app;
 
+#[path = "support/flavours.rs"]
+mod flavours;
+
 use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -48,23 +51,9 @@ async fn send(addr: SocketAddr, method: Method, path: &str, json: Option<&str>) 
     }
 }
 
-fn flavours() -> Vec<runtime::Runtime> {
-    vec![
-        runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap(),
-        runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap(),
-    ]
-}
-
 #[test]
 fn routes_state_middleware_and_timeout() {
-    for rt in flavours() {
+    for rt in flavours::runtimes() {
         rt.block_on(async {
             let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
             let (stop, stopped) = runtime::sync::oneshot::channel::<()>();

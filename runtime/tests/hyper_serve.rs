@@ -3,6 +3,9 @@
 //! refused) and tower services with `poll_ready`. Back-off on accept errors:
 //! hyper_serve_emfile.rs (it lowers the process's descriptor limit).
 
+#[path = "support/flavours.rs"]
+mod flavours;
+
 use std::convert::Infallible;
 use std::future::IntoFuture;
 use std::net::SocketAddr;
@@ -44,23 +47,9 @@ async fn get(addr: SocketAddr, path: &str) -> Result<(String, SocketAddr), BoxEr
     Ok((String::from_utf8(body.to_vec())?, local))
 }
 
-fn flavours() -> Vec<runtime::Runtime> {
-    vec![
-        runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap(),
-        runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap(),
-    ]
-}
-
 #[test]
 fn serves_requests_with_the_peer_address() {
-    for rt in flavours() {
+    for rt in flavours::runtimes() {
         rt.block_on(async {
             let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
             let server = serve(
@@ -80,7 +69,7 @@ fn serves_requests_with_the_peer_address() {
 
 #[test]
 fn graceful_shutdown_finishes_in_flight_requests_then_refuses() {
-    for rt in flavours() {
+    for rt in flavours::runtimes() {
         rt.block_on(async {
             let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
             let (stop, stopped) = runtime::sync::oneshot::channel::<()>();
@@ -193,7 +182,7 @@ fn tower_services_are_polled_ready_before_each_call() {
 #[cfg(feature = "http2")]
 #[test]
 fn http2_prior_knowledge_is_detected() {
-    for rt in flavours() {
+    for rt in flavours::runtimes() {
         rt.block_on(async {
             let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
             let server = serve(

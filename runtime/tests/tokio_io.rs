@@ -2,6 +2,9 @@
 //! our I/O types, exercised through Tokio's own extension traits and
 //! tokio-util's codecs (the crates users bring), on both flavours.
 
+#[path = "support/flavours.rs"]
+mod flavours;
+
 use std::future::poll_fn;
 use std::mem::MaybeUninit;
 use std::pin::Pin;
@@ -10,20 +13,6 @@ use futures::{SinkExt, StreamExt};
 use runtime::net::{TcpListener, TcpStream, UnixStream};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt};
 use tokio_util::codec::{Framed, LengthDelimitedCodec, LinesCodec};
-
-fn flavours() -> Vec<runtime::Runtime> {
-    vec![
-        runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap(),
-        runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap(),
-    ]
-}
 
 async fn tcp_pair() -> (TcpStream, TcpStream) {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -34,7 +23,7 @@ async fn tcp_pair() -> (TcpStream, TcpStream) {
 
 #[test]
 fn tokio_util_framed_lines_over_tcp() {
-    for rt in flavours() {
+    for rt in flavours::runtimes() {
         rt.block_on(async {
             let (client, server) = tcp_pair().await;
             let server = runtime::spawn(async move {
@@ -57,7 +46,7 @@ fn tokio_util_framed_lines_over_tcp() {
 
 #[test]
 fn length_delimited_frames_over_unix_and_its_halves() {
-    for rt in flavours() {
+    for rt in flavours::runtimes() {
         rt.block_on(async {
             let (a, b) = UnixStream::pair().unwrap();
             let (read, write) = a.into_split();
@@ -82,7 +71,7 @@ fn length_delimited_frames_over_unix_and_its_halves() {
 
 #[test]
 fn tokio_ext_traits_and_shutdown_on_tcp() {
-    for rt in flavours() {
+    for rt in flavours::runtimes() {
         rt.block_on(async {
             let (mut client, mut server) = tcp_pair().await;
             assert!(tokio::io::AsyncWrite::is_write_vectored(&client));
@@ -182,7 +171,7 @@ impl<R: futures::AsyncRead + Unpin> TakeTokio for R {
 #[test]
 fn file_through_tokio_traits_with_seek() {
     use tokio::io::AsyncSeekExt;
-    for rt in flavours() {
+    for rt in flavours::runtimes() {
         rt.block_on(async {
             let path = std::env::temp_dir().join(format!(
                 "rt-tokio-io-file-{}-{:?}",
@@ -232,7 +221,7 @@ fn file_through_tokio_traits_with_seek() {
 /// shut it down, read its stdout to the end.
 #[test]
 fn child_pipes_through_tokio_traits() {
-    for rt in flavours() {
+    for rt in flavours::runtimes() {
         rt.block_on(async {
             let mut child = runtime::process::Command::new("cat")
                 .stdin(std::process::Stdio::piped())

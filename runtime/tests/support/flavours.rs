@@ -2,7 +2,10 @@
 //! (current_thread, and multi_thread with 2 workers), each in its own
 //! runtime with every driver on. Shared through
 //! `#[macro_use] #[path = "support/flavours.rs"] mod flavours;`.
+//! `flavours::runtimes()` gives the same two runtimes, for a test that
+//! loops over them itself.
 
+#[allow(unused_macros)] // Files that only call `runtimes()`.
 macro_rules! both_flavours {
     ($($name:ident),* $(,)?) => {
         mod current_thread {
@@ -27,4 +30,21 @@ macro_rules! both_flavours {
             })*
         }
     };
+}
+
+/// The two runtimes of `both_flavours!`: current_thread, and multi_thread
+/// with 2 workers, every driver on.
+#[allow(dead_code)] // Not every file that takes the macro loops itself.
+pub fn runtimes() -> [runtime::Runtime; 2] {
+    [
+        runtime::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap(),
+        runtime::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap(),
+    ]
 }
