@@ -222,3 +222,54 @@ fn http2_prior_knowledge_is_detected() {
         });
     }
 }
+
+/// Sends half a request head, waits `stall`, then the rest; returns what
+/// the server sent back before closing, and when it closed.
+async fn stalled_request(addr: SocketAddr, stall: Duration) -> (String, Duration) {
+    use runtime::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let started = Instant::now();
+    stream
+        .write_all(b"GET /stalled HTTP/1.1\r\nHost: l")
+        .await
+        .unwrap();
+    runtime::time::sleep(stall).await;
+    // The server may have closed by now: the write may fail.
+    let _ = stream
+        .write_all(b"ocalhost\r\nConnection: close\r\n\r\n")
+        .await;
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer).await;
+    (
+        String::from_utf8_lossy(&answer).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[test]
+fn header_read_timeout_closes_a_stalled_client_and_is_off_by_default() {
+    for rt in flavours::runtimes() {
+        rt.block_on(async {
+            let svc = || FromHyper::new(hyper::service::service_fn(echo_peer));
+            // Default: no timeout, the client may take its time (as with
+            // axum::serve on Tokio).
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let server = serve(listener, svc());
+            let addr = server.local_addr().unwrap();
+            let _server = runtime::spawn(server.into_future());
+            let (answer, _) = stalled_request(addr, Duration::from_millis(400)).await;
+            assert!(answer.starts_with("HTTP/1.1 200"), "{answer:?}");
+            assert!(answer.contains("/stalled from "), "{answer:?}");
+
+            // With a timeout, the connection is closed without an answer.
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let server = serve(listener, svc()).header_read_timeout(Duration::from_millis(100));
+            let addr = server.local_addr().unwrap();
+            let _server = runtime::spawn(server.into_future());
+            let (answer, took) = stalled_request(addr, Duration::from_millis(1_000)).await;
+            assert!(!answer.contains("200"), "{answer:?}");
+            assert!(took >= Duration::from_millis(100), "closed after {took:?}");
+            assert!(took < Duration::from_secs(5), "closed after {took:?}");
+        });
+    }
+}

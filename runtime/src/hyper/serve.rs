@@ -247,6 +247,7 @@ where
         listener,
         service,
         nodelay: true,
+        header_read_timeout: None,
     }
 }
 
@@ -256,6 +257,7 @@ pub struct Serve<L, S> {
     listener: L,
     service: S,
     nodelay: bool,
+    header_read_timeout: Option<Duration>,
 }
 
 impl<L: Listener, S> Serve<L, S> {
@@ -273,6 +275,34 @@ impl<L: Listener, S> Serve<L, S> {
     /// ```
     pub fn tcp_nodelay(mut self, nodelay: bool) -> Self {
         self.nodelay = nodelay;
+        self
+    }
+
+    /// Closes an HTTP/1 connection whose client has not sent a request's
+    /// whole head within `timeout` of starting it (a slow or stuck client,
+    /// "slowloris"); `None` (the default, as `axum::serve` on Tokio, which
+    /// gives hyper no timer) waits as long as the client does.
+    ///
+    /// It costs a timer per request (a boxed sleep armed when hyper starts
+    /// reading a head, dropped when the head is in) and an extra read
+    /// attempt after each response.
+    ///
+    /// ```no_run
+    /// # use std::convert::Infallible;
+    /// # #[runtime::main]
+    /// # async fn main() -> std::io::Result<()> {
+    /// # let svc = runtime::hyper::FromHyper::new(hyper::service::service_fn(
+    /// #     |_: hyper::Request<hyper::body::Incoming>| async { Ok::<_, Infallible>(hyper::Response::new(String::new())) }));
+    /// use std::time::Duration;
+    ///
+    /// let listener = runtime::net::TcpListener::bind("127.0.0.1:3000").await?;
+    /// runtime::hyper::serve(listener, svc)
+    ///     .header_read_timeout(Duration::from_secs(30))
+    ///     .await
+    /// # }
+    /// ```
+    pub fn header_read_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.header_read_timeout = timeout.into();
         self
     }
 
@@ -332,6 +362,7 @@ impl<L: Listener, S> fmt::Debug for Serve<L, S> {
         f.debug_struct("Serve")
             .field("local_addr", &self.listener.local_addr().ok())
             .field("nodelay", &self.nodelay)
+            .field("header_read_timeout", &self.header_read_timeout)
             .finish_non_exhaustive()
     }
 }
@@ -443,6 +474,7 @@ where
         mut listener,
         service,
         nodelay,
+        header_read_timeout,
     } = serve;
     let (close_tx, close_rx) = watch::channel(());
     let mut delay = BACKOFF_START;
@@ -474,7 +506,12 @@ where
                     inner: service.clone(),
                     peer: PeerAddr(addr),
                 };
-                crate::spawn(serve_connection(io, service, close_rx.clone()));
+                crate::spawn(serve_connection(
+                    io,
+                    service,
+                    header_read_timeout,
+                    close_rx.clone(),
+                ));
             }
             Event::Accepted(Err(err)) if is_connection_error(&err) => {}
             Event::Accepted(Err(_)) => {
@@ -493,8 +530,12 @@ where
 
 /// Serves one connection until it ends, shutting it down gracefully when
 /// `close` says so.
-async fn serve_connection<I, S, A, B>(io: I, service: ToHyper<S, A>, mut close: watch::Receiver<()>)
-where
+async fn serve_connection<I, S, A, B>(
+    io: I,
+    service: ToHyper<S, A>,
+    header_read_timeout: Option<Duration>,
+    mut close: watch::Receiver<()>,
+) where
     I: futures_io::AsyncRead + futures_io::AsyncWrite + Unpin + Send + 'static,
     S: tower_service::Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
     S::Future: Send + 'static,
@@ -505,31 +546,29 @@ where
     B::Error: Into<BoxError>,
 {
     #[cfg(feature = "http2")]
-    {
-        let (is_h2, io) = match sniff_h2(io).await {
-            Ok(found) => found,
-            Err(_) => return,
-        };
-        if is_h2 {
-            let conn = hyper::server::conn::http2::Builder::new(super::HyperExecutor::new())
-                .timer(HyperTimer::new())
-                .serve_connection(HyperIo::new(io), service);
-            return drive(conn, &mut close, |conn| conn.graceful_shutdown()).await;
-        }
-        let conn = hyper::server::conn::http1::Builder::new()
+    let (is_h2, io) = match sniff_h2(io).await {
+        Ok(found) => found,
+        Err(_) => return,
+    };
+    #[cfg(feature = "http2")]
+    if is_h2 {
+        let conn = hyper::server::conn::http2::Builder::new(super::HyperExecutor::new())
             .timer(HyperTimer::new())
-            .serve_connection(HyperIo::new(io), service)
-            .with_upgrades();
-        drive(conn, &mut close, |conn| conn.graceful_shutdown()).await
+            .serve_connection(HyperIo::new(io), service);
+        return drive(conn, &mut close, |conn| conn.graceful_shutdown()).await;
     }
-    #[cfg(not(feature = "http2"))]
-    {
-        let conn = hyper::server::conn::http1::Builder::new()
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    // Hyper's own default (30 s) applies only when it has a timer: without
+    // one, no timer per request, as `axum::serve` on Tokio.
+    if let Some(timeout) = header_read_timeout {
+        builder
             .timer(HyperTimer::new())
-            .serve_connection(HyperIo::new(io), service)
-            .with_upgrades();
-        drive(conn, &mut close, |conn| conn.graceful_shutdown()).await
+            .header_read_timeout(timeout);
     }
+    let conn = builder
+        .serve_connection(HyperIo::new(io), service)
+        .with_upgrades();
+    drive(conn, &mut close, |conn| conn.graceful_shutdown()).await
 }
 
 /// Polls `conn` to its end; the first message on `close` (or the server
