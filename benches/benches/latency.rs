@@ -33,7 +33,10 @@
 //! goes first; every latency is kept (a sorted `Vec`, so the percentiles are
 //! exact, no histogram buckets), and the table gives, per runtime, the
 //! median over the rounds of p50, p99, p99.9 and max, plus the ratio of the
-//! p99s.
+//! p99s and, in the `+hog` rows, how much of one CPU the CPU-heavy task got
+//! (`hog CPU`): with the cores shared by the client, the hog and the I/O
+//! tasks, what the hog takes the I/O tasks lose, and at 90% load that
+//! decides whether the server keeps up. [`CASES_ENV`] runs only some cases.
 //!
 //! Why not criterion: criterion times iterations of a closed-loop routine
 //! and reports their mean/median; it has no open-loop driver and no
@@ -65,6 +68,9 @@ const LOADS: [f64; 2] = [0.5, 0.9];
 const SECS_ENV: &str = "LATENCY_SECS";
 /// Overrides the rounds per case (default 3).
 const ROUNDS_ENV: &str = "LATENCY_ROUNDS";
+/// Runs only these cases (comma-separated, of `plain50`, `plain90`,
+/// `hog50`, `hog90`); all by default.
+const CASES_ENV: &str = "LATENCY_CASES";
 /// How long the reader waits for the last replies after the last request
 /// was due before it counts the rest as lost.
 const DRAIN_LIMIT: Duration = Duration::from_secs(10);
@@ -75,6 +81,8 @@ const SLEEP_MIN: Duration = Duration::from_micros(50);
 /// stops its CPU-heavy task.
 trait Server {
     fn addr(&self) -> SocketAddr;
+    /// Rounds of `burn` the CPU-heavy task has done so far (0 without it).
+    fn hog_rounds(&self) -> u64;
 }
 
 /// Generates the server for a Tokio-shaped runtime crate `$rt` whose
@@ -85,7 +93,7 @@ macro_rules! server {
         mod $module {
             use std::hint::black_box;
             use std::net::SocketAddr;
-            use std::sync::atomic::{AtomicBool, Ordering};
+            use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
             use std::sync::Arc;
 
             use $rt::io::{AsyncReadExt, AsyncWriteExt};
@@ -99,6 +107,7 @@ macro_rules! server {
                 rt: Option<Runtime>,
                 addr: SocketAddr,
                 stop: Arc<AtomicBool>,
+                hog_rounds: Arc<AtomicU64>,
             }
 
             /// Starts the server, with the CPU-heavy task if `hog`.
@@ -124,11 +133,14 @@ macro_rules! server {
                     }
                 });
                 let stop = Arc::new(AtomicBool::new(false));
+                let hog_rounds = Arc::new(AtomicU64::new(0));
                 if hog {
                     let stop = stop.clone();
+                    let rounds = hog_rounds.clone();
                     rt.spawn(async move {
                         while !stop.load(Ordering::Relaxed) {
                             black_box(burn());
+                            rounds.fetch_add(1, Ordering::Relaxed);
                             $rt::task::consume_budget().await;
                         }
                     });
@@ -137,12 +149,17 @@ macro_rules! server {
                     rt: Some(rt),
                     addr,
                     stop,
+                    hog_rounds,
                 }
             }
 
             impl super::Server for Server {
                 fn addr(&self) -> SocketAddr {
                     self.addr
+                }
+
+                fn hog_rounds(&self) -> u64 {
+                    self.hog_rounds.load(Ordering::Relaxed)
                 }
             }
 
@@ -158,6 +175,24 @@ macro_rules! server {
 
 server!(on_runtime, runtime, runtime);
 server!(on_tokio, tokio, tokio::runtime);
+
+/// What one `burn` costs on this machine, in nanoseconds, timed once on an
+/// otherwise idle thread (the fastest of 20 batches): turns the hog's round
+/// count into its share of a CPU.
+fn burn_ns() -> f64 {
+    static NS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    *NS.get_or_init(|| {
+        (0..20)
+            .map(|_| {
+                let t = Instant::now();
+                for _ in 0..100 {
+                    std::hint::black_box(burn());
+                }
+                t.elapsed().as_nanos() as f64 / 100.0
+            })
+            .fold(f64::INFINITY, f64::min)
+    })
+}
 
 /// About 10 µs of arithmetic that the optimizer cannot remove.
 fn burn() -> u64 {
@@ -252,6 +287,9 @@ fn max_rate(which: Which) -> f64 {
 struct Run {
     sorted_ns: Vec<u64>,
     lost: usize,
+    /// The CPU-heavy task's share of one CPU during the run ([`burn_ns`]
+    /// per round).
+    hog_cpu: f64,
 }
 
 impl Run {
@@ -285,6 +323,7 @@ fn open_loop(which: Which, hog: bool, rate: f64, secs: f64) -> Run {
         readers.push(s);
     }
     let start = Arc::new(Instant::now());
+    let hog_before = server.hog_rounds();
 
     // The reader: one task per connection records now - due for each reply.
     let reader_start = start.clone();
@@ -340,10 +379,16 @@ fn open_loop(which: Which, hog: bool, rate: f64, secs: f64) -> Run {
     }
 
     let (mut sorted_ns, lost) = reader.join().unwrap();
+    let hog_cpu =
+        (server.hog_rounds() - hog_before) as f64 * burn_ns() / start.elapsed().as_nanos() as f64;
     drop(writers);
     drop(server);
     sorted_ns.sort_unstable();
-    Run { sorted_ns, lost }
+    Run {
+        sorted_ns,
+        lost,
+        hog_cpu,
+    }
 }
 
 /// `write_all` on a socket that the reader's runtime made non-blocking
@@ -402,7 +447,7 @@ fn main() {
         max[0], max[1]
     );
     println!(
-        "{:<8} {:>6} {:>9} {:<8} {:>10} {:>10} {:>10} {:>10} {:>5} {:>9}",
+        "{:<8} {:>6} {:>9} {:<8} {:>10} {:>10} {:>10} {:>10} {:>5} {:>9} {:>8}",
         "case",
         "load",
         "rate/s",
@@ -412,13 +457,22 @@ fn main() {
         "p99.9 µs",
         "max µs",
         "lost",
-        "p99 ratio"
+        "p99 ratio",
+        "hog CPU"
     );
+    let cases = std::env::var(CASES_ENV).ok();
     for hog in [false, true] {
         for load in LOADS {
+            let name = format!("{}{:.0}", if hog { "hog" } else { "plain" }, load * 100.0);
+            if cases
+                .as_ref()
+                .is_some_and(|c| !c.split(',').any(|c| c == name))
+            {
+                continue;
+            }
             let rate = base * load;
-            // stats[which][stat][round]
-            let mut stats = [[(); 4].map(|_| Vec::new()), [(); 4].map(|_| Vec::new())];
+            // stats[which][stat][round]; stat 4 is the hog's CPU share.
+            let mut stats = [[(); 5].map(|_| Vec::new()), [(); 5].map(|_| Vec::new())];
             let mut lost = [0_usize; 2];
             for round in 0..rounds {
                 let order = if round % 2 == 0 {
@@ -433,6 +487,7 @@ fn main() {
                     for (s, q) in [0.5, 0.99, 0.999, 1.0].into_iter().enumerate() {
                         stats[i][s].push(run.quantile_us(q));
                     }
+                    stats[i][4].push(run.hog_cpu);
                 }
             }
             let med = stats.map(|per| per.map(median));
@@ -444,7 +499,7 @@ fn main() {
                     String::new()
                 };
                 println!(
-                    "{:<8} {:>5.0}% {:>9.0} {:<8} {:>10.1} {:>10.1} {:>10.1} {:>10.1} {:>5} {:>9}",
+                    "{:<8} {:>5.0}% {:>9.0} {:<8} {:>10.1} {:>10.1} {:>10.1} {:>10.1} {:>5} {:>9} {:>7.0}%",
                     if hog { "+hog" } else { "plain" },
                     load * 100.0,
                     rate,
@@ -454,7 +509,8 @@ fn main() {
                     m[2],
                     m[3],
                     lost[which as usize],
-                    ratio
+                    ratio,
+                    m[4] * 100.0
                 );
             }
         }

@@ -11,11 +11,17 @@
 #
 # Knobs (environment): THREADS (2), CONNECTIONS (64), DURATION (5s),
 # URL_PATH (/), ROUNDS (1; the servers alternate, each round runs both),
-# RUNTIME_PORT (38080), TOKIO_PORT (38081), WARMUP (1s; 0 to skip).
+# RUNTIME_PORT (38080), TOKIO_PORT (38081), WARMUP (1s; 0 to skip),
+# PIN (unset; "SERVER_CPUS:WRK_CPUS", e.g. PIN=1:0, runs the server and wrk
+# under `taskset` on separate CPUs: each runtime then sizes its pool to the
+# server's CPUs, as both do by default).
 #
-# wrk and the server share the machine: on a small VM they compete for the
-# same cores, so read the ratio, not the absolute numbers, and rerun a few
-# times (ROUNDS=3) before trusting a difference of a few percent.
+# Unpinned, wrk and the server share the machine: on a small VM they compete
+# for the same cores, and the tail latency wrk reports is then mostly how the
+# OS interleaves its threads with the server's (a CFS time slice is a few
+# ms), so read the ratio, not the absolute numbers, and rerun a few times
+# (ROUNDS=5) before trusting a difference of a few percent. The summary
+# gives the mean requests/s and the median p99 of the rounds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,6 +33,13 @@ ROUNDS=${ROUNDS:-1}
 RUNTIME_PORT=${RUNTIME_PORT:-38080}
 TOKIO_PORT=${TOKIO_PORT:-38081}
 WARMUP=${WARMUP:-1s}
+PIN=${PIN:-}
+SERVER_RUN=()
+WRK_RUN=()
+if [ -n "$PIN" ]; then
+    SERVER_RUN=(taskset -c "${PIN%%:*}")
+    WRK_RUN=(taskset -c "${PIN##*:}")
+fi
 # APP=hyper (default): examples/hyper_server vs. tokio_hyper_hello;
 # APP=axum: examples/axum_app (runtime::hyper::serve) vs. tokio_axum_app
 # (the same routes with axum::serve on Tokio).
@@ -89,7 +102,7 @@ BENCH_RESULT=""
 bench() {
     local name=$1 bin=$2 port=$3 log
     log=$(mktemp)
-    "$bin" "$port" >"$log" 2>&1 &
+    "${SERVER_RUN[@]}" "$bin" "$port" >"$log" 2>&1 &
     SERVER_PID=$!
     if ! wait_for_port "$port"; then
         cat "$log" >&2
@@ -97,15 +110,15 @@ bench() {
     fi
     local url="http://127.0.0.1:$port$URL_PATH"
     # Check the answer before measuring it.
-    if wrk -t1 -c1 -d1s "$url" | grep -q 'Non-2xx'; then
+    if "${WRK_RUN[@]}" wrk -t1 -c1 -d1s "$url" | grep -q 'Non-2xx'; then
         echo "$name: $url does not answer 2xx" >&2
         return 1
     fi
     if [ "$WARMUP" != 0 ]; then
-        wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
+        "${WRK_RUN[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
     fi
     local out
-    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url")
+    out=$("${WRK_RUN[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url")
     echo "---- $name"
     echo "$out"
     if echo "$out" | grep -qE 'Socket errors|Non-2xx'; then
@@ -120,10 +133,22 @@ bench() {
     BENCH_P99=$(echo "$out" | awk '$1 == "99%" { print $2 }')
 }
 
+# wrk's "3.98ms" / "953.00us" / "1.02s" as microseconds.
+to_us() {
+    echo "$1" | awk '/us$/ { print $1 + 0; next } /ms$/ { print $1 * 1000; next }
+        /s$/ { print $1 * 1000000 }'
+}
+
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION http://127.0.0.1:PORT$URL_PATH, $ROUNDS round(s)"
-echo "   ($(nproc) CPUs; wrk and the server share them)"
+if [ -n "$PIN" ]; then
+    echo "   (server on CPU(s) ${PIN%%:*}, wrk on CPU(s) ${PIN##*:})"
+else
+    echo "   ($(nproc) CPUs; wrk and the server share them)"
+fi
 runtime_all=()
 tokio_all=()
+runtime_p99=()
+tokio_p99=()
 for round in $(seq 1 "$ROUNDS"); do
     bench runtime "$RUNTIME_BIN" "$RUNTIME_PORT"
     r=$BENCH_RESULT
@@ -133,15 +158,22 @@ for round in $(seq 1 "$ROUNDS"); do
     t99=$BENCH_P99
     runtime_all+=("$r")
     tokio_all+=("$t")
+    runtime_p99+=("$(to_us "$r99")")
+    tokio_p99+=("$(to_us "$t99")")
     echo "== round $round: runtime $r req/s (p99 $r99), tokio $t req/s (p99 $t99)"
 done
 
 mean() { printf '%s\n' "$@" | awk '{ s += $1 } END { printf "%.0f", s / NR }'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 r=$(mean "${runtime_all[@]}")
 t=$(mean "${tokio_all[@]}")
+r99=$(median "${runtime_p99[@]}")
+t99=$(median "${tokio_p99[@]}")
 echo
-echo "| server | requests/s |"
-echo "|---|---|"
-echo "| runtime ($RUNTIME_EXAMPLE example) | $r |"
-echo "| tokio ($TOKIO_TWIN) | $t |"
+echo "| server | requests/s (mean) | p99 µs (median) |"
+echo "|---|---|---|"
+echo "| runtime ($RUNTIME_EXAMPLE example) | $r | $r99 |"
+echo "| tokio ($TOKIO_TWIN) | $t | $t99 |"
 awk -v r="$r" -v t="$t" 'BEGIN { printf "ratio runtime/tokio: %.3f\n", r / t }'
+awk -v r="$r99" -v t="$t99" 'BEGIN { printf "p99 ratio runtime/tokio: %.3f\n", r / t }'
