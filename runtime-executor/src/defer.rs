@@ -44,9 +44,18 @@ impl Deferred {
         if self.is_empty() {
             return;
         }
-        let list = std::mem::take(&mut *self.0.borrow_mut());
-        for waker in list {
+        let mut list = std::mem::take(&mut *self.0.borrow_mut());
+        for waker in list.drain(..) {
             waker.wake();
+        }
+        // The emptied list keeps its capacity for the next round: a new one
+        // would grow again from nothing, a reallocation per doubling, every
+        // time the yielding tasks come back (perf: realloc and memmove were
+        // 4% of `yield_many`). Unless something deferred meanwhile, which
+        // the taken slot's new list holds.
+        let mut slot = self.0.borrow_mut();
+        if slot.is_empty() {
+            *slot = list;
         }
     }
 }
@@ -94,5 +103,43 @@ pub fn defer(waker: &Waker) {
             unsafe { &*local }.deferred.push(waker)
         }
         Ctx::None => waker.wake_by_ref(),
+    }
+}
+
+#[cfg(all(test, not(loom)))]
+mod tests {
+    use super::Deferred;
+    use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+    use std::sync::Arc;
+    use std::task::{Wake, Waker};
+
+    struct Count(AtomicUsize);
+
+    impl Wake for Count {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Relaxed);
+        }
+    }
+
+    #[test]
+    fn wake_all_wakes_each_once_and_keeps_the_list_capacity() {
+        let deferred = Deferred::default();
+        let counts: Vec<_> = (0..100)
+            .map(|_| Arc::new(Count(AtomicUsize::new(0))))
+            .collect();
+        let wakers: Vec<Waker> = counts.iter().map(|c| Waker::from(c.clone())).collect();
+        for round in 1..=3 {
+            for waker in &wakers {
+                deferred.push(waker);
+                // A second yield before the wake is queued once.
+                deferred.push(waker);
+            }
+            deferred.wake_all();
+            assert!(deferred.is_empty());
+            assert!(counts.iter().all(|c| c.0.load(Relaxed) == round));
+            // The next round's pushes reuse the storage instead of growing
+            // a new list from nothing.
+            assert!(deferred.0.borrow().capacity() >= 100);
+        }
     }
 }
