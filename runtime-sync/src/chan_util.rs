@@ -3,7 +3,7 @@
 //! list of parked wakers keyed by id, the budget step for always-ready paths,
 //! and the thread-parking `block_on` behind the `blocking_*` methods.
 
-use crate::loom::{Mutex, MutexGuard};
+use crate::loom::{AtomicU64, Mutex, MutexGuard, Ordering::Acquire, Ordering::Release};
 use runtime_core::coop;
 use std::future::Future;
 use std::pin::pin;
@@ -65,16 +65,30 @@ pub(crate) fn set_waiter(waiters: &mut Vec<(u64, Waker)>, id: u64, waker: &Waker
 }
 
 /// Wakers of futures waiting for one event ("the receiver closed", "a new
-/// value", "all receivers dropped"). Each future keeps its id in a
-/// `Option<u64>` slot, re-registers when polled again, and removes itself when
+/// value", "all receivers dropped"). Each future keeps its registration in a
+/// [`Waiting`], re-registers when polled again, and removes itself when
 /// dropped, so cancelled waiters leave nothing behind.
 ///
 /// No waker is woken or dropped while the list's lock is held: a waker is
 /// user code, and its `wake` or `Drop` may use the very channel (drop the
 /// last receiver, send a value), which takes this lock again.
+///
+/// **Polling again without the lock.** A future that waits on the list is
+/// often polled many times before its event (`serve`'s connections poll
+/// `watch::Receiver::changed` on every poll of the connection): those polls
+/// take no lock when the future's registration is still in the list, with
+/// the same waker, and the event has not happened. "Still in the list" is
+/// the list's *epoch*: [`wake_all`](WaitList::wake_all) bumps it under the
+/// lock as it empties the list, and a registration remembers the epoch it
+/// was made in. A poll that reads the old epoch and a false `ready` while a
+/// `wake_all` runs is harmless: that `wake_all` holds the registered waker
+/// and wakes it, and the poll it causes reads the new epoch (the wake
+/// orders the bump before that poll).
 #[derive(Debug)]
 pub(crate) struct WaitList {
     inner: Mutex<WaitInner>,
+    /// Times `wake_all` emptied the list (written under `inner`'s lock).
+    epoch: AtomicU64,
 }
 
 #[derive(Debug, Default)]
@@ -83,16 +97,29 @@ struct WaitInner {
     waiters: Vec<(u64, Waker)>,
 }
 
+/// A future's entry in a [`WaitList`]: its id, the list's epoch when it
+/// registered, and the waker it registered (to tell whether a later poll
+/// brings the same one).
+#[derive(Debug)]
+struct Registration {
+    id: u64,
+    epoch: u64,
+    waker: Waker,
+}
+
 impl WaitList {
     pub(crate) fn new() -> WaitList {
         WaitList {
             inner: Mutex::new(WaitInner::default()),
+            epoch: AtomicU64::new(0),
         }
     }
 
-    /// Evaluates `ready` under the list's lock; if it is false, registers
-    /// the context's waker under `slot` (adding or refreshing the entry) and
-    /// returns `Pending`, otherwise unregisters and returns `Ready`.
+    /// Evaluates `ready`; if it is false, registers the context's waker
+    /// under `slot` (adding or refreshing the entry) and returns `Pending`,
+    /// otherwise unregisters and returns `Ready`. `ready` runs under the
+    /// list's lock, except on the lock-free path of a future polled again
+    /// while still registered with the same waker (see the type's docs).
     ///
     /// A ready outcome spends one unit of the task's cooperative budget (and
     /// an exhausted budget returns `Pending` before looking), so a loop
@@ -102,45 +129,68 @@ impl WaitList {
     /// (which takes the same lock), so the check cannot miss the wake-up.
     ///
     /// [`wake_all`]: WaitList::wake_all
-    pub(crate) fn poll_wait(
+    fn poll_wait(
         &self,
-        slot: &mut Option<u64>,
+        slot: &mut Option<Registration>,
         cx: &mut Context<'_>,
-        ready: impl FnOnce() -> bool,
+        mut ready: impl FnMut() -> bool,
     ) -> Poll<()> {
         let coop = std::task::ready!(coop::poll_proceed(cx));
+        if let Some(reg) = slot {
+            if reg.epoch == self.epoch.load(Acquire) && reg.waker.will_wake(cx.waker()) && !ready()
+            {
+                return Poll::Pending;
+            }
+        }
         let mut inner = lock(&self.inner);
         if ready() {
             let stale = slot
                 .take()
-                .and_then(|id| take_waiter(&mut inner.waiters, id));
+                .and_then(|reg| take_waiter(&mut inner.waiters, reg.id));
             drop(inner);
             drop(stale);
             coop.made_progress();
             return Poll::Ready(());
         }
-        let id = *slot.get_or_insert_with(|| {
-            let id = inner.next_id;
-            inner.next_id += 1;
-            id
-        });
+        let epoch = self.epoch.load(Acquire);
+        let id = match slot {
+            Some(reg) => reg.id,
+            None => {
+                inner.next_id += 1;
+                inner.next_id
+            }
+        };
         let stale = set_waiter(&mut inner.waiters, id, cx.waker());
         drop(inner);
         drop(stale);
+        // The old registration's waker (dropped here, unlocked) and epoch are
+        // replaced: the entry in the list holds this waker now.
+        *slot = Some(Registration {
+            id,
+            epoch,
+            waker: cx.waker().clone(),
+        });
         Poll::Pending
     }
 
     /// Unregisters the future owning `slot`, if it is registered.
-    pub(crate) fn remove(&self, slot: &mut Option<u64>) {
-        if let Some(id) = slot.take() {
-            let stale = take_waiter(&mut lock(&self.inner).waiters, id);
+    fn remove(&self, slot: &mut Option<Registration>) {
+        if let Some(reg) = slot.take() {
+            let stale = take_waiter(&mut lock(&self.inner).waiters, reg.id);
             drop(stale); // the guard above is gone: not under the lock
         }
     }
 
     /// Wakes (and unregisters) every waiting future.
     pub(crate) fn wake_all(&self) {
-        let waiters = std::mem::take(&mut lock(&self.inner).waiters);
+        let waiters = {
+            let mut inner = lock(&self.inner);
+            // Under the lock, before any waker is woken: a registration of
+            // an older epoch is no longer in the list.
+            self.epoch
+                .store(self.epoch.load(Acquire).wrapping_add(1), Release);
+            std::mem::take(&mut inner.waiters)
+        };
         for (_, waker) in waiters {
             waker.wake();
         }
@@ -151,7 +201,7 @@ impl WaitList {
 /// cancelled wait leaves nothing behind).
 pub(crate) struct Waiting<'a> {
     list: &'a WaitList,
-    slot: Option<u64>,
+    slot: Option<Registration>,
 }
 
 impl<'a> Waiting<'a> {
@@ -160,7 +210,7 @@ impl<'a> Waiting<'a> {
     }
 
     /// See [`WaitList::poll_wait`].
-    pub(crate) fn poll(&mut self, cx: &mut Context<'_>, ready: impl FnOnce() -> bool) -> Poll<()> {
+    pub(crate) fn poll(&mut self, cx: &mut Context<'_>, ready: impl FnMut() -> bool) -> Poll<()> {
         self.list.poll_wait(&mut self.slot, cx, ready)
     }
 }

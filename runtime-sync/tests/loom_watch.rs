@@ -67,6 +67,46 @@ fn send_racing_changed_wakes_and_ends_on_latest() {
     });
 }
 
+/// A waker that records that it was woken (loom's atomics: the model sees
+/// the flag's ordering).
+struct Flag(loom::sync::atomic::AtomicBool);
+
+impl std::task::Wake for Flag {
+    fn wake(self: std::sync::Arc<Self>) {
+        self.0.store(true, loom::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// `changed()` polled again with the waker it registered (the lock-free
+/// path of `WaitList`: no lock, no re-registration) while a send races
+/// it: either a poll sees the change, or the registered waker is woken.
+/// A lost wake-up shows as neither.
+#[test]
+fn repoll_with_the_same_waker_racing_send_is_not_lost() {
+    model(|| {
+        let (tx, mut rx) = watch::channel(0u32);
+        let flag = std::sync::Arc::new(Flag(loom::sync::atomic::AtomicBool::new(false)));
+        let waker = Waker::from(flag.clone());
+        let mut cx = Context::from_waker(&waker);
+        let mut changed = pin!(rx.changed());
+        assert!(changed.as_mut().poll(&mut cx).is_pending());
+        let t = thread::spawn(move || {
+            tx.send(1).unwrap();
+            tx
+        });
+        let ready = changed.as_mut().poll(&mut cx).is_ready();
+        let tx = t.join().unwrap();
+        if !ready {
+            assert!(
+                flag.0.load(loom::sync::atomic::Ordering::SeqCst),
+                "the send woke nobody"
+            );
+            assert!(changed.as_mut().poll(&mut cx).is_ready());
+        }
+        drop(tx);
+    });
+}
+
 /// One send racing two receivers, each waiting in `changed()` on its own
 /// thread: both are woken.
 #[test]
