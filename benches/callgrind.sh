@@ -14,7 +14,7 @@ ir() { # workload runtime n -> total instructions
         | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'
 }
 printf '%-16s %14s %14s %8s\n' workload "runtime Ir/it" "tokio Ir/it" ratio
-for w in block_on spawn yield sleep_cancel timeout_ready mpsc_ping_pong; do
+for w in block_on spawn yield task_yield sleep_cancel timeout_ready mpsc_ping_pong; do
     declare -A per
     for rt in runtime tokio; do
         a=$(ir "$w" "$rt" "$N"); b=$(ir "$w" "$rt" $((2 * N)))

@@ -131,6 +131,17 @@ macro_rules! workloads {
                             $rt::task::yield_now().await;
                         }
                     }),
+                    // `yield_many`'s step: a spawned task (not the `block_on`
+                    // future) yields `n` times.
+                    "task_yield" => rt.block_on(async {
+                        $rt::spawn(async move {
+                            for _ in 0..n {
+                                $rt::task::yield_now().await;
+                            }
+                        })
+                        .await
+                        .unwrap();
+                    }),
                     "sleep_cancel" => rt.block_on(async {
                         for _ in 0..n {
                             let mut timer = pin!(sleep(Duration::from_secs(10)));
