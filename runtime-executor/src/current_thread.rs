@@ -344,6 +344,7 @@ fn run<F: Future>(
             }
         }
         let mut idle = false;
+        let mut forced = false;
         for _ in 0..event_interval {
             match next_task(shared, core, local) {
                 Some(task) => {
@@ -359,6 +360,7 @@ fn run<F: Future>(
             if coop::take_budget_exhausted() {
                 // A task spent a whole budget: look at I/O and timers now.
                 shared.metrics.count_budget_yield();
+                forced = true;
                 break;
             }
         }
@@ -383,8 +385,15 @@ fn run<F: Future>(
             }
             since_look = 0;
         }
-        // What yielded since the last look runs after what the look woke.
-        local.deferred.wake_all();
+        // What yielded since the last look runs after what the look woke;
+        // after a forced yield, only once the queues have run dry (or the
+        // next round ends otherwise), as on the workers: put back at once, a
+        // CPU-heavy task kept the local queue full, and tasks spawned from
+        // other threads waited for the every-31-ticks look at the remote
+        // queue, 31 of its budgets.
+        if !forced || idle {
+            local.deferred.wake_all();
+        }
     }
 }
 

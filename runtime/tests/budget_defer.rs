@@ -4,6 +4,9 @@
 //! queued ahead of them, and a CPU-heavy task that yields only through the
 //! budget made every request that arrived meanwhile wait one more budget's
 //! worth of its work (the `+hog` rows of `benches/benches/latency.rs`).
+//! Nor is it put back by the look its forced yield triggers: it waits until
+//! the scheduler's queues run dry or its next regular look, so work queued
+//! from other threads runs first.
 #![cfg(feature = "full")]
 
 use runtime::io::{AsyncReadExt, AsyncWriteExt};
@@ -86,6 +89,84 @@ fn budget_yield_goes_behind_io_multi_thread() {
         .unwrap();
     let seen = rt.block_on(async { runtime::spawn(counts_seen_by_readers()).await.unwrap() });
     check(&seen);
+}
+
+/// A task forced to yield by its budget is not put back at the look that
+/// follows (as it was before): it waits while other work is there, here a
+/// task spawned from another thread (in the injector or remote queue, which
+/// the scheduler takes from when its own queue is empty, or every 31 ticks).
+/// Put back at once, the busy task filled the queue again, and the spawned
+/// task waited up to 31 of its budgets. One worker (or the current-thread
+/// scheduler, driven by a thread of its own here), so the order is
+/// deterministic.
+fn injected_work_runs_before_the_busy_task_resumes(rt: runtime::runtime::Runtime, flavour: &str) {
+    let rt = Arc::new(rt);
+    let steps = Arc::new(AtomicU32::new(0));
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let busy = {
+        let (steps, stop) = (steps.clone(), stop.clone());
+        rt.spawn(async move {
+            while !stop.load(SeqCst) {
+                // About 20 µs a step: a budget is a few milliseconds.
+                let until = std::time::Instant::now() + std::time::Duration::from_micros(20);
+                while std::time::Instant::now() < until {
+                    std::hint::spin_loop();
+                }
+                steps.fetch_add(1, SeqCst);
+                runtime::task::consume_budget().await;
+            }
+        })
+    };
+    // A current-thread runtime runs its tasks only inside `block_on`.
+    let driver = {
+        let (rt, stop) = (rt.clone(), stop.clone());
+        std::thread::spawn(move || {
+            rt.block_on(async move {
+                while !stop.load(SeqCst) {
+                    runtime::time::sleep(std::time::Duration::from_millis(1)).await;
+                }
+            })
+        })
+    };
+    // Let the busy task get going: a few budgets.
+    while steps.load(SeqCst) < 3 * BUDGET {
+        std::thread::yield_now();
+    }
+    let mut waited = Vec::new();
+    for _ in 0..5 {
+        let at_spawn = steps.load(SeqCst);
+        let seen = {
+            let steps = steps.clone();
+            let (tx, rx) = std::sync::mpsc::channel();
+            rt.spawn(async move { tx.send(steps.load(SeqCst)).unwrap() });
+            rx.recv().unwrap()
+        };
+        waited.push(seen - at_spawn);
+    }
+    stop.store(true, SeqCst);
+    driver.join().unwrap();
+    drop(busy);
+    // The rest of the budget in progress, and one more if the spawn landed
+    // just as the busy task was put back by a regular look.
+    assert!(
+        waited.iter().all(|&w| w <= 2 * BUDGET + 1),
+        "{flavour}: a task spawned from another thread waited for more than two budgets of the busy task: {waited:?} steps"
+    );
+}
+
+#[test]
+fn budget_yield_lets_injected_work_run_first() {
+    let multi = runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    injected_work_runs_before_the_busy_task_resumes(multi, "multi_thread");
+    let current = runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    injected_work_runs_before_the_busy_task_resumes(current, "current_thread");
 }
 
 /// Inside a simulation run from a runtime's task, a simulated task that
