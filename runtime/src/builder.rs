@@ -28,6 +28,8 @@ pub struct Builder {
     name: Option<String>,
     nevents: usize,
     nevents_busy: Option<usize>,
+    /// `worker_threads` was called: the environment is not consulted.
+    worker_threads_set: bool,
     /// `dump_on_signal` (`builder/observe.rs`).
     #[cfg(all(unix, feature = "signal"))]
     dump_signal: Option<i32>,
@@ -73,13 +75,19 @@ impl Builder {
             name: None,
             nevents: 1024,
             nevents_busy: None,
+            worker_threads_set: false,
             #[cfg(all(unix, feature = "signal"))]
             dump_signal: None,
         }
     }
 
-    /// Number of worker threads of the multi-thread runtime (default: the number
-    /// of cores). Ignored by the current-thread runtime, as in Tokio.
+    /// Number of worker threads of the multi-thread runtime. Ignored by the
+    /// current-thread runtime, as in Tokio.
+    ///
+    /// The default is the number of CPUs this process may run on, unless
+    /// the `RUNTIME_WORKER_THREADS` environment variable (Tokio's
+    /// `TOKIO_WORKER_THREADS`) holds a number of threads when the runtime is
+    /// built; this method takes precedence over both.
     ///
     /// ```
     /// let rt = runtime::Builder::new_multi_thread()
@@ -96,6 +104,7 @@ impl Builder {
     pub fn worker_threads(&mut self, n: usize) -> &mut Builder {
         assert!(n > 0, "worker_threads must be at least 1, got 0");
         self.config.worker_threads = n;
+        self.worker_threads_set = true;
         self
     }
 
@@ -618,8 +627,13 @@ impl Builder {
                 "start_paused needs the current_thread flavour: use Builder::new_current_thread()",
             ));
         }
+        let from_env = !self.worker_threads_set && self.flavor == Flavor::MultiThread;
+        let worker_threads = match from_env {
+            true => env_worker_threads().unwrap_or(self.config.worker_threads),
+            false => self.config.worker_threads,
+        };
         let mut config = Config {
-            worker_threads: self.config.worker_threads,
+            worker_threads,
             thread_name: self.config.thread_name.clone(),
             thread_stack_size: self.config.thread_stack_size,
             max_blocking_threads: self.config.max_blocking_threads,
@@ -702,5 +716,26 @@ impl fmt::Debug for Builder {
             .field("flavor", &self.flavor)
             .field("config", &self.config)
             .finish()
+    }
+}
+
+/// The environment variable that sets the default number of workers of a
+/// multi-thread runtime (Tokio's is `TOKIO_WORKER_THREADS`).
+const WORKER_THREADS_ENV: &str = "RUNTIME_WORKER_THREADS";
+
+/// The worker count `RUNTIME_WORKER_THREADS` asks for, if it is set.
+///
+/// # Panics
+///
+/// If it is set to anything but a positive integer: a deployment that
+/// meant to size the pool would otherwise silently get the default.
+fn env_worker_threads() -> Option<usize> {
+    let value = std::env::var_os(WORKER_THREADS_ENV)?;
+    match value.to_str().map(|v| v.trim().parse::<usize>()) {
+        Some(Ok(n)) if n > 0 => Some(n),
+        _ => panic!(
+            "{WORKER_THREADS_ENV}={value:?}: expected a number of worker threads (at least 1); \
+             unset it to get one worker per CPU"
+        ),
     }
 }
