@@ -504,11 +504,15 @@ fn enter_guard_allows_spawn_outside_block_on() {
 fn current_thread_block_on_from_two_threads() {
     let rt = Arc::new(current());
     let rt2 = rt.clone();
-    let (tx, rx) = mpsc::channel::<()>();
+    // An async channel: the task below may run on the main thread, inside
+    // its `block_on`, before the main future sends. With a blocking
+    // `std::sync::mpsc::Receiver::recv` there, the main thread blocked in
+    // the task and never sent (seen once in CI, under load).
+    let (tx, rx) = runtime::sync::oneshot::channel::<()>();
     let other = thread::spawn(move || {
         rt2.block_on(async move {
-            // Wait (driving or not) until the main thread's task signals.
-            let h = runtime::spawn(async move { rx.recv().is_ok() });
+            // Wait (driving or not) until the main thread's future signals.
+            let h = runtime::spawn(async move { rx.await.is_ok() });
             h.await.unwrap()
         })
     });
