@@ -18,15 +18,7 @@ use std::fmt;
 ///     assert_eq!(err.to_string(), format!(r#"task {id} panicked with message "boom""#));
 /// }
 /// ```
-///
-/// Boxed (8 bytes): every task's output slot holds `Result<T, JoinError>`,
-/// so its size is paid by every task, while a `JoinError` is made only when
-/// one is cancelled or panics. Unboxed (24 bytes) it put a task with a small
-/// future in the next malloc size class (128 bytes instead of 112 per idle
-/// task, BENCHMARKS.md).
-pub struct JoinError(Box<Inner>);
-
-struct Inner {
+pub struct JoinError {
     repr: Repr,
     id: Id,
 }
@@ -55,17 +47,17 @@ impl SyncWrapper<Box<dyn Any + Send + 'static>> {
 
 impl JoinError {
     pub(crate) fn cancelled(id: Id) -> JoinError {
-        JoinError(Box::new(Inner {
+        JoinError {
             repr: Repr::Cancelled,
             id,
-        }))
+        }
     }
 
     pub(crate) fn panic(id: Id, payload: Box<dyn Any + Send + 'static>) -> JoinError {
-        JoinError(Box::new(Inner {
+        JoinError {
             repr: Repr::Panic(SyncWrapper(payload)),
             id,
-        }))
+        }
     }
 
     /// The id of the task that failed.
@@ -82,7 +74,7 @@ impl JoinError {
     /// }
     /// ```
     pub fn id(&self) -> Id {
-        self.0.id
+        self.id
     }
 
     /// True if the task was cancelled (by `abort` or runtime shutdown).
@@ -100,7 +92,7 @@ impl JoinError {
     /// }
     /// ```
     pub fn is_cancelled(&self) -> bool {
-        matches!(self.0.repr, Repr::Cancelled)
+        matches!(self.repr, Repr::Cancelled)
     }
 
     /// True if the task panicked.
@@ -117,7 +109,7 @@ impl JoinError {
     /// }
     /// ```
     pub fn is_panic(&self) -> bool {
-        matches!(self.0.repr, Repr::Panic(_))
+        matches!(self.repr, Repr::Panic(_))
     }
 
     /// The panic payload, to resume the panic with `std::panic::resume_unwind`.
@@ -159,21 +151,14 @@ impl JoinError {
     /// }
     /// ```
     pub fn try_into_panic(self) -> Result<Box<dyn Any + Send + 'static>, JoinError> {
-        if self.is_cancelled() {
-            return Err(self);
-        }
-        match *self.0 {
-            Inner {
-                repr: Repr::Panic(p),
-                ..
-            } => Ok(p.0),
-            // Not reached (checked above); kept whole rather than asserted.
-            inner => Err(JoinError(Box::new(inner))),
+        match self.repr {
+            Repr::Panic(p) => Ok(p.0),
+            Repr::Cancelled => Err(self),
         }
     }
 
     fn panic_message(&self) -> Option<&str> {
-        let Repr::Panic(p) = &self.0.repr else {
+        let Repr::Panic(p) = &self.repr else {
             return None;
         };
         p.downcast_ref_sync::<&'static str>()
@@ -184,8 +169,8 @@ impl JoinError {
 
 impl fmt::Display for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let id = self.0.id;
-        match (&self.0.repr, self.panic_message()) {
+        let id = self.id;
+        match (&self.repr, self.panic_message()) {
             (Repr::Cancelled, _) => write!(f, "task {id} was cancelled"),
             (Repr::Panic(_), Some(msg)) => write!(f, "task {id} panicked with message {msg:?}"),
             (Repr::Panic(_), None) => write!(f, "task {id} panicked"),
@@ -195,8 +180,8 @@ impl fmt::Display for JoinError {
 
 impl fmt::Debug for JoinError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let id = self.0.id;
-        match (&self.0.repr, self.panic_message()) {
+        let id = self.id;
+        match (&self.repr, self.panic_message()) {
             (Repr::Cancelled, _) => write!(f, "JoinError::Cancelled({id:?})"),
             (Repr::Panic(_), Some(msg)) => write!(f, "JoinError::Panic({id:?}, {msg:?}, ...)"),
             (Repr::Panic(_), None) => write!(f, "JoinError::Panic({id:?}, ...)"),

@@ -119,7 +119,7 @@ fn poll_future<F: Future, S>(cell: &Cell<F, S>, cx: &mut Context<'_>, flags: u8)
     };
     // SAFETY: still `RUNNING`, so the stage is ours.
     cell.stage
-        .with_mut(|stage| unsafe { (*stage).set(Stage::Finished(output)) });
+        .with_mut(|stage| unsafe { *stage = Stage::Finished(output) });
     Poll::Ready(())
 }
 
@@ -140,7 +140,7 @@ fn cancel_future<F: Future, S>(cell: &Cell<F, S>) {
     };
     // SAFETY: as above.
     cell.stage
-        .with_mut(|stage| unsafe { (*stage).set(Stage::Finished(Err(err))) });
+        .with_mut(|stage| unsafe { *stage = Stage::Finished(Err(err)) });
 }
 
 /// Drops whatever the stage holds, swallowing a panic from that destructor: used

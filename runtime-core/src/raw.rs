@@ -13,7 +13,6 @@ use crate::state::State;
 use crate::sync::{AtomicU32, UnsafeCell};
 use crate::{harness, Schedule};
 use std::future::Future;
-use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
 use std::task::Waker;
 
@@ -72,51 +71,14 @@ pub(crate) enum Stage<F: Future> {
     Consumed,
 }
 
-impl<F: Future> Stage<F> {
-    /// Stores `new`. From `Consumed` (the stage after the future was
-    /// dropped, where results are stored) it writes without calling the old
-    /// value's drop glue, which has nothing to drop there and which the
-    /// compiler keeps out of line for many future types.
-    #[inline]
-    pub(crate) fn set(&mut self, new: Stage<F>) {
-        if matches!(self, Stage::Consumed) {
-            // SAFETY: `self` is a valid, exclusively borrowed `Stage` holding
-            // nothing (`Consumed`), so overwriting it without dropping it
-            // leaks nothing; `new` is moved in whole.
-            unsafe { std::ptr::write(self, new) };
-        } else {
-            *self = new;
-        }
-    }
-}
-
 /// The whole task allocation. `repr(C)` with the header first, so a pointer to
 /// the cell is a pointer to the header and back.
 #[repr(C)]
 pub(crate) struct Cell<F: Future, S> {
     pub(crate) header: Header,
     pub(crate) scheduler: S,
-    /// Dropped by `Cell`'s `Drop`, which skips the usual end, `Consumed`.
-    pub(crate) stage: ManuallyDrop<UnsafeCell<Stage<F>>>,
+    pub(crate) stage: UnsafeCell<Stage<F>>,
     pub(crate) join_waker: UnsafeCell<Option<Waker>>,
-}
-
-impl<F: Future, S> Drop for Cell<F, S> {
-    fn drop(&mut self) {
-        // Most tasks end with their output taken: nothing is left in the
-        // stage, and its drop glue, which the compiler keeps out of line
-        // for many future types, need not be called (callgrind: 52
-        // instructions per task, once `JoinError` had a box in it).
-        let consumed = self.stage.with(|stage| {
-            // SAFETY: `&mut self`: nothing else reads or writes the stage.
-            matches!(unsafe { &*stage }, Stage::Consumed)
-        });
-        if !consumed {
-            // SAFETY: the cell is being dropped: the stage is never used
-            // again, and this is the only place that drops it.
-            unsafe { ManuallyDrop::drop(&mut self.stage) };
-        }
-    }
 }
 
 impl<F, S> Cell<F, S>
@@ -154,7 +116,7 @@ where
                 site,
             },
             scheduler,
-            stage: ManuallyDrop::new(UnsafeCell::new(Stage::Running(future))),
+            stage: UnsafeCell::new(Stage::Running(future)),
             join_waker: UnsafeCell::new(None),
         });
         NonNull::from(Box::leak(cell)).cast()
@@ -267,18 +229,5 @@ mod tests {
     #[test]
     fn header_is_56_bytes() {
         assert_eq!(std::mem::size_of::<Header>(), 56);
-    }
-
-    /// A task whose future and output take no room (`pending::<()>()`, the
-    /// idle task of `benches/examples/task_memory.rs`): header, scheduler
-    /// handle, the output slot (an 8-byte `Result<(), JoinError>` and the
-    /// stage's tag) and the join waker. 96 bytes is a 112-byte malloc block;
-    /// with a 24-byte `JoinError` it was 112, a 128-byte block.
-    #[test]
-    fn an_empty_task_is_96_bytes() {
-        type Empty = super::Cell<std::future::Pending<()>, std::sync::Arc<()>>;
-        assert_eq!(std::mem::size_of::<crate::JoinError>(), 8);
-        assert_eq!(std::mem::size_of::<Result<(), crate::JoinError>>(), 8);
-        assert_eq!(std::mem::size_of::<Empty>(), 96);
     }
 }
