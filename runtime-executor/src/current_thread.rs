@@ -386,12 +386,13 @@ fn run<F: Future>(
             since_look = 0;
         }
         // What yielded since the last look runs after what the look woke;
-        // after a forced yield, only once the queues have run dry (or the
-        // next round ends otherwise), as on the workers: put back at once, a
-        // CPU-heavy task kept the local queue full, and tasks spawned from
-        // other threads waited for the every-31-ticks look at the remote
-        // queue, 31 of its budgets.
-        if !forced || idle {
+        // after a forced yield, only at the end of a later round (one that
+        // ran dry or ran its `event_interval` tasks), as on the workers: put
+        // back at once, a CPU-heavy task kept the local queue full, and tasks
+        // spawned from other threads waited for the every-31-ticks look at
+        // the remote queue, 31 of its budgets. (`forced` ends a round early,
+        // so it is never `idle` too.)
+        if !forced {
             local.deferred.wake_all();
         }
     }

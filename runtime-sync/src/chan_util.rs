@@ -187,8 +187,7 @@ impl WaitList {
             let mut inner = lock(&self.inner);
             // Under the lock, before any waker is woken: a registration of
             // an older epoch is no longer in the list.
-            self.epoch
-                .store(self.epoch.load(Acquire).wrapping_add(1), Release);
+            self.epoch.fetch_add(1, Release);
             std::mem::take(&mut inner.waiters)
         };
         for (_, waker) in waiters {

@@ -627,11 +627,10 @@ impl Builder {
                 "start_paused needs the current_thread flavour: use Builder::new_current_thread()",
             ));
         }
-        let from_env = !self.worker_threads_set && self.flavor == Flavor::MultiThread;
-        let worker_threads = match from_env {
-            true => env_worker_threads().unwrap_or(self.config.worker_threads),
-            false => self.config.worker_threads,
-        };
+        let mut worker_threads = self.config.worker_threads;
+        if !self.worker_threads_set && self.flavor == Flavor::MultiThread {
+            worker_threads = env_worker_threads().unwrap_or(worker_threads);
+        }
         let mut config = Config {
             worker_threads,
             thread_name: self.config.thread_name.clone(),

@@ -546,17 +546,16 @@ async fn serve_connection<I, S, A, B>(
     B::Error: Into<BoxError>,
 {
     #[cfg(feature = "http2")]
-    let (is_h2, io) = match sniff_h2(io).await {
-        Ok(found) => found,
+    let io = match sniff_h2(io).await {
+        Ok((false, io)) => io,
+        Ok((true, io)) => {
+            let conn = hyper::server::conn::http2::Builder::new(super::HyperExecutor::new())
+                .timer(HyperTimer::new())
+                .serve_connection(HyperIo::new(io), service);
+            return drive(conn, &mut close, |conn| conn.graceful_shutdown()).await;
+        }
         Err(_) => return,
     };
-    #[cfg(feature = "http2")]
-    if is_h2 {
-        let conn = hyper::server::conn::http2::Builder::new(super::HyperExecutor::new())
-            .timer(HyperTimer::new())
-            .serve_connection(HyperIo::new(io), service);
-        return drive(conn, &mut close, |conn| conn.graceful_shutdown()).await;
-    }
     let mut builder = hyper::server::conn::http1::Builder::new();
     // Hyper's own default (30 s) applies only when it has a timer: without
     // one, no timer per request, as `axum::serve` on Tokio.
