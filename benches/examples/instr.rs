@@ -30,6 +30,27 @@ macro_rules! workloads {
             use $rt::sync::mpsc;
             use $rt::time::{sleep, timeout};
 
+            /// One task spawns `n` tasks, each carrying `PAD` extra words.
+            fn spawn_many_local<const PAD: usize>(rt: &$rt::runtime::Runtime, n: usize) {
+                let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
+                let left = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(n));
+                rt.spawn(async move {
+                    for _ in 0..n {
+                        let (left, done_tx) = (left.clone(), done_tx.clone());
+                        let pad = [0u64; PAD];
+                        let fut = async move {
+                            std::hint::black_box(&pad);
+                            let last = left.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+                            if last == 1 {
+                                done_tx.send(()).unwrap();
+                            }
+                        };
+                        $rt::spawn(fut);
+                    }
+                });
+                done_rx.recv().unwrap();
+            }
+
             /// 4 producer tasks send `n` values in all through a bounded
             /// (1,024) or unbounded channel to a consumer in `block_on`.
             fn mpsc_block_on(rt: &$rt::runtime::Runtime, n: usize, bounded: bool) {
@@ -74,20 +95,26 @@ macro_rules! workloads {
                         "mpsc_unbounded_block_on" => mpsc_block_on(&rt, n, false),
                         // `scheduler.rs`'s shape: one task spawns `n` tasks.
                         "spawn_many_local" => {
-                            let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
-                            let left = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(n));
-                            rt.spawn(async move {
-                                for _ in 0..n {
-                                    let (left, done_tx) = (left.clone(), done_tx.clone());
-                                    $rt::spawn(async move {
-                                        let last =
-                                            left.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
-                                        if last == 1 {
-                                            done_tx.send(()).unwrap();
-                                        }
-                                    });
+                            // `PAD=<words>` (0-4) grows each task by that many
+                            // 8-byte words, to try the allocator's size classes.
+                            match std::env::var("PAD").ok().and_then(|p| p.parse().ok()) {
+                                Some(1) => spawn_many_local::<1>(&rt, n),
+                                Some(2) => spawn_many_local::<2>(&rt, n),
+                                Some(3) => spawn_many_local::<3>(&rt, n),
+                                Some(4) => spawn_many_local::<4>(&rt, n),
+                                _ => spawn_many_local::<0>(&rt, n),
+                            }
+                        }
+                        // `scheduler.rs`'s shape: each task spawns the next, `n` deep.
+                        "chained_spawn" => {
+                            fn link(left: usize, done: std::sync::mpsc::SyncSender<()>) {
+                                if left == 0 {
+                                    return done.send(()).unwrap();
                                 }
-                            });
+                                $rt::spawn(async move { link(left - 1, done) });
+                            }
+                            let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
+                            rt.spawn(async move { link(n, done_tx) });
                             done_rx.recv().unwrap();
                         }
                         // 200 tasks yield `n / 200` times each.

@@ -70,6 +70,16 @@ pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Handle>) -> R) -> R {
         .unwrap_or_else(|_| (f.take().unwrap())(None))
 }
 
+/// Calls `f` with this thread's current runtime handle, if any; `None`
+/// (without calling `f`) once the thread-local is destroyed. Unlike
+/// [`with_current`], `f` is not wrapped in an `Option` to be called either
+/// way, which keeps a spawned future from being moved one more time on the
+/// spawn path.
+#[inline]
+pub(crate) fn try_with_current<R>(f: impl FnOnce(Option<&Handle>) -> R) -> Option<R> {
+    CONTEXT.try_with(|c| f(c.handle.borrow().as_ref())).ok()
+}
+
 /// The scheduler-local state of this thread, if it runs a scheduler loop.
 #[inline]
 pub(crate) fn scheduler() -> Scheduler {

@@ -550,9 +550,9 @@ where
     // The panic is outside the closure, which would hide the caller; the
     // spawn site is passed in explicitly for the same reason.
     let site = std::panic::Location::caller();
-    match context::with_current(|h| h.map(|h| h.spawn_at(future, site))) {
-        Some(join) => join,
-        None => panic!("{}", context::NO_RUNTIME),
+    match context::try_with_current(|h| h.map(|h| h.spawn_at(future, site))) {
+        Some(Some(join)) => join,
+        _ => panic!("{}", context::NO_RUNTIME),
     }
 }
 

@@ -146,7 +146,11 @@ impl Shared {
         }
     }
 
-    /// Spawns a task onto the pool.
+    /// Spawns a task onto the pool. Inlined into `Handle::spawn_at`, as it
+    /// was before spawn sites: out of line, the future is copied once more
+    /// on its way into the cell (callgrind, `chained_spawn_mt`: 854 -> ~830
+    /// instructions per link).
+    #[inline]
     pub(crate) fn spawn<F>(
         self: &Arc<Self>,
         future: F,
