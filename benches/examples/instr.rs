@@ -10,6 +10,8 @@
 //! instead (not for callgrind: for `perf stat`/`perf record`, whose counts
 //! on several threads vary from run to run). `INSTR_TRACK=1` turns our
 //! runtime's per-task tracking on (`Builder::task_tracking`).
+//! `PAD=<words>` (1-4) grows `spawn_many_local_mt`'s tasks by that many
+//! 8-byte words, to see what the allocator's size classes do to it.
 
 use std::future::{poll_fn, Future};
 use std::pin::pin;
