@@ -345,6 +345,53 @@ pub const LATENESS_GROUP: &str = "timers_100k";
 /// The lateness file, inside the [`LATENESS_GROUP`] directory.
 pub const LATENESS_FILE: &str = "lateness.txt";
 
+/// Reads the per-runtime files ([`LATENESS_FILE`], [`NET_MEMORY_FILE`]):
+/// one line per measured runtime, its name (`runtime` or `tokio`) and then
+/// one integer per entry of `what` (named in the errors). Blank lines and
+/// surrounding whitespace are ignored; an unknown or repeated name, a
+/// missing or non-integer value or extra words are errors. Returns the
+/// values of `runtime` and of `tokio`, `None` for one without a line.
+fn parse_per_runtime<const N: usize>(
+    text: &str,
+    what: [&str; N],
+) -> Result<[Option<[u64; N]>; 2], ParseError> {
+    let mut found = [None, None];
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let line_offset = offset;
+        offset += line.len();
+        let error = |message: String| ParseError {
+            offset: line_offset,
+            message,
+        };
+        let mut words = line.split_whitespace();
+        let Some(name) = words.next() else {
+            continue;
+        };
+        let slot = match name {
+            "runtime" => &mut found[0],
+            "tokio" => &mut found[1],
+            _ => return Err(error(format!("unknown runtime `{name}`"))),
+        };
+        let mut values = [0; N];
+        for (value, what) in values.iter_mut().zip(what) {
+            let word = words
+                .next()
+                .ok_or_else(|| error(format!("no {what} for `{name}`")))?;
+            *value = word
+                .parse::<u64>()
+                .map_err(|_| error(format!("invalid {what} `{word}` for `{name}`")))?;
+        }
+        if words.next().is_some() {
+            return Err(error(format!("extra words after `{name}`'s values")));
+        }
+        if slot.replace(values).is_some() {
+            return Err(error(format!("`{name}` given twice")));
+        }
+    }
+    Ok(found)
+}
+
 /// Max timer lateness of the `timers_100k` workload, per runtime, in
 /// nanoseconds: how long after its deadline the latest of the workload's
 /// sleeping tasks ran again (the median of that maximum over a few runs).
@@ -370,38 +417,11 @@ impl Lateness {
     /// non-integer value or extra words are errors. A runtime without a line
     /// is `None`.
     pub fn parse(text: &str) -> Result<Lateness, ParseError> {
-        let mut lateness = Lateness::default();
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let line_offset = offset;
-            offset += line.len();
-            let error = |message: String| ParseError {
-                offset: line_offset,
-                message,
-            };
-            let mut words = line.split_whitespace();
-            let Some(name) = words.next() else {
-                continue;
-            };
-            let slot = match name {
-                "runtime" => &mut lateness.runtime_ns,
-                "tokio" => &mut lateness.tokio_ns,
-                _ => return Err(error(format!("unknown runtime `{name}`"))),
-            };
-            let value = words
-                .next()
-                .ok_or_else(|| error(format!("no value for `{name}`")))?;
-            let ns = value
-                .parse::<u64>()
-                .map_err(|_| error(format!("invalid nanoseconds `{value}` for `{name}`")))?;
-            if words.next().is_some() {
-                return Err(error(format!("extra words after `{name} {value}`")));
-            }
-            if slot.replace(ns).is_some() {
-                return Err(error(format!("`{name}` given twice")));
-            }
-        }
-        Ok(lateness)
+        let [runtime, tokio] = parse_per_runtime(text, ["nanoseconds"])?;
+        Ok(Lateness {
+            runtime_ns: runtime.map(|[ns]| ns),
+            tokio_ns: tokio.map(|[ns]| ns),
+        })
     }
 
     /// The file text for the measured runtimes, in the format [`Lateness::parse`] reads.
@@ -584,43 +604,16 @@ impl NetMemory {
     /// are ignored; an unknown or repeated name, a missing or non-integer
     /// value or extra words are errors. A runtime without a line is `None`.
     pub fn parse(text: &str) -> Result<NetMemory, ParseError> {
-        let mut memory = NetMemory::default();
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let line_offset = offset;
-            offset += line.len();
-            let error = |message: String| ParseError {
-                offset: line_offset,
-                message,
-            };
-            let mut words = line.split_whitespace();
-            let Some(name) = words.next() else {
-                continue;
-            };
-            let slot = match name {
-                "runtime" => &mut memory.runtime,
-                "tokio" => &mut memory.tokio,
-                _ => return Err(error(format!("unknown runtime `{name}`"))),
-            };
-            let mut number = |what: &str| {
-                let word = words
-                    .next()
-                    .ok_or_else(|| error(format!("no {what} for `{name}`")))?;
-                word.parse::<u64>()
-                    .map_err(|_| error(format!("invalid {what} `{word}` for `{name}`")))
-            };
-            let value = ConnMemory {
-                bytes_per_conn: number("bytes per connection")?,
-                conns: number("connection count")?,
-            };
-            if words.next().is_some() {
-                return Err(error(format!("extra words after `{name}`'s values")));
-            }
-            if slot.replace(value).is_some() {
-                return Err(error(format!("`{name}` given twice")));
-            }
-        }
-        Ok(memory)
+        let [runtime, tokio] =
+            parse_per_runtime(text, ["bytes per connection", "connection count"])?;
+        let memory = |[bytes_per_conn, conns]: [u64; 2]| ConnMemory {
+            bytes_per_conn,
+            conns,
+        };
+        Ok(NetMemory {
+            runtime: runtime.map(memory),
+            tokio: tokio.map(memory),
+        })
     }
 
     /// The file text for the measured runtimes, in the format [`NetMemory::parse`] reads.
