@@ -331,8 +331,9 @@ pub(crate) struct Observe {
     /// Tasks scheduled from outside the runtime's threads. On its own cache
     /// lines: it is written by spawning and waking threads outside the
     /// runtime, and the fields around it are read by every worker on every
-    /// poll; sharing a line with them made `spawn_many_remote` 8% slower
-    /// (0.465 against 0.430 of Tokio's time, BENCHMARKS.md, fifth session).
+    /// poll; sharing a line with them made `spawn_many_remote` 9% slower
+    /// (0.461 against 0.422 of Tokio's time, medians of 6 processes each,
+    /// BENCHMARKS.md, fifth session).
     pub(crate) remote_schedules: Padded<AtomicU64>,
     /// `ObserveConfig::track_tasks`.
     pub(crate) track: bool,
