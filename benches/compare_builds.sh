@@ -3,9 +3,10 @@
 #
 # One paired run (`PAIRED=<workload>`, see src/paired.rs) gives a tight
 # interval for *that process*, but some workloads settle into one of two
-# speeds per process (the task allocations' placement in glibc's heap:
-# `spawn_many_local` runs at 0.33 or 0.62 of Tokio's time from one process
-# to the next, in every build; BENCHMARKS.md, fifth session), so two builds
+# speeds per process (`spawn_many_local` runs at 0.33 or 0.62 of Tokio's
+# time from one process to the next, in every build: more time in malloc
+# and in the task list's locks, cause not established; BENCHMARKS.md,
+# fifth and sixth sessions), so two builds
 # compared with one process each can differ by 2x for no reason in the code.
 # This runs each build's binary in PROCS processes per workload, the builds
 # interleaved, and prints per build the median of the processes' median

@@ -19,8 +19,10 @@
 //! waker) is served from the lock-free fast bins; 16 bytes more and the
 //! smallest tasks cross into the locked bins, which more than doubled the
 //! time of `spawn_many_local` (measured: the same build with a 16-byte
-//! larger future, BENCHMARKS.md). The header is 56 bytes, 8 more than
-//! before spawn sites were recorded.
+//! larger future, BENCHMARKS.md, third session; later series found that
+//! workload running at one of two speeds per process whatever the size,
+//! so the size is one suspect, not a proven cause). The header is 56
+//! bytes, 8 more than before spawn sites were recorded.
 //!
 //! The poll word is written by the thread holding `RUNNING` and flagged by
 //! whoever creates the side entry, with atomic read-modify-writes; the
