@@ -67,7 +67,6 @@ pub(crate) struct Shared {
     /// Hooks, what the driver polls now, the watchdog (`observe.rs`).
     pub(crate) observe: Arc<crate::observe::Observe>,
     event_interval: u32,
-    global_queue_interval: u32,
     on_park: Option<crate::ThreadHook>,
     on_unpark: Option<crate::ThreadHook>,
     pub(crate) seeds: SeedGenerator,
@@ -84,7 +83,8 @@ struct Remote {
 struct Core {
     queue: VecDeque<Notified<Scheduler>>,
     park: Box<dyn Park>,
-    tick: u32,
+    /// Ticks (one per task taken) to the next look at the remote queue first.
+    global_queue_due: crate::every::Every,
 }
 
 /// The driving thread's view, on its stack during `block_on`; wakes from this
@@ -130,14 +130,13 @@ impl Shared {
             core: Mutex::new(Some(Box::new(Core {
                 queue: VecDeque::new(),
                 park,
-                tick: 0,
+                global_queue_due: crate::every::Every::new(config.global_queue_interval),
             }))),
             core_waiters: Mutex::new(Vec::new()),
             blocking: BlockingPool::new(config),
             metrics: crate::WorkerMetrics::new(crate::multi_thread::histogram_buckets(config)),
             observe: crate::observe::Observe::new(&config.observe, 1),
             event_interval: config.event_interval,
-            global_queue_interval: config.global_queue_interval,
             on_park: config.on_thread_park.clone(),
             on_unpark: config.on_thread_unpark.clone(),
             seeds: SeedGenerator::new(&config.rng_seed),
@@ -399,9 +398,8 @@ fn run<F: Future>(
 }
 
 fn next_task(shared: &Shared, core: &mut Core, local: &Local) -> Option<Notified<Scheduler>> {
-    core.tick = core.tick.wrapping_add(1);
     let pop_local = || local.queue.borrow_mut().pop_front();
-    if core.tick % shared.global_queue_interval == 0 {
+    if core.global_queue_due.tick() {
         shared.pop_remote().or_else(pop_local)
     } else {
         pop_local().or_else(|| shared.pop_remote())

@@ -41,6 +41,7 @@ mod context;
 mod current_thread;
 mod defer;
 mod dump;
+mod every;
 mod local;
 mod loom;
 mod metrics;

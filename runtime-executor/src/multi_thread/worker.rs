@@ -45,6 +45,7 @@
 use super::{Scheduler, Shared};
 use crate::context::{self, Scheduler as Ctx};
 use crate::defer::Deferred;
+use crate::every::Every;
 use crate::Handle;
 use crossbeam_deque::{Steal, Worker};
 use runtime_core::{coop, Notified, Park};
@@ -73,7 +74,7 @@ const MAX_LIFO_POLLS_PER_TICK: u32 = 3;
 /// module docs).
 ///
 /// Aligned to two cache lines: the cores are allocated one after the other,
-/// and the fields a worker writes on every poll (`tick`, `lifo`, `in_task`)
+/// and the fields a worker writes on every poll (the countdowns, `lifo`, `in_task`)
 /// must not share a line with its neighbour's, or the two workers would
 /// bounce it between their caches (false sharing; on its thread's stack, as
 /// before `block_in_place`, a core had no neighbours).
@@ -87,7 +88,10 @@ pub(crate) struct Local {
     /// False with `Builder::disable_lifo_slot`: every wake goes to the queue.
     lifo_enabled: bool,
     lifo_polls: Cell<u32>,
-    tick: Cell<u32>,
+    /// Ticks (one per `next_task`) to the next look at the injector first.
+    global_queue_due: Every,
+    /// Ticks to the next regular look at I/O and timers.
+    event_due: Every,
     rng: Cell<u64>,
     /// Seed of the `select!` generator of the thread running this core:
     /// drawn at build, in index order, so that the runtime's stream is not
@@ -142,7 +146,8 @@ pub(crate) fn new_core(
         lifo: Cell::new(None),
         lifo_enabled,
         lifo_polls: Cell::new(0),
-        tick: Cell::new(0),
+        global_queue_due: Every::new(shared.global_queue_interval),
+        event_due: Every::new(shared.event_interval),
         searching: Cell::new(false),
         park: RefCell::new(park),
         parking: Cell::new(false),
@@ -205,7 +210,7 @@ fn run_loop(core: CorePtr) -> Option<CorePtr> {
         if exhausted {
             local.metrics().count_budget_yield();
         }
-        let regular_look = local.tick.get() % local.shared.event_interval == 0;
+        let regular_look = local.event_due.was_due();
         if regular_look || exhausted {
             // After a forced yield the look is for I/O and timers only
             // (their tasks go ahead at once: timers stay on time beside a
@@ -339,9 +344,8 @@ impl Local {
     }
 
     fn next_task(&self) -> Option<Notified<Scheduler>> {
-        let tick = self.tick.get().wrapping_add(1);
-        self.tick.set(tick);
-        if tick % self.shared.global_queue_interval == 0 {
+        self.event_due.tick();
+        if self.global_queue_due.tick() {
             if let Some(task) = steal_one(&self.shared.injector) {
                 return Some(task);
             }
