@@ -4,7 +4,9 @@
 //! 1. every `Config::global_queue_interval` ticks, the injector first, so tasks spawned
 //!    from outside the pool are not starved by local work;
 //! 2. the LIFO slot (the task the previous task just woke, whose data is still
-//!    in cache), at most `MAX_LIFO_POLLS_PER_TICK` times in a row;
+//!    in cache), at most `MAX_LIFO_POLLS_PER_TICK` times in a row while
+//!    other tasks wait in the local queue (with the queue empty nothing
+//!    waits behind it, so it runs at once);
 //! 3. the local queue (FIFO);
 //! 4. a batch from the injector;
 //! 5. stealing half of a random victim's queue (when allowed to search);
@@ -63,6 +65,14 @@ use std::time::Duration;
 /// Borrowed from Tokio (`MAX_LIFO_POLLS_PER_TICK`, 3): enough for a
 /// request/response pair to ping-pong in cache, few enough that two tasks waking
 /// each other cannot starve the queue.
+///
+/// Unlike Tokio, the cap only applies while the queue holds something: a
+/// LIFO task past its cap went to the back of an empty queue, with a wake-up
+/// for another worker, and was popped again at once by this one. A chain of
+/// spawns (each task spawning the next) paid a futex wake-up and sleep of
+/// the other worker every few links, for nothing it could run
+/// (`chained_spawn_mt`: 1.98 s and 97k context switches for 20M links, then
+/// 1.29 s and 12; BENCHMARKS.md, sixth session).
 const MAX_LIFO_POLLS_PER_TICK: u32 = 3;
 
 // `Config::event_interval`: ticks between two non-blocking looks at I/O and
@@ -351,11 +361,12 @@ impl Local {
             }
         }
         if let Some(task) = self.lifo.take() {
-            if self.lifo_polls.get() < MAX_LIFO_POLLS_PER_TICK {
-                self.lifo_polls.set(self.lifo_polls.get() + 1);
+            if self.lifo_polls.get() < MAX_LIFO_POLLS_PER_TICK || self.queue.is_empty() {
+                self.lifo_polls.set(self.lifo_polls.get().saturating_add(1));
                 return Some(task);
             }
-            // Its turn is over: it goes behind the queued work.
+            // Its turn is over: it goes behind the queued work (there is
+            // some: the condition above let it run at once otherwise).
             self.queue.push(task);
             self.shared.notify_parked();
         }
