@@ -62,21 +62,13 @@ pub(crate) const NO_RUNTIME: &str =
      call it inside `Runtime::block_on`, a task spawned on a runtime, a `#[runtime::main]` or \
      `#[runtime::test]` function, or after `Runtime::enter()`";
 
-/// Calls `f` with this thread's current runtime handle, if any.
-pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Handle>) -> R) -> R {
-    let mut f = Some(f);
-    CONTEXT
-        .try_with(|c| (f.take().unwrap())(c.handle.borrow().as_ref()))
-        .unwrap_or_else(|_| (f.take().unwrap())(None))
-}
-
 /// Calls `f` with this thread's current runtime handle, if any; `None`
-/// (without calling `f`) once the thread-local is destroyed. Unlike
-/// [`with_current`], `f` is not wrapped in an `Option` to be called either
-/// way, which keeps a spawned future from being moved one more time on the
-/// spawn path.
+/// (without calling `f`) once the thread-local is destroyed. `f` is called
+/// directly, not kept in an `Option` to be called on either path, so a
+/// spawned future is not moved once more on the spawn path (spawn+await
+/// 1,090 -> 1,074 instructions, BENCHMARKS.md, fifth session).
 #[inline]
-pub(crate) fn try_with_current<R>(f: impl FnOnce(Option<&Handle>) -> R) -> Option<R> {
+pub(crate) fn with_current<R>(f: impl FnOnce(Option<&Handle>) -> R) -> Option<R> {
     CONTEXT.try_with(|c| f(c.handle.borrow().as_ref())).ok()
 }
 

@@ -258,7 +258,7 @@ impl Handle {
 
     /// The runtime this thread is in, if any.
     pub fn try_current() -> Option<Handle> {
-        context::with_current(|h| h.cloned())
+        context::with_current(|h| h.cloned()).flatten()
     }
 
     /// Which scheduler this runtime uses.
@@ -551,9 +551,9 @@ where
     // The panic is outside the closure, which would hide the caller; the
     // spawn site is passed in explicitly for the same reason.
     let site = std::panic::Location::caller();
-    match context::try_with_current(|h| h.map(|h| h.spawn_at(future, site))) {
-        Some(Some(join)) => join,
-        _ => panic!("{}", context::NO_RUNTIME),
+    match context::with_current(|h| h.map(|h| h.spawn_at(future, site))).flatten() {
+        Some(join) => join,
+        None => panic!("{}", context::NO_RUNTIME),
     }
 }
 
@@ -571,7 +571,7 @@ where
     // spawn site is passed in explicitly for the same reason.
     let site = std::panic::Location::caller();
     let spawned = runtime_core::task_meta::with_spawn_meta(site, None, || {
-        context::with_current(|h| h.map(|h| h.spawn_blocking(f)))
+        context::with_current(|h| h.map(|h| h.spawn_blocking(f))).flatten()
     });
     match spawned {
         Some(join) => join,

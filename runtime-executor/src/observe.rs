@@ -28,6 +28,7 @@
 //! references and exits at runtime shutdown.
 
 use crate::metrics::WorkerMetrics;
+use crossbeam_utils::CachePadded;
 use runtime_core::lock::{Condvar, Mutex};
 use runtime_core::task_meta;
 use runtime_core::{Id, Notified, Schedule, TaskInfo};
@@ -308,18 +309,6 @@ impl WorkerSlot {
     }
 }
 
-/// A value on cache lines of its own (128 bytes: two 64-byte lines, for the
-/// adjacent-line prefetcher of x86 cores, as `crossbeam_utils::CachePadded`).
-#[repr(align(128))]
-pub(crate) struct Padded<T>(pub(crate) T);
-
-impl<T> std::ops::Deref for Padded<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
 /// A runtime's hooks, slots and watchdog.
 pub(crate) struct Observe {
     pub(crate) on_task_spawn: Option<TaskHook>,
@@ -334,7 +323,7 @@ pub(crate) struct Observe {
     /// poll; sharing a line with them made `spawn_many_remote` 9% slower
     /// (0.461 against 0.422 of Tokio's time, medians of 6 processes each,
     /// BENCHMARKS.md, fifth session).
-    pub(crate) remote_schedules: Padded<AtomicU64>,
+    pub(crate) remote_schedules: CachePadded<AtomicU64>,
     /// `ObserveConfig::track_tasks`.
     pub(crate) track: bool,
     /// A before- or after-poll hook is set.
@@ -356,7 +345,7 @@ impl Observe {
                 .poll_time_histogram
                 .clone()
                 .map(Vec::into_boxed_slice),
-            remote_schedules: Padded(AtomicU64::new(0)),
+            remote_schedules: CachePadded::new(AtomicU64::new(0)),
             track: config.track_tasks,
             poll_hooks: config.on_before_task_poll.is_some() || config.on_after_task_poll.is_some(),
             long_poll: config.long_poll.map(|t| {
