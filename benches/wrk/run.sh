@@ -20,7 +20,10 @@
 # for the same cores, and the tail latency wrk reports is then mostly how the
 # OS interleaves its threads with the server's (a CFS time slice is a few
 # ms), so read the ratio, not the absolute numbers, and rerun a few times
-# (ROUNDS=5) before trusting a difference of a few percent. The summary
+# (ROUNDS=5) before trusting a difference of a few percent. For tail latency
+# at the same offered load, use open_loop.sh next to this file: wrk is a
+# closed loop, and when wrk needs its whole CPU the faster server moves the
+# queue into wrk, whose p99 then grows with the server's speed. The summary
 # gives the mean requests/s and the median p99 of the rounds.
 set -euo pipefail
 cd "$(dirname "$0")/../.."

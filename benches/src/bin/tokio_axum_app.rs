@@ -4,6 +4,13 @@
 //! place of ours, served by `axum::serve` on Tokio. Only the runtime and
 //! the serve loop differ.
 //!
+//! `axum::serve` leaves Nagle's algorithm on; `runtime::hyper::serve` sets
+//! `TCP_NODELAY`. The twin sets it too (axum's `ListenerExt::tap_io`), so
+//! that the comparison is of runtimes: without it, under the open-loop
+//! client (`benches/wrk/open_loop.sh`) a response's last segment waits for
+//! the client's delayed ACK, and at 50,000 requests/s Tokio's p50 was
+//! 1.29 ms against 26 µs for ours (BENCHMARKS.md, seventh session).
+//!
 //! ```text
 //! cargo run --release -p benches --bin tokio_axum_app [PORT]   # default 3001
 //! ```
@@ -29,6 +36,10 @@ async fn main() -> std::io::Result<()> {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(1),
         ));
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app)
         .with_graceful_shutdown(async {
             tokio::signal::ctrl_c().await.ok();
