@@ -330,6 +330,7 @@ fn run<F: Future>(
     let mut since_look = 0u32;
     let event_interval = shared.event_interval;
     let mut busy_since = std::time::Instant::now();
+    let poller = shared.observe.poller(&shared.metrics, 0);
     // Poll the future once before anything else.
     shared.woken.woken.store(true, Relaxed);
     loop {
@@ -347,7 +348,7 @@ fn run<F: Future>(
         for _ in 0..event_interval {
             match next_task(shared, core, local) {
                 Some(task) => {
-                    crate::observe::run_task(&shared.observe, &shared.metrics, 0, task, || true);
+                    crate::observe::run_task(&poller, task, || true);
                     shared.check_panicked();
                 }
                 None => {

@@ -280,7 +280,8 @@ impl Handle {
     }
 
     /// As [`spawn`](Handle::spawn), spawned at `site`.
-    fn spawn_at<F>(
+    #[inline]
+    pub(crate) fn spawn_at<F>(
         &self,
         future: F,
         site: &'static std::panic::Location<'static>,
@@ -548,13 +549,7 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    // The panic is outside the closure, which would hide the caller; the
-    // spawn site is passed in explicitly for the same reason.
-    let site = std::panic::Location::caller();
-    match context::with_current(|h| h.map(|h| h.spawn_at(future, site))).flatten() {
-        Some(join) => join,
-        None => panic!("{}", context::NO_RUNTIME),
-    }
+    context::spawn(future, std::panic::Location::caller())
 }
 
 /// Runs a blocking closure on the current runtime's blocking pool.

@@ -417,7 +417,34 @@ impl Observe {
     }
 }
 
-/// Polls `task` on worker `worker`: slot, hooks, counters (see the module
+/// What one worker's polls write to, resolved once per scheduler loop
+/// rather than per poll: indexing the slots and the metrics by worker, and
+/// testing three options, cost 13 instructions and two bounds checks per
+/// poll (callgrind, `chained_spawn_mt`; BENCHMARKS.md, seventh session).
+pub(crate) struct Poller<'a> {
+    observe: &'a Observe,
+    slot: &'a WorkerSlot,
+    metrics: &'a WorkerMetrics,
+    /// The long-poll watchdog is on: stamp each poll's start.
+    stamp: bool,
+    /// Poll hooks or the poll-time histogram: the out-of-line path.
+    observed: bool,
+}
+
+impl Observe {
+    /// Worker `worker`'s [`Poller`], counting into `metrics`.
+    pub(crate) fn poller<'a>(&'a self, metrics: &'a WorkerMetrics, worker: usize) -> Poller<'a> {
+        Poller {
+            observe: self,
+            slot: &self.slots[worker],
+            metrics,
+            stamp: self.long_poll.is_some(),
+            observed: self.poll_hooks || self.histogram.is_some(),
+        }
+    }
+}
+
+/// Polls `task` on `poller`'s worker: slot, hooks, counters (see the module
 /// docs). Returns false when the poll gave the core away (`block_in_place`)
 /// and the caller must not touch the worker's state any more: `still_ours`
 /// says whether it did.
@@ -427,26 +454,24 @@ impl Observe {
 /// poll; everything else is out of line.
 #[inline]
 pub(crate) fn run_task<S: Schedule>(
-    observe: &Observe,
-    metrics: &WorkerMetrics,
-    worker: usize,
+    poller: &Poller<'_>,
     task: Notified<S>,
     still_ours: impl FnOnce() -> bool,
 ) -> bool {
-    let slot = &observe.slots[worker];
-    if observe.long_poll.is_some() {
+    let slot = poller.slot;
+    if poller.stamp {
         slot.start_ms.store(task_meta::coarse_now_ms(), Relaxed);
     }
     slot.task.store(task.task().info().id().as_u64(), Relaxed);
-    if observe.poll_hooks || observe.histogram.is_some() {
-        return run_task_observed(observe, metrics, slot, task, still_ours);
+    if poller.observed {
+        return run_task_observed(poller.observe, poller.metrics, slot, task, still_ours);
     }
     task.run();
     if !still_ours() {
         return false;
     }
     slot.task.store(0, Relaxed);
-    metrics.count_poll(None);
+    poller.metrics.count_poll(None);
     true
 }
 

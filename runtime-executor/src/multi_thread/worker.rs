@@ -92,6 +92,10 @@ const MAX_LIFO_POLLS_PER_TICK: u32 = 3;
 pub(crate) struct Local {
     pub(crate) shared: Arc<Shared>,
     pub(crate) index: usize,
+    /// `shared.metrics[index]`, resolved once: counted on every schedule,
+    /// where indexing cost 9 instructions and a bounds check (callgrind,
+    /// BENCHMARKS.md, seventh session). See [`Local::metrics`].
+    metrics: MetricsPtr,
     queue: Worker<Notified<Scheduler>>,
     /// The task most recently woken by the running task; not stealable.
     lifo: Cell<Option<Notified<Scheduler>>>,
@@ -138,6 +142,19 @@ const _: () = {
     assert_send::<Local>();
 };
 
+/// A core's pointer to its worker's counters (see [`Local::metrics`]).
+struct MetricsPtr(NonNull<crate::WorkerMetrics>);
+
+// SAFETY: it stands for a `&WorkerMetrics`, which is `Send` because the
+// counters are `Sync` (atomics, checked below); the pointee lives as long as
+// the `Arc<Shared>` next to it in the same `Local`.
+unsafe impl Send for MetricsPtr {}
+
+const _: () = {
+    const fn assert_sync<T: Sync>() {}
+    assert_sync::<crate::WorkerMetrics>();
+};
+
 /// Makes worker `index`'s core; it runs once a thread calls `run` with it.
 pub(crate) fn new_core(
     shared: &Arc<Shared>,
@@ -152,6 +169,7 @@ pub(crate) fn new_core(
         thread_seed: seeds[1],
         shared: shared.clone(),
         index,
+        metrics: MetricsPtr(NonNull::from(&shared.metrics[index])),
         queue,
         lifo: Cell::new(None),
         lifo_enabled,
@@ -195,7 +213,7 @@ pub(crate) fn run(core: CorePtr) {
     shared.observe.set_thread_tracking();
     let entered = context::enter_runtime(handle, true, Some(seed));
     let scheduler = context::set_scheduler(Ctx::Worker(core.0.as_ptr()));
-    let kept = run_loop(core);
+    let kept = run_loop(core, &shared);
     // Leave the context before the core (and the tasks still queued in it)
     // drops.
     drop(scheduler);
@@ -207,7 +225,12 @@ pub(crate) fn run(core: CorePtr) {
 }
 
 /// The loop; returns the core at shutdown, `None` once it was handed off.
-fn run_loop(core: CorePtr) -> Option<CorePtr> {
+/// `shared` is the core's (held by `run` for as long as the loop runs, even
+/// once a `block_in_place` handed the core to another thread).
+fn run_loop(core: CorePtr, shared: &Shared) -> Option<CorePtr> {
+    // SAFETY: this thread owns the core; the reference ends here.
+    let index = unsafe { core.0.as_ref() }.index;
+    let poller = shared.observe.poller(&shared.metrics[index], index);
     loop {
         // SAFETY: this thread owns the core (it was given `core`, or got it
         // back in `Reclaim`, as the check after `task.run()` makes sure); no
@@ -242,12 +265,10 @@ fn run_loop(core: CorePtr) -> Option<CorePtr> {
         if let Some(task) = local.next_task().or_else(|| local.steal_work()) {
             local.before_task();
             local.in_task.set(true);
-            let shared = &*local.shared;
-            let (observe, metrics) = (&*shared.observe, &shared.metrics[local.index]);
             // A `block_in_place` in the task may have handed the core on;
             // if it took it back, the context points at it again.
             let ours = || matches!(context::scheduler(), Ctx::Worker(p) if std::ptr::eq(p, core.0.as_ptr()));
-            if !crate::observe::run_task(observe, metrics, local.index, task, ours) {
+            if !crate::observe::run_task(&poller, task, ours) {
                 // Not ours any more: dropped, not freed.
                 core.disown();
                 return None;
@@ -341,7 +362,10 @@ pub(crate) fn index_of(local: *const Local) -> usize {
 impl Local {
     /// This worker's counters (written only by the thread running the core).
     fn metrics(&self) -> &crate::WorkerMetrics {
-        &self.shared.metrics[self.index]
+        // SAFETY: `metrics` points into `self.shared.metrics`, a boxed slice
+        // that `self.shared` (an `Arc`) keeps alive and that is never
+        // reallocated; the borrow ends before `self` does.
+        unsafe { self.metrics.0.as_ref() }
     }
 
     /// Before running a task: a searcher that found work stops searching.
@@ -427,7 +451,7 @@ impl Local {
         if let Some(f) = &shared.on_park {
             f();
         }
-        let metrics = &shared.metrics[self.index];
+        let metrics = self.metrics();
         metrics.before_park(self.busy_since.get());
         self.park_inner();
         metrics.after_unpark();
