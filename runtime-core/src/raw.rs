@@ -112,16 +112,18 @@ where
         // (`Box::new_uninit` is newer than the MSRV, 1.80: the same by hand.)
         let layout = std::alloc::Layout::new::<Self>();
         // SAFETY: the layout is not zero-sized (the header alone is 56 bytes).
-        let ptr = unsafe { std::alloc::alloc(layout) }.cast::<Self>();
-        if ptr.is_null() {
+        let Some(ptr) = NonNull::new(unsafe { std::alloc::alloc(layout) }.cast::<Self>()) else {
             std::alloc::handle_alloc_error(layout);
-        }
-        // SAFETY: `ptr` points to a live allocation sized and aligned for a
+        };
+        let cell = ptr.as_ptr();
+        // SAFETY: `cell` points to a live allocation sized and aligned for a
         // `Cell`; each field is written exactly once through a raw pointer
-        // (no reference to uninitialized memory is made), so after these
-        // writes the whole cell is initialized.
+        // (no reference to uninitialized memory is made), and none of the
+        // writes can panic, so the cell comes out whole. It was allocated by
+        // the global allocator with `Self`'s layout, as a `Box<Self>` is, so
+        // `dealloc`'s `Box::from_raw` frees it correctly.
         unsafe {
-            std::ptr::addr_of_mut!((*ptr).header).write(Header {
+            std::ptr::addr_of_mut!((*cell).header).write(Header {
                 state: State::new(),
                 vtable: &Self::VTABLE,
                 links: UnsafeCell::new(Links::default()),
@@ -130,15 +132,11 @@ where
                 id,
                 site,
             });
-            std::ptr::addr_of_mut!((*ptr).scheduler).write(scheduler);
-            std::ptr::addr_of_mut!((*ptr).stage).write(UnsafeCell::new(Stage::Running(future)));
-            std::ptr::addr_of_mut!((*ptr).join_waker).write(UnsafeCell::new(None));
+            std::ptr::addr_of_mut!((*cell).scheduler).write(scheduler);
+            std::ptr::addr_of_mut!((*cell).stage).write(UnsafeCell::new(Stage::Running(future)));
+            std::ptr::addr_of_mut!((*cell).join_waker).write(UnsafeCell::new(None));
         }
-        // SAFETY: allocated by the global allocator with `Self`'s layout, as
-        // a `Box<Self>` is, and every field was initialized above (none of
-        // the writes can panic, so no path leaves it half-built).
-        let cell = unsafe { Box::from_raw(ptr) };
-        NonNull::from(Box::leak(cell)).cast()
+        ptr.cast()
     }
 }
 
