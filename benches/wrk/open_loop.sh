@@ -34,46 +34,10 @@ PIN=${PIN-1:0}
 APP=${APP:-axum}
 RUNTIME_PORT=${RUNTIME_PORT:-38090}
 TOKIO_PORT=${TOKIO_PORT:-38091}
-SERVER_RUN=()
-CLIENT_RUN=()
-if [ -n "$PIN" ]; then
-    SERVER_RUN=(taskset -c "${PIN%%:*}")
-    CLIENT_RUN=(taskset -c "${PIN##*:}")
-fi
-case "$APP" in
-    hyper) RUNTIME_EXAMPLE=hyper_server; TOKIO_TWIN=tokio_hyper_hello ;;
-    axum) RUNTIME_EXAMPLE=axum_app; TOKIO_TWIN=tokio_axum_app ;;
-    *) echo "APP must be hyper or axum" >&2; exit 1 ;;
-esac
-
-echo "== building (release)"
-cargo build --release -p runtime --features hyper,tower --example "$RUNTIME_EXAMPLE"
-cargo build --release -p benches --bin "$TOKIO_TWIN" --bin http_open_loop
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
-    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-RUNTIME_BIN="$TARGET_DIR/release/examples/$RUNTIME_EXAMPLE"
-TOKIO_BIN="$TARGET_DIR/release/$TOKIO_TWIN"
+# shellcheck source=benches/wrk/servers.sh
+. benches/wrk/servers.sh
+build_servers http_open_loop
 CLIENT="$TARGET_DIR/release/http_open_loop"
-
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-}
-trap cleanup EXIT
-
-wait_for_port() {
-    for _ in $(seq 1 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "nothing listens on port $1 after 10 s" >&2
-    return 1
-}
 
 # run NAME BINARY PORT RATE: prints the client's line, sets P99.
 P99=""
@@ -107,8 +71,6 @@ for round in $(seq 1 "$ROUNDS"); do
     done
 done
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-    if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 echo
 echo "| offered load (req/s) | runtime p99 µs (median) | Tokio p99 µs (median) | ratio |"
 echo "|---|---|---|---|"

@@ -37,16 +37,10 @@ RUNTIME_PORT=${RUNTIME_PORT:-38080}
 TOKIO_PORT=${TOKIO_PORT:-38081}
 WARMUP=${WARMUP:-1s}
 PIN=${PIN:-}
-SERVER_RUN=()
-WRK_RUN=()
-if [ -n "$PIN" ]; then
-    SERVER_RUN=(taskset -c "${PIN%%:*}")
-    WRK_RUN=(taskset -c "${PIN##*:}")
-fi
-# APP=hyper (default): examples/hyper_server vs. tokio_hyper_hello;
-# APP=axum: examples/axum_app (runtime::hyper::serve) vs. tokio_axum_app
-# (the same routes with axum::serve on Tokio).
+# APP=hyper (default) or axum: see servers.sh.
 APP=${APP:-hyper}
+# shellcheck source=benches/wrk/servers.sh
+. benches/wrk/servers.sh
 
 # -------------------------------------------------------------- wrk
 if ! command -v wrk >/dev/null 2>&1; then
@@ -65,41 +59,9 @@ if ! command -v wrk >/dev/null 2>&1; then
 fi
 
 # -------------------------------------------------------------- build
-echo "== building (release)"
-case "$APP" in
-    hyper) RUNTIME_EXAMPLE=hyper_server; TOKIO_TWIN=tokio_hyper_hello ;;
-    axum) RUNTIME_EXAMPLE=axum_app; TOKIO_TWIN=tokio_axum_app ;;
-    *) echo "APP must be hyper or axum" >&2; exit 1 ;;
-esac
-cargo build --release -p runtime --features hyper,tower --example "$RUNTIME_EXAMPLE"
-cargo build --release -p benches --bin "$TOKIO_TWIN"
-TARGET_DIR=$(cargo metadata --format-version 1 --no-deps |
-    sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
-RUNTIME_BIN="$TARGET_DIR/release/examples/$RUNTIME_EXAMPLE"
-TOKIO_BIN="$TARGET_DIR/release/$TOKIO_TWIN"
+build_servers
 
 # -------------------------------------------------------------- run
-SERVER_PID=""
-cleanup() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-}
-trap cleanup EXIT
-
-wait_for_port() {
-    local port=$1
-    for _ in $(seq 1 100); do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.1
-    done
-    echo "nothing listens on port $port after 10 s" >&2
-    return 1
-}
-
 # bench NAME BINARY PORT: sets BENCH_RESULT to the requests/s wrk measured.
 BENCH_RESULT=""
 bench() {
@@ -113,15 +75,15 @@ bench() {
     fi
     local url="http://127.0.0.1:$port$URL_PATH"
     # Check the answer before measuring it.
-    if "${WRK_RUN[@]}" wrk -t1 -c1 -d1s "$url" | grep -q 'Non-2xx'; then
+    if "${CLIENT_RUN[@]}" wrk -t1 -c1 -d1s "$url" | grep -q 'Non-2xx'; then
         echo "$name: $url does not answer 2xx" >&2
         return 1
     fi
     if [ "$WARMUP" != 0 ]; then
-        "${WRK_RUN[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
+        "${CLIENT_RUN[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$url" >/dev/null
     fi
     local out
-    out=$("${WRK_RUN[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url")
+    out=$("${CLIENT_RUN[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url")
     echo "---- $name"
     echo "$out"
     if echo "$out" | grep -qE 'Socket errors|Non-2xx'; then
@@ -167,8 +129,6 @@ for round in $(seq 1 "$ROUNDS"); do
 done
 
 mean() { printf '%s\n' "$@" | awk '{ s += $1 } END { printf "%.0f", s / NR }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
-    if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 r=$(mean "${runtime_all[@]}")
 t=$(mean "${tokio_all[@]}")
 r99=$(median "${runtime_p99[@]}")
@@ -176,7 +136,7 @@ t99=$(median "${tokio_p99[@]}")
 echo
 echo "| server | requests/s (mean) | p99 µs (median) |"
 echo "|---|---|---|"
-echo "| runtime ($RUNTIME_EXAMPLE example) | $r | $r99 |"
-echo "| tokio ($TOKIO_TWIN) | $t | $t99 |"
+echo "| runtime ($(basename "$RUNTIME_BIN") example) | $r | $r99 |"
+echo "| tokio ($(basename "$TOKIO_BIN")) | $t | $t99 |"
 awk -v r="$r" -v t="$t" 'BEGIN { printf "ratio runtime/tokio: %.3f\n", r / t }'
 awk -v r="$r99" -v t="$t99" 'BEGIN { printf "p99 ratio runtime/tokio: %.3f\n", r / t }'
