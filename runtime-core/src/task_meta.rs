@@ -234,6 +234,7 @@ type SpawnMeta = (&'static Location<'static>, Option<(*const u8, usize)>);
 /// executor sets it on the threads that run its tasks): `track` the
 /// task's poll count, last-event stamp and awaited task (for dumps);
 /// `timing` also each poll's duration (busy time, the poll-time histogram).
+#[inline]
 pub fn set_thread_tracking(track: bool, timing: bool) {
     let flags = if track { TRACK } else { 0 } | if timing { TIMING } else { 0 };
     let _ = FLAGS.try_with(|f| f.set(flags));

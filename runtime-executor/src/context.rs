@@ -332,9 +332,6 @@ pub(crate) struct SchedulerGuard {
 /// Installs scheduler-local state until the guard drops. The pointee must
 /// outlive the guard.
 pub(crate) fn set_scheduler(scheduler: Scheduler) -> SchedulerGuard {
-    // A task out of budget on a scheduler thread is woken after the next
-    // look at I/O and timers (one load once installed).
-    runtime_core::coop::install_defer(crate::defer::defer);
     let prev = CONTEXT
         .try_with(|c| c.scheduler.replace(scheduler))
         .unwrap_or(Scheduler::None);

@@ -609,6 +609,11 @@ impl Runtime {
                 "max_blocking_threads must be at least 1",
             ));
         }
+        // A task out of budget on a scheduler thread is woken after the next
+        // look at I/O and timers. Installed here, once per runtime, not at
+        // each `set_scheduler`: that was 8 instructions per `block_on`
+        // (callgrind, `instr block_on`; BENCHMARKS.md, eighth session).
+        runtime_core::coop::install_defer(crate::defer::defer);
         match flavor {
             Flavor::CurrentThread => {
                 let park = config
@@ -703,6 +708,7 @@ impl Runtime {
     ///
     /// # Panics
     /// When called from a thread that drives a runtime.
+    #[inline]
     #[track_caller]
     pub fn block_on<F: Future>(&self, future: F) -> F::Output {
         match &self.handle.inner {

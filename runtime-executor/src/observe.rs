@@ -362,6 +362,7 @@ impl Observe {
 
     /// Sets what the threads that poll this runtime's tasks record per
     /// poll (see `runtime_core::task_meta::set_thread_tracking`).
+    #[inline]
     pub(crate) fn set_thread_tracking(&self) {
         task_meta::set_thread_tracking(self.track, self.histogram.is_some());
     }
