@@ -85,7 +85,7 @@ fn poll_future<F: Future, S>(cell: &Cell<F, S>, cx: &mut Context<'_>, flags: u8)
     // The task's id is current while its code runs (the poll and, on `Ready`,
     // the future's drop); the guard restores the previous one (an enclosing
     // task's, when a `LocalSet` runs inside a task), also on unwind.
-    let _id = IdGuard::enter(id);
+    let _id = IdGuard::enter(&cell.header);
     // Dumps see which `JoinHandle` the task waits on; precise timing, when on.
     let _scope = (flags != 0).then(|| PollScope::enter(&cell.header, flags));
     let result = catch_unwind(AssertUnwindSafe(|| {
@@ -128,7 +128,7 @@ fn poll_future<F: Future, S>(cell: &Cell<F, S>, cx: &mut Context<'_>, flags: u8)
 fn cancel_future<F: Future, S>(cell: &Cell<F, S>) {
     let id = cell.header.id;
     // The future's destructor runs as part of the task: it sees the task's id.
-    let _id = IdGuard::enter(id);
+    let _id = IdGuard::enter(&cell.header);
     let result = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: the caller holds `RUNNING`, so the stage is ours.
         cell.stage
@@ -147,7 +147,7 @@ fn cancel_future<F: Future, S>(cell: &Cell<F, S>) {
 /// where a first panic is already being reported.
 fn drop_stage_quietly<F: Future, S>(cell: &Cell<F, S>) {
     // Dropping the output (or future) runs user code of the task: under its id.
-    let _id = IdGuard::enter(cell.header.id);
+    let _id = IdGuard::enter(&cell.header);
     let _ = catch_unwind(AssertUnwindSafe(|| {
         // SAFETY: callers own the stage (they hold `RUNNING`, or the state word
         // gave them the output).

@@ -56,7 +56,7 @@ pub mod tokio_io;
 mod waker;
 
 pub use error::JoinError;
-pub use id::{current as current_task_id, Id};
+pub use id::{current as current_task_id, wakes_current, Id};
 pub use join::{AbortHandle, JoinHandle};
 pub use list::OwnedTasks;
 pub use park::{Park, Unpark};

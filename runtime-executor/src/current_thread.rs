@@ -93,7 +93,16 @@ pub(crate) struct Local {
     shared: *const Shared,
     queue: RefCell<VecDeque<Notified<Scheduler>>>,
     /// Tasks that yielded: woken after the next look at I/O and timers.
-    pub(crate) deferred: Deferred,
+    pub(crate) deferred: Deferred<Notified<Scheduler>>,
+}
+
+impl Local {
+    /// `runtime_executor::defer` on the thread inside `block_on`.
+    pub(crate) fn defer(&self, waker: &Waker) {
+        // SAFETY: `shared` outlives `block_on`, and with it this `Local`.
+        let shared = unsafe { &*self.shared };
+        self.deferred.push(waker, shared.observe.slots[0].current());
+    }
 }
 
 struct BlockOnWake {
@@ -172,20 +181,26 @@ impl Shared {
         let (task, notified, join) = runtime_core::spawn_at(future, Scheduler(self.clone()), site);
         self.observe.spawned(task.info());
         if let Some(notified) = self.owned.bind(task, notified) {
-            self.schedule_task(notified);
+            self.schedule_task(notified, false);
         }
         join
     }
 
-    fn schedule_task(&self, task: Notified<Scheduler>) {
+    /// Queues a task; `is_yield` when its own poll hands it back, woken
+    /// during that poll.
+    fn schedule_task(&self, task: Notified<Scheduler>, is_yield: bool) {
         self.observe.scheduled(&task);
         if let Ctx::Current(local) = context::scheduler() {
             // SAFETY: the context holds this pointer only while `block_on` runs on
             // this thread with the `Local` alive on its stack.
             let local = unsafe { &*local };
             if std::ptr::eq(local.shared, self) {
-                local.queue.borrow_mut().push_back(task);
                 self.metrics.count_local_schedule();
+                // A task that deferred its own waker waits for the next look.
+                let Some(task) = local.deferred.keep_if_yielded(task, is_yield) else {
+                    return;
+                };
+                local.queue.borrow_mut().push_back(task);
                 return;
             }
         }
@@ -311,7 +326,10 @@ impl Drop for RestoreQueue<'_> {
     fn drop(&mut self) {
         // Yielded tasks must not be lost with `local`: wake them into the
         // queue (the context still points here) before it moves to the core.
-        self.local.deferred.wake_all();
+        let queue = &self.local.queue;
+        self.local
+            .deferred
+            .wake_all(|task| queue.borrow_mut().push_back(task));
         self.core.queue = std::mem::take(&mut *self.local.queue.borrow_mut());
     }
 }
@@ -396,7 +414,9 @@ fn run<F: Future>(
         // the remote queue, 31 of its budgets. (`forced` ends a round early,
         // so it is never `idle` too.)
         if !forced {
-            local.deferred.wake_all();
+            local
+                .deferred
+                .wake_all(|task| local.queue.borrow_mut().push_back(task));
         }
         if shared.woken.woken.swap(false, AcqRel) {
             since_look += 1;
@@ -429,7 +449,11 @@ impl Drop for CoreGuard<'_> {
 
 impl Schedule for Scheduler {
     fn schedule(&self, task: Notified<Self>) {
-        self.0.schedule_task(task);
+        self.0.schedule_task(task, false);
+    }
+
+    fn yield_now(&self, task: Notified<Self>) {
+        self.0.schedule_task(task, true);
     }
 
     fn release(&self, task: &Task<Self>) -> Option<Task<Self>> {

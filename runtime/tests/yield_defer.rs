@@ -38,29 +38,33 @@ async fn poll_once<F: Future + Unpin>(fut: &mut F) -> Option<F::Output> {
     .await
 }
 
+/// Yields until a connection made at once is accepted; returns the yields
+/// that took.
+async fn yields_until_an_accept_is_seen() -> u32 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut accept = pin!(listener.accept());
+    // Registers interest; nothing to accept yet.
+    assert!(poll_once(&mut accept).await.is_none());
+    // The connection completes in the kernel's backlog at once; only the
+    // driver can tell the listener about it.
+    let _client = std::net::TcpStream::connect(addr).unwrap();
+    let mut yields = 0u32;
+    while poll_once(&mut accept).await.is_none() {
+        assert!(yields < 1_000, "the accept was never seen");
+        runtime::task::yield_now().await;
+        yields += 1;
+    }
+    yields
+}
+
 #[test]
 fn a_yielding_task_sees_a_socket_event_after_one_yield() {
     for (name, rt) in flavours() {
         let yields = rt.block_on(async {
-            runtime::spawn(async {
-                let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-                let addr = listener.local_addr().unwrap();
-                let mut accept = pin!(listener.accept());
-                // Registers interest; nothing to accept yet.
-                assert!(poll_once(&mut accept).await.is_none());
-                // The connection completes in the kernel's backlog at once;
-                // only the driver can tell the listener about it.
-                let _client = std::net::TcpStream::connect(addr).unwrap();
-                let mut yields = 0u32;
-                while poll_once(&mut accept).await.is_none() {
-                    assert!(yields < 1_000, "the accept was never seen");
-                    runtime::task::yield_now().await;
-                    yields += 1;
-                }
-                yields
-            })
-            .await
-            .unwrap()
+            runtime::spawn(yields_until_an_accept_is_seen())
+                .await
+                .unwrap()
         });
         assert!(
             yields <= 1,
@@ -130,5 +134,75 @@ fn yield_now_still_lets_other_ready_tasks_run_first() {
             at("yielder before") < at("yielder after") && at("other") < at("yielder after"),
             "{name}: {order:?}"
         );
+    }
+}
+
+/// A `LocalSet` task's waker is not the waker of the task its scheduler
+/// polls (`block_on` polls no task at all), so its yield goes through the
+/// deferred waker list, not the own-task path: the `LocalSet` would queue it
+/// again at once, and it would spin through its run queue without a look at
+/// I/O.
+#[test]
+fn a_yielding_local_set_task_sees_a_socket_event_after_one_yield() {
+    let rt = Builder::new_current_thread().enable_all().build().unwrap();
+    let local = runtime::task::LocalSet::new();
+    let yields = local.block_on(&rt, async {
+        runtime::task::spawn_local(yields_until_an_accept_is_seen())
+            .await
+            .unwrap()
+    });
+    assert!(
+        yields <= 1,
+        "{yields} yields before the ready accept was seen"
+    );
+}
+
+/// A task that yields over and over keeps its place behind the others and
+/// completes, with other tasks yielding beside it, on both flavours (the
+/// own-task path of `defer` parks its queue entry until the next look).
+#[test]
+fn many_tasks_yielding_all_complete_in_turn() {
+    for (name, rt) in flavours() {
+        let rounds = rt.block_on(async {
+            // Spawned from a task, so all eight are queued on the same
+            // worker before any runs (from `block_on`, the pool's worker
+            // could start the first before the others are spawned).
+            runtime::spawn(async {
+                let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+                let tasks: Vec<_> = (0..8u32)
+                    .map(|t| {
+                        let log = log.clone();
+                        runtime::spawn(async move {
+                            for round in 0..100u32 {
+                                log.lock().unwrap().push((t, round));
+                                runtime::task::yield_now().await;
+                            }
+                        })
+                    })
+                    .collect();
+                for task in tasks {
+                    task.await.unwrap();
+                }
+                let log = log.lock().unwrap().clone();
+                log
+            })
+            .await
+            .unwrap()
+        });
+        assert_eq!(rounds.len(), 800, "{name}");
+        // A yield puts the task behind the others: no task gets a second
+        // round before every task had its first, and so on (a single worker:
+        // the order is the queue's).
+        for (i, window) in rounds.chunks(8).enumerate() {
+            let mut seen: Vec<u32> = window
+                .iter()
+                .map(|&(t, r)| {
+                    assert_eq!(r as usize, i, "{name}: {rounds:?}");
+                    t
+                })
+                .collect();
+            seen.sort_unstable();
+            assert_eq!(seen, (0..8).collect::<Vec<_>>(), "{name}");
+        }
     }
 }

@@ -120,7 +120,7 @@ pub(crate) struct Local {
     /// Inside `task.run()`: a `block_in_place` there may hand the core on.
     in_task: Cell<bool>,
     /// Tasks that yielded: woken after the next look at I/O and timers.
-    pub(crate) deferred: Deferred,
+    pub(crate) deferred: Deferred<Notified<Scheduler>>,
     /// Waking `deferred`: those tasks go behind the queue, like any yield.
     waking_deferred: Cell<bool>,
     /// When this worker last unparked (or started), for its busy time.
@@ -505,7 +505,7 @@ impl Local {
         self.park.borrow_mut().park_timeout(Duration::ZERO);
         if wake_deferred {
             self.waking_deferred.set(true);
-            self.deferred.wake_all();
+            self.deferred.wake_all(|task| self.queue.push(task));
             self.waking_deferred.set(false);
         }
         self.parking.set(false);
@@ -525,9 +525,19 @@ impl Local {
         !self.shared.injector.is_empty() || self.shared.stealers.iter().any(|s| !s.is_empty())
     }
 
+    /// `runtime_executor::defer` on this worker's thread.
+    pub(crate) fn defer(&self, waker: &std::task::Waker) {
+        let polling = self.shared.observe.slots[self.index].current();
+        self.deferred.push(waker, polling);
+    }
+
     /// Queues a task scheduled from this worker's own thread.
     pub(crate) fn schedule_local(&self, task: Notified<Scheduler>, is_yield: bool) {
         self.metrics().count_local_schedule();
+        // A task that deferred its own waker waits for the next look.
+        let Some(task) = self.deferred.keep_if_yielded(task, is_yield) else {
+            return;
+        };
         if is_yield || self.waking_deferred.get() || !self.lifo_enabled {
             // A yielding task goes behind everything else, never into the
             // LIFO slot; without the slot, every task does.
