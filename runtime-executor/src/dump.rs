@@ -34,7 +34,9 @@ use std::time::Duration;
 pub enum TaskState {
     /// Waiting for a wake.
     Idle,
-    /// Queued to run.
+    /// Queued to run. A task that yielded (`yield_now`) shows here too
+    /// while it waits for its scheduler's next look at I/O and timers
+    /// (a `LocalSet` task: `Idle` until then).
     Scheduled,
     /// Being polled, on worker `worker` (`None`: the worker could not be
     /// told, for example a `block_in_place` section).
