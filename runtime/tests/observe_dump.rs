@@ -239,3 +239,48 @@ fn dump_serializes_to_json() {
         .unwrap()
         .contains("observe_dump.rs:"));
 }
+
+/// A task that keeps yielding is never waiting for a wake: a dump taken
+/// right after it yielded, before the scheduler's next look at I/O and
+/// timers puts it back in line, sees it `Scheduled`, on both flavours (its
+/// own yield keeps its queue entry; through a deferred waker it was `Idle`).
+#[test]
+fn a_yielding_task_is_scheduled() {
+    for rt in [
+        runtime::Builder::new_current_thread().build().unwrap(),
+        runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap(),
+    ] {
+        let states = rt.block_on(async {
+            runtime::spawn(async {
+                let (tx, mut rx) = runtime::sync::mpsc::unbounded_channel();
+                let yielder = runtime::spawn(async move {
+                    for _ in 0..20 {
+                        // Wakes the dumper, which runs before the look
+                        // that would put this task back in line.
+                        tx.send(()).unwrap();
+                        runtime::task::yield_now().await;
+                    }
+                });
+                let id = yielder.id();
+                let mut states = Vec::new();
+                while rx.recv().await.is_some() {
+                    let dump = runtime::runtime::Handle::current().dump();
+                    let task = dump.tasks().iter().find(|t| t.id() == id);
+                    states.push(task.expect("the yielder is listed").state());
+                }
+                yielder.await.unwrap();
+                states
+            })
+            .await
+            .unwrap()
+        });
+        assert_eq!(states.len(), 20);
+        assert!(
+            states.iter().all(|s| *s == TaskState::Scheduled),
+            "{states:?}"
+        );
+    }
+}
