@@ -24,7 +24,8 @@
 # at the same offered load, use open_loop.sh next to this file: wrk is a
 # closed loop, and when wrk needs its whole CPU the faster server moves the
 # queue into wrk, whose p99 then grows with the server's speed. The summary
-# gives the mean requests/s and the median p99 of the rounds.
+# gives the mean requests/s and the median p99 of the rounds, then the
+# per-round p99 ratios, their median and how many rounds each server won.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -140,3 +141,16 @@ echo "| runtime ($(basename "$RUNTIME_BIN") example) | $r | $r99 |"
 echo "| tokio ($(basename "$TOKIO_BIN")) | $t | $t99 |"
 awk -v r="$r" -v t="$t" 'BEGIN { printf "ratio runtime/tokio: %.3f\n", r / t }'
 awk -v r="$r99" -v t="$t99" 'BEGIN { printf "p99 ratio runtime/tokio: %.3f\n", r / t }'
+# Paired view: the rounds alternate the servers, so a noisy stretch of the
+# machine hits both halves of a round. Per-round ratios and a count of the
+# rounds each server won say more than the two medians above.
+ratios=()
+lower=0
+for i in "${!runtime_p99[@]}"; do
+    ratios+=("$(awk -v r="${runtime_p99[$i]}" -v t="${tokio_p99[$i]}" 'BEGIN { printf "%.3f", r / t }')")
+    if awk -v r="${runtime_p99[$i]}" -v t="${tokio_p99[$i]}" 'BEGIN { exit !(r < t) }'; then
+        lower=$((lower + 1))
+    fi
+done
+echo "p99 per round, runtime/tokio: ${ratios[*]}"
+echo "p99 median of the per-round ratios: $(median "${ratios[@]}"); runtime lower in $lower of ${#ratios[@]} rounds"
