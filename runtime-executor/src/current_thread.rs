@@ -103,6 +103,14 @@ impl Local {
         let shared = unsafe { &*self.shared };
         self.deferred.push(waker, shared.observe.slots[0].current());
     }
+
+    /// Puts the tasks that yielded back in line (after a look at I/O and
+    /// timers, or before the queue moves back to the core).
+    #[inline]
+    fn wake_deferred(&self) {
+        self.deferred
+            .wake_all(|task| self.queue.borrow_mut().push_back(task));
+    }
 }
 
 struct BlockOnWake {
@@ -326,10 +334,7 @@ impl Drop for RestoreQueue<'_> {
     fn drop(&mut self) {
         // Yielded tasks must not be lost with `local`: wake them into the
         // queue (the context still points here) before it moves to the core.
-        let queue = &self.local.queue;
-        self.local
-            .deferred
-            .wake_all(|task| queue.borrow_mut().push_back(task));
+        self.local.wake_deferred();
         self.core.queue = std::mem::take(&mut *self.local.queue.borrow_mut());
     }
 }
@@ -414,9 +419,7 @@ fn run<F: Future>(
         // the remote queue, 31 of its budgets. (`forced` ends a round early,
         // so it is never `idle` too.)
         if !forced {
-            local
-                .deferred
-                .wake_all(|task| local.queue.borrow_mut().push_back(task));
+            local.wake_deferred();
         }
         if shared.woken.woken.swap(false, AcqRel) {
             since_look += 1;
