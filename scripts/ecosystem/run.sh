@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Smoke tests of tokio-postgres, redis, sqlx and reqwest on this runtime,
+# Smoke tests of tokio-postgres, redis, sqlx, reqwest and tonic on this runtime,
 # against real servers on loopback (README's "Ecosystem" table).
 #
 #   scripts/ecosystem/run.sh
@@ -49,7 +49,7 @@ done
 
 echo "== versions"
 cargo generate-lockfile -q
-cargo tree -e normal --depth 1 --features tokio | grep -E "tokio-postgres|redis|reqwest|sqlx" || true
+cargo tree -e normal --depth 1 --features tokio | grep -E "tokio-postgres|redis|reqwest|sqlx|tonic" || true
 postgres --version; redis-server --version
 
 status=0
@@ -64,7 +64,7 @@ run() {
     }
 }
 cargo build -q --release --features tokio --bins
-for bin in postgres redis reqwest sqlx_tokio; do
+for bin in postgres redis reqwest sqlx_tokio tonic; do
     run cargo run -q --release --features tokio --bin "$bin"
 done
 cargo build -q --release --features smol --bin sqlx_smol
