@@ -180,24 +180,21 @@ impl tracing::Subscriber for Recorder {
 
     fn enter(&self, span: &tracing::span::Id) {
         ENTERED.with(|stack| stack.borrow_mut().push(span.into_u64()));
-        ENTRIES
-            .lock()
-            .unwrap()
-            .entry(span.into_u64())
-            .or_default()
-            .0 += 1;
+        tally(span, false);
     }
 
     fn exit(&self, span: &tracing::span::Id) {
         let top = ENTERED.with(|stack| stack.borrow_mut().pop());
         assert_eq!(top, Some(span.into_u64()), "spans exited out of order");
-        ENTRIES
-            .lock()
-            .unwrap()
-            .entry(span.into_u64())
-            .or_default()
-            .1 += 1;
+        tally(span, true);
     }
+}
+
+/// Counts one enter (or, with `exit`, one exit) of `span` in `ENTRIES`.
+fn tally(span: &tracing::span::Id, exit: bool) {
+    let mut entries = ENTRIES.lock().unwrap();
+    let (enters, exits) = entries.entry(span.into_u64()).or_default();
+    *if exit { exits } else { enters } += 1;
 }
 
 #[test]

@@ -8,18 +8,17 @@
 use runtime::task::JoinError;
 use runtime::Runtime;
 
+// The runtime's own test flavours (current-thread; multi-thread with two
+// workers; every driver on), so these checks run on the same two.
+#[path = "../../../runtime/tests/support/flavours.rs"]
+mod support;
+
 /// The two flavours every check runs on, named.
 pub fn flavours() -> [(&'static str, Runtime); 2] {
-    let current = runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("current-thread runtime");
-    let multi = runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("multi-thread runtime");
-    [("current_thread", current), ("multi_thread", multi)]
+    [
+        ("current_thread", support::current_thread()),
+        ("multi_thread", support::multi_thread()),
+    ]
 }
 
 /// `host:port` of the server `var` names (set by run.sh), or `default`.

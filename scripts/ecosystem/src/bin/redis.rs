@@ -71,6 +71,7 @@ fn main() {
                  TcpStream: ok: SET/GET, 200 concurrent INCR"
             );
 
+            let url = format!("redis://{server}/");
             let server = server.clone();
             let probe = runtime::spawn(async move {
                 let stream = TcpStream::connect(&server).await.unwrap();
@@ -91,7 +92,6 @@ fn main() {
                 probe.await,
             );
 
-            let url = format!("redis://{}/", addr("REDIS_ADDR", "127.0.0.1:6379"));
             let probe = runtime::spawn(async move {
                 let client = redis::Client::open(url).unwrap();
                 match client.get_multiplexed_async_connection().await {
