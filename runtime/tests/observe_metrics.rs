@@ -74,31 +74,46 @@ fn steals_happen_when_a_worker_is_busy() {
         .unwrap();
     let ran = Arc::new(AtomicUsize::new(0));
     let counter = ran.clone();
-    rt.block_on(rt.spawn(async move {
-        let tasks: Vec<_> = (0..100)
-            .map(|_| {
-                let c = counter.clone();
-                runtime::spawn(async move {
-                    c.fetch_add(1, SeqCst);
+    let tasks = rt
+        .block_on(rt.spawn(async move {
+            let tasks: Vec<_> = (0..100)
+                .map(|_| {
+                    let c = counter.clone();
+                    runtime::spawn(async move {
+                        c.fetch_add(1, SeqCst);
+                    })
                 })
-            })
-            .collect();
-        // This worker is busy: the other one must steal from its queue.
-        while counter.load(SeqCst) < 99 {
-            std::thread::sleep(Duration::from_millis(1));
+                .collect();
+            // This worker is busy: the other one must steal from its queue.
+            while counter.load(SeqCst) < 99 {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            tasks
+        }))
+        .unwrap();
+    // The task left in the spawner's LIFO slot runs only after the spawner
+    // returns: wait for it too.
+    rt.block_on(async {
+        for task in tasks {
+            task.await.unwrap();
         }
-        tasks
-    }))
-    .unwrap();
+    });
     let m = rt.metrics();
+    // A worker counts a poll after the poll returns, so the count of the
+    // last poll may land just after its result does (metrics may lag by a
+    // few events): wait for the 101 polls, boundedly.
+    let polls = || -> u64 { (0..2).map(|w| m.worker_poll_count(w)).sum() };
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while polls() < 101 {
+        assert!(std::time::Instant::now() < deadline, "polls {}", polls());
+        std::thread::sleep(Duration::from_millis(1));
+    }
     let stolen: u64 = (0..2).map(|w| m.worker_steal_count(w)).sum();
     let ops: u64 = (0..2).map(|w| m.worker_steal_operations(w)).sum();
     assert!(stolen >= 99, "stolen {stolen}");
     assert!(ops >= 1 && ops <= stolen);
     let local: u64 = (0..2).map(|w| m.worker_local_schedule_count(w)).sum();
     assert!(local >= 100, "local {local}");
-    let polls: u64 = (0..2).map(|w| m.worker_poll_count(w)).sum();
-    assert!(polls >= 101, "polls {polls}");
 }
 
 #[test]
