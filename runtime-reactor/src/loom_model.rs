@@ -1,6 +1,7 @@
 //! Loom model of the shared driver's protocol (`shared.rs`): who turns the
 //! driver, the backstop's sleep while a worker is in the poller, the handoff
-//! from the backstop to a parking worker, and shutdown.
+//! from the backstop to a parking worker, the release to a worker looking
+//! between tasks, and shutdown.
 //!
 //! The model is self-contained: every function below mirrors, step for step,
 //! the real function named in its doc comment, written against loom's
@@ -36,7 +37,8 @@
 //!   after the driver's unlock, the ordering x86-64 and AArch64 give for free;
 //!   the real code no longer needs it (see "Finding" below).
 //! - The tests watch the backstop through `Slot::took_slot`, set right after
-//!   it sets `backstop_holds`; it is not part of the real code.
+//!   it sets `backstop_holds`, and `Slot::released_slot`, set after it let the
+//!   slot go; they are not part of the real code.
 //!
 //! A lost wake-up shows as a deadlock: every thread waits (the test's main
 //! thread for `took_slot`, on a join, or in a park) and loom fails the model
@@ -123,7 +125,7 @@ const NOTIFIED: u8 = 3;
 /// `loom::model` with a preemption bound of 3 (unless `LOOM_MAX_PREEMPTIONS`
 /// is set): every interleaving with up to three forced context switches. The
 /// old quick-look bug needs one; each test takes well under a second in
-/// release. All four also pass with a bound of 5 (about 20 s for each
+/// release. All five also pass with a bound of 5 (about 20 s for each
 /// three-thread test), and the two-thread ones with no bound (under 7 s).
 /// With `LOOM_LOG=trace` (and `LOOM_LOCATION=1`) set, `loom::model` itself
 /// runs it, which prints the failing interleaving (set `LOOM_MAX_PREEMPTIONS`
@@ -248,6 +250,9 @@ struct Slot {
     /// Model only: the backstop took the slot (set after `backstop_holds`).
     took_slot: Mutex<bool>,
     took_slot_cvar: Condvar,
+    /// Model only: the backstop released the slot (set after the handoff).
+    released_slot: Mutex<bool>,
+    released_slot_cvar: Condvar,
 }
 
 impl Slot {
@@ -275,6 +280,8 @@ impl Slot {
             backstop_asleep: AtomicBool::new(false),
             took_slot: Mutex::new(false),
             took_slot_cvar: Condvar::new(),
+            released_slot: Mutex::new(false),
+            released_slot_cvar: Condvar::new(),
         })
     }
 
@@ -289,6 +296,20 @@ impl Slot {
         let mut took = self.took_slot.lock().unwrap();
         while !*took {
             took = self.took_slot_cvar.wait(took).unwrap();
+        }
+    }
+
+    /// Model only: notes that the backstop released the slot.
+    fn note_released_slot(&self) {
+        *self.released_slot.lock().unwrap() = true;
+        self.released_slot_cvar.notify_all();
+    }
+
+    /// Model only: waits until the backstop has released the slot.
+    fn wait_until_backstop_released_slot(&self) {
+        let mut released = self.released_slot.lock().unwrap();
+        while !*released {
+            released = self.released_slot_cvar.wait(released).unwrap();
         }
     }
 
@@ -337,6 +358,7 @@ impl Slot {
             if let Some(worker) = waiting {
                 worker.unpark();
             }
+            self.note_released_slot();
             last_seen = self.turns.load(Relaxed);
         }
     }
@@ -366,6 +388,20 @@ impl Slot {
             return;
         }
         *waiting = Some(worker.clone());
+        seq_cst(|| self.handoff_requested.store(true, SeqCst));
+        drop(waiting);
+        self.reactor.unpark();
+    }
+
+    /// `Slot::request_release`.
+    fn request_release(&self) {
+        if !self.backstop_holds.load(SeqCst) || self.handoff_requested.load(SeqCst) {
+            return;
+        }
+        let waiting = self.handoff.lock().unwrap();
+        if !self.backstop_holds.load(SeqCst) || self.handoff_requested.load(SeqCst) {
+            return;
+        }
         seq_cst(|| self.handoff_requested.store(true, SeqCst));
         drop(waiting);
         self.reactor.unpark();
@@ -429,6 +465,8 @@ impl WorkerParker {
                     seq_cst(|| self.slot.turns.fetch_add(1, SeqCst));
                     self.slot.worker_left_poller();
                 }
+            } else {
+                self.slot.request_release();
             }
             return;
         }
@@ -557,6 +595,25 @@ fn loom_handoff_unparks_waiting_worker() {
         slot.wait_until_backstop_took_slot();
         worker.park_inner(Timeout::Forever);
         assert_eq!(worker.me.state.load(SeqCst), EMPTY);
+        shutdown(&slot, backstop);
+    });
+}
+
+/// Property 4, release: once the backstop holds the slot, the test's
+/// thread, a busy worker, takes a quick look (`park_timeout(Duration::ZERO)`):
+/// its `try_lock` fails and it asks for the slot, without parking. The
+/// backstop must let the slot go, with nobody to unpark; a request lost on
+/// the way leaves it turning forever, a deadlock. (Without
+/// `request_release` this fails with no preemption at all.)
+#[test]
+fn loom_quick_look_takes_the_slot_back() {
+    model(|| {
+        let slot = Slot::new();
+        let worker = worker_parker(&slot);
+        let backstop = spawn_backstop(&slot);
+        slot.wait_until_backstop_took_slot();
+        worker.park_inner(Timeout::Zero);
+        slot.wait_until_backstop_released_slot();
         shutdown(&slot, backstop);
     });
 }

@@ -17,9 +17,11 @@
 //!   no worker does: it looks every [`BACKSTOP_INTERVAL`], and if nobody turned
 //!   the driver since its last look and the slot is free, every worker is busy
 //!   (or blocked in a task), so it takes the slot and turns it until a worker
-//!   asks for it back. This keeps the guarantee of the dedicated thread (Tokio
-//!   issue 4730: one worker stuck in a task must not stall everyone's I/O)
-//!   without paying its hop when workers are idle. When it finds a worker
+//!   asks for it back: one that parks, or one whose look between tasks finds
+//!   it there (the workers are turning the driver again). This keeps the
+//!   guarantee of the dedicated thread (Tokio issue 4730: one worker stuck in
+//!   a task must not stall everyone's I/O) without paying its hop when
+//!   workers are idle or busy. When it finds a worker
 //!   asleep in the poller for a whole interval, the runtime is idle: it stops
 //!   looking until that worker leaves the poller and tells it, so an idle
 //!   runtime has no periodic wake-ups;
@@ -88,7 +90,8 @@ struct Slot {
     backstop_holds: AtomicBool,
     /// The worker waiting for the backstop to give the slot up.
     handoff: Mutex<Option<Arc<WorkerUnparker>>>,
-    /// `handoff` is set: the backstop's cheap check between turns.
+    /// The backstop is asked to release the slot (for `handoff`'s worker, if
+    /// set): its cheap check between turns.
     handoff_requested: AtomicBool,
     /// Set at shutdown; the backstop sleeps on `stop_cvar` between looks.
     stop: Mutex<bool>,
@@ -248,6 +251,30 @@ impl Slot {
         // Makes the backstop's current (or next) poll return at once.
         self.reactor.unpark();
     }
+
+    /// Asks the backstop to release the slot, with no worker to unpark: a
+    /// worker's look between tasks found it there. Without this the backstop
+    /// would keep the slot for as long as the workers stay busy (it gives it
+    /// up only to a worker that parks): every I/O event would wake its task
+    /// from the backstop's thread, the hop the shared slot exists to avoid,
+    /// and the workers' looks, `yield_now`'s promise to see I/O after one
+    /// yield included, would find the slot taken. Nothing if the backstop
+    /// does not hold the slot (a worker does: the cheap check that a look
+    /// pays) or a request is already pending.
+    fn request_release(&self) {
+        if !self.backstop_holds.load(SeqCst) || self.handoff_requested.load(SeqCst) {
+            return;
+        }
+        let waiting = self.handoff.lock();
+        // Re-checked under the lock the backstop releases under.
+        if !self.backstop_holds.load(SeqCst) || self.handoff_requested.load(SeqCst) {
+            return;
+        }
+        self.handoff_requested.store(true, SeqCst);
+        drop(waiting);
+        // Ends the backstop's current (or next) poll.
+        self.reactor.unpark();
+    }
 }
 
 impl std::fmt::Debug for Slot {
@@ -297,6 +324,11 @@ impl WorkerParker {
                 // gone to sleep until a worker leaves the poller: say so, or
                 // it sleeps until the next full park.
                 self.slot.worker_left_poller();
+            } else {
+                // Held by another worker's park, or by the backstop, which
+                // keeps it until asked: a worker looking between tasks is
+                // turning the driver again, so ask for it back.
+                self.slot.request_release();
             }
             return;
         }
@@ -488,6 +520,28 @@ mod tests {
         assert!(!d.slot.backstop_holds.load(SeqCst));
         u.unpark();
         t.join().unwrap();
+    }
+
+    #[test]
+    fn a_look_between_tasks_takes_the_driver_back_from_the_backstop() {
+        let d = shared();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !d.slot.backstop_holds.load(SeqCst) {
+            assert!(Instant::now() < deadline, "backstop never took the driver");
+            thread::sleep(BACKSTOP_INTERVAL);
+        }
+        // A busy worker never parks; it only looks between tasks. Its look
+        // finds the slot taken and asks for it: the backstop must let go (its
+        // next interval then finds the workers' turns and leaves it to them).
+        let mut p = d.worker_parker();
+        p.park_timeout(Duration::ZERO);
+        while d.slot.backstop_holds.load(SeqCst) {
+            assert!(
+                Instant::now() < deadline,
+                "the backstop kept the driver from a worker looking between tasks"
+            );
+            thread::yield_now();
+        }
     }
 
     #[test]

@@ -10,21 +10,41 @@ use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::task::Poll;
 
+/// The flavours measured: current-thread, and multi-thread with one worker.
+const FLAVOURS: [&str; 2] = ["current_thread", "multi_thread(1)"];
+
+fn flavour(name: &str) -> Runtime {
+    match name {
+        "current_thread" => Builder::new_current_thread().enable_all().build(),
+        _ => Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build(),
+    }
+    .unwrap()
+}
+
 fn flavours() -> [(&'static str, Runtime); 2] {
-    [
-        (
-            "current_thread",
-            Builder::new_current_thread().enable_all().build().unwrap(),
-        ),
-        (
-            "multi_thread(1)",
-            Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .unwrap(),
-        ),
-    ]
+    FLAVOURS.map(|name| (name, flavour(name)))
+}
+
+/// The fewest yields `measure` took in up to three tries (stops at a try
+/// that took at most one). A loaded machine can stall any thread for
+/// milliseconds: the worker, so that the backstop thread takes the driver
+/// (`runtime-reactor`'s `shared.rs`), then the backstop, so that the driver
+/// goes unturned while the worker yields hundreds of times (twice in 25
+/// rounds of the whole suite run 6 binaries at a time on 2 cores). A
+/// runtime that runs a yielded task again before looking at I/O and timers
+/// takes many yields on every try.
+fn fewest_yields(mut measure: impl FnMut() -> u32) -> u32 {
+    let mut fewest = u32::MAX;
+    for _ in 0..3 {
+        fewest = fewest.min(measure());
+        if fewest <= 1 {
+            break;
+        }
+    }
+    fewest
 }
 
 /// Polls `fut` once; `Some` if it completed.
@@ -51,7 +71,7 @@ async fn yields_until_an_accept_is_seen() -> u32 {
     let _client = std::net::TcpStream::connect(addr).unwrap();
     let mut yields = 0u32;
     while poll_once(&mut accept).await.is_none() {
-        assert!(yields < 1_000, "the accept was never seen");
+        assert!(yields < 100_000, "the accept was never seen");
         runtime::task::yield_now().await;
         yields += 1;
     }
@@ -60,11 +80,13 @@ async fn yields_until_an_accept_is_seen() -> u32 {
 
 #[test]
 fn a_yielding_task_sees_a_socket_event_after_one_yield() {
-    for (name, rt) in flavours() {
-        let yields = rt.block_on(async {
-            runtime::spawn(yields_until_an_accept_is_seen())
-                .await
-                .unwrap()
+    for name in FLAVOURS {
+        let yields = fewest_yields(|| {
+            flavour(name).block_on(async {
+                runtime::spawn(yields_until_an_accept_is_seen())
+                    .await
+                    .unwrap()
+            })
         });
         assert!(
             yields <= 1,
@@ -73,28 +95,61 @@ fn a_yielding_task_sees_a_socket_event_after_one_yield() {
     }
 }
 
+/// After a long poll, the backstop thread holds the driver (every worker
+/// was busy for longer than its interval); a worker that stays busy, only
+/// yielding, must get it back, or its looks between tasks see nothing and
+/// every event waits for the backstop's thread to deliver it. (Without the
+/// fix this failed 4 runs in 6 on an idle machine; `runtime-reactor`'s
+/// `a_look_between_tasks_takes_the_driver_back_from_the_backstop` pins the
+/// cause itself, every time.)
 #[test]
-fn a_yielding_task_sees_an_expired_timer_after_one_yield() {
-    for (name, rt) in flavours() {
-        let yields = rt.block_on(async {
+fn a_yielding_task_sees_a_socket_event_after_one_yield_after_a_long_poll() {
+    let yields = fewest_yields(|| {
+        flavour("multi_thread(1)").block_on(async {
             runtime::spawn(async {
-                let mut sleep = pin!(runtime::time::sleep(Duration::from_millis(20)));
-                assert!(poll_once(&mut sleep).await.is_none());
-                // Let the deadline pass without giving the scheduler a turn.
-                let until = Instant::now() + Duration::from_millis(40);
+                // Blocks the only worker for five backstop intervals.
+                std::thread::sleep(std::time::Duration::from_millis(50));
+                // Busy, never parking: only looks between tasks happen.
+                let until = Instant::now() + Duration::from_millis(20);
                 while Instant::now() < until {
-                    std::hint::spin_loop();
-                }
-                let mut yields = 0u32;
-                while poll_once(&mut sleep).await.is_none() {
-                    assert!(yields < 100_000, "the timer never fired");
                     runtime::task::yield_now().await;
-                    yields += 1;
                 }
-                yields
+                yields_until_an_accept_is_seen().await
             })
             .await
             .unwrap()
+        })
+    });
+    assert!(
+        yields <= 1,
+        "{yields} yields before the ready accept was seen after a long poll"
+    );
+}
+
+#[test]
+fn a_yielding_task_sees_an_expired_timer_after_one_yield() {
+    for name in FLAVOURS {
+        let yields = fewest_yields(|| {
+            flavour(name).block_on(async {
+                runtime::spawn(async {
+                    let mut sleep = pin!(runtime::time::sleep(Duration::from_millis(20)));
+                    assert!(poll_once(&mut sleep).await.is_none());
+                    // Let the deadline pass without giving the scheduler a turn.
+                    let until = Instant::now() + Duration::from_millis(40);
+                    while Instant::now() < until {
+                        std::hint::spin_loop();
+                    }
+                    let mut yields = 0u32;
+                    while poll_once(&mut sleep).await.is_none() {
+                        assert!(yields < 100_000, "the timer never fired");
+                        runtime::task::yield_now().await;
+                        yields += 1;
+                    }
+                    yields
+                })
+                .await
+                .unwrap()
+            })
         });
         assert!(
             yields <= 1,
