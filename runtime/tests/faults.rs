@@ -866,6 +866,26 @@ fn lateness_next_to_hot_loops() -> Vec<(&'static str, &'static str, Lateness)> {
 /// 2-core machine would delay each other's timers.
 #[test]
 fn hot_io_loop_neither_starves_nor_delays_a_timer() {
+    // Up to three measurements: a runtime that neglects timers delays them
+    // on every one, while a loaded machine's preemptions come and go (the
+    // whole suite run 6 binaries at a time on 2 cores failed the median/p90
+    // bound in 3 of 25 rounds, each time on one combination).
+    let mut late_ones = Vec::new();
+    for _ in 0..3 {
+        late_ones = timers_late_next_to_hot_loops();
+        if late_ones.is_empty() {
+            return;
+        }
+        println!("timers late, measuring again: {late_ones:#?}");
+    }
+    panic!("{}", late_ones.join("\n"));
+}
+
+/// Measures timer lateness next to each hot loop, and returns a line for
+/// each combination whose timers were late; panics at once on a starved
+/// timer.
+fn timers_late_next_to_hot_loops() -> Vec<String> {
+    let mut late_ones = Vec::new();
     for (flavour, socket, late) in lateness_next_to_hot_loops() {
         // Without the cooperative budget (or without the scheduler looking
         // at timers while tasks are runnable) every timer would only fire
@@ -881,10 +901,12 @@ fn hot_io_loop_neither_starves_nor_delays_a_timer() {
         // all of them, while one preemption of a loaded CI machine's thread
         // delays one (30 ms seen once, with every other timer at 1-3 ms).
         let (median, p90) = (late[TIMERS / 2], late[TIMERS * 9 / 10 - 1]);
-        assert!(
-            median < Duration::from_millis(10) && p90 < Duration::from_millis(20),
-            "{flavour}: timers fired {median:?} late (median), up to {p90:?} (90th \
-             percentile) next to a hot {socket} loop; all: {late:?}"
-        );
+        if median >= Duration::from_millis(10) || p90 >= Duration::from_millis(20) {
+            late_ones.push(format!(
+                "{flavour}: timers fired {median:?} late (median), up to {p90:?} (90th \
+                 percentile) next to a hot {socket} loop; all: {late:?}"
+            ));
+        }
     }
+    late_ones
 }
