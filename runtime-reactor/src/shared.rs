@@ -448,6 +448,18 @@ mod tests {
         SharedDriver::new(Driver::new().unwrap(), "test-backstop".into()).unwrap()
     }
 
+    /// A shared driver that nobody parks on, once the backstop has taken
+    /// its slot (within a few intervals), and a deadline 5 s away.
+    fn held_by_backstop() -> (SharedDriver, Instant) {
+        let d = shared();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !d.slot.backstop_holds.load(SeqCst) {
+            assert!(Instant::now() < deadline, "backstop never took the driver");
+            thread::sleep(BACKSTOP_INTERVAL);
+        }
+        (d, deadline)
+    }
+
     #[test]
     fn unpark_before_park_is_remembered() {
         let d = shared();
@@ -497,13 +509,7 @@ mod tests {
 
     #[test]
     fn backstop_turns_an_unturned_driver_and_hands_it_back() {
-        let d = shared();
-        // Nobody parks: the backstop must take the slot within a few intervals.
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !d.slot.backstop_holds.load(SeqCst) {
-            assert!(Instant::now() < deadline, "backstop never took the driver");
-            thread::sleep(BACKSTOP_INTERVAL);
-        }
+        let (d, deadline) = held_by_backstop();
         // A parking worker asks for it: the backstop lets go and wakes it, and
         // its next park sleeps in the poller.
         let mut p = d.worker_parker();
@@ -524,12 +530,7 @@ mod tests {
 
     #[test]
     fn a_look_between_tasks_takes_the_driver_back_from_the_backstop() {
-        let d = shared();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while !d.slot.backstop_holds.load(SeqCst) {
-            assert!(Instant::now() < deadline, "backstop never took the driver");
-            thread::sleep(BACKSTOP_INTERVAL);
-        }
+        let (d, deadline) = held_by_backstop();
         // A busy worker never parks; it only looks between tasks. Its look
         // finds the slot taken and asks for it: the backstop must let go (its
         // next interval then finds the workers' turns and leaves it to them).
