@@ -97,6 +97,11 @@
 //! keeps the driver; it is woken by the next `unpark` (new work, which the
 //! backstop's turns still deliver), and its next park asks for the handoff.
 //! The handoff test below starts the worker after `backstop_holds` is set.
+//! The same holds for a worker that parks while another worker's quick look
+//! has the backstop release the slot: its `request_handoff` may find
+//! `backstop_holds` already false, and it sleeps on its condition variable
+//! with the slot free; the looking worker is busy, and turns the driver at
+//! its next look or parks in it.
 //!
 //! Run with
 //! `RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom cargo test -p runtime-reactor --release --lib loom_model`.

@@ -21,10 +21,10 @@
 //!   it there (the workers are turning the driver again). This keeps the
 //!   guarantee of the dedicated thread (Tokio issue 4730: one worker stuck in
 //!   a task must not stall everyone's I/O) without paying its hop when
-//!   workers are idle or busy. When it finds a worker
-//!   asleep in the poller for a whole interval, the runtime is idle: it stops
-//!   looking until that worker leaves the poller and tells it, so an idle
-//!   runtime has no periodic wake-ups;
+//!   workers are idle or busy. When it finds a worker asleep in the poller
+//!   for a whole interval, the runtime is idle: it stops looking until that
+//!   worker leaves the poller and tells it, so an idle runtime has no
+//!   periodic wake-ups;
 //! - a worker that wants to park while the backstop holds the slot asks for a
 //!   *handoff*: it leaves its unparker in the slot, interrupts the poll and
 //!   sleeps on its condition variable; the backstop's turn returns, it releases
