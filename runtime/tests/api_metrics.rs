@@ -3,6 +3,9 @@
 //! `max_io_events_per_tick`, on both flavours.
 #![cfg(feature = "full")]
 
+#[path = "support/eventually.rs"]
+mod eventually;
+use eventually::eventually;
 use runtime::runtime::{Builder, Runtime, RuntimeMetrics};
 use std::future::Future;
 use std::pin::Pin;
@@ -22,15 +25,6 @@ fn multi(workers: usize) -> Runtime {
         .enable_all()
         .build()
         .unwrap()
-}
-
-/// Waits (up to 10 s) until `cond` holds.
-fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !cond() {
-        assert!(Instant::now() < deadline, "timed out waiting for: {what}");
-        thread::sleep(Duration::from_millis(2));
-    }
 }
 
 #[test]

@@ -3,23 +3,18 @@
 //! dump, taken from a foreign thread while the runtime runs, lists each with
 //! the right state, spawn line, poll count and awaited task.
 
+#[path = "support/eventually.rs"]
+mod eventually;
+use eventually::eventually;
 use runtime::runtime::{Runtime, TaskState};
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const IDLE: usize = 500;
 const AWAITERS: usize = 200;
 const SCHEDULED: usize = 100;
-
-fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !f() {
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
 
 fn check(rt: Runtime, workers: usize) {
     let handle = rt.handle().clone();
@@ -43,7 +38,7 @@ fn check(rt: Runtime, workers: usize) {
     let outer_line = inner_line + 2;
     // Let every task run once (the current-thread runtime runs them here).
     let polled = |h: &runtime::runtime::Handle| h.dump().tasks().iter().all(|t| t.polls() >= 1);
-    wait_until("first polls", || {
+    eventually("first polls", || {
         rt.block_on(async {
             for _ in 0..4 {
                 runtime::task::yield_now().await;
@@ -84,7 +79,7 @@ fn check(rt: Runtime, workers: usize) {
             let rt = &rt;
             s.spawn(move || rt.block_on(runtime::task::yield_now()));
         }
-        wait_until("blockers running", || started.load(SeqCst) == workers);
+        eventually("blockers running", || started.load(SeqCst) == workers);
         let sched_line = line!() + 1;
         let scheduled: Vec<_> = (0..SCHEDULED).map(|_| handle.spawn(async {})).collect();
 
@@ -173,7 +168,7 @@ fn blocking_closures_and_names_appear() {
         .spawn_blocking_on(move || rx.recv().ok(), rt.handle())
         .unwrap();
     let queued = rt.handle().spawn_blocking(|| ());
-    wait_until("closure running", || {
+    eventually("closure running", || {
         rt.handle()
             .dump()
             .tasks()
@@ -195,7 +190,7 @@ fn blocking_closures_and_names_appear() {
     tx.send(()).unwrap();
     rt.block_on(running).unwrap();
     rt.block_on(queued).unwrap();
-    wait_until("dump empty", || rt.handle().dump().tasks().is_empty());
+    eventually("dump empty", || rt.handle().dump().tasks().is_empty());
 }
 
 #[test]

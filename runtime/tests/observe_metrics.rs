@@ -1,6 +1,9 @@
 //! The per-worker metrics and task hooks move as documented under a
 //! scripted workload, on both flavours.
 
+#[path = "support/eventually.rs"]
+mod eventually;
+use eventually::eventually;
 use runtime::runtime::Builder;
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::{Arc, Mutex};
@@ -58,11 +61,9 @@ fn budget_forced_yields_are_counted() {
         }))
         .unwrap();
         // 1000 units at 128 a poll: at least 7 forced yields.
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        while rt.metrics().budget_forced_yield_count() < 7 {
-            assert!(std::time::Instant::now() < deadline);
-            std::thread::sleep(Duration::from_millis(1));
-        }
+        eventually("7 forced yields", || {
+            rt.metrics().budget_forced_yield_count() >= 7
+        });
     }
 }
 
@@ -103,11 +104,7 @@ fn steals_happen_when_a_worker_is_busy() {
     // last poll may land just after its result does (metrics may lag by a
     // few events): wait for the 101 polls, boundedly.
     let polls = || -> u64 { (0..2).map(|w| m.worker_poll_count(w)).sum() };
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while polls() < 101 {
-        assert!(std::time::Instant::now() < deadline, "polls {}", polls());
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    eventually("101 polls counted", || polls() >= 101);
     let stolen: u64 = (0..2).map(|w| m.worker_steal_count(w)).sum();
     let ops: u64 = (0..2).map(|w| m.worker_steal_operations(w)).sum();
     assert!(stolen >= 99, "stolen {stolen}");
@@ -132,11 +129,7 @@ fn poll_time_histogram_and_mean() {
                 .unwrap();
         }
         let m = rt.metrics();
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        while m.worker_poll_count(0) < 5 {
-            assert!(std::time::Instant::now() < deadline);
-            std::thread::sleep(Duration::from_millis(1));
-        }
+        eventually("5 polls counted", || m.worker_poll_count(0) >= 5);
         assert_eq!(m.poll_time_histogram_num_buckets(), 3);
         let counts: Vec<u64> = (0..3)
             .map(|b| m.poll_time_histogram_bucket_count(0, b))
@@ -189,11 +182,9 @@ fn hooks_see_every_task_with_its_spawn_site() {
         rt.block_on(task).unwrap();
         // The after-poll hook of a multi-thread worker may trail the join.
         let want = ["spawn", "before", "after", "before", "terminate", "after"];
-        let deadline = std::time::Instant::now() + Duration::from_secs(5);
-        while log.lock().unwrap().len() < want.len() {
-            assert!(std::time::Instant::now() < deadline);
-            std::thread::sleep(Duration::from_millis(1));
-        }
+        eventually("every hook logged", || {
+            log.lock().unwrap().len() >= want.len()
+        });
         let log = log.lock().unwrap();
         let kinds: Vec<_> = log.iter().map(|e| e.0).collect();
         assert_eq!(kinds, want);
@@ -210,11 +201,9 @@ fn park_counts_and_busy_time_move() {
     let m = rt.metrics();
     rt.block_on(rt.spawn(async { std::thread::sleep(Duration::from_millis(5)) }))
         .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(5);
-    while m.worker_park_count(0) < 1 || m.worker_total_busy_duration(0) < Duration::from_millis(5) {
-        assert!(std::time::Instant::now() < deadline);
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    eventually("a park and 5 ms busy", || {
+        m.worker_park_count(0) >= 1 && m.worker_total_busy_duration(0) >= Duration::from_millis(5)
+    });
     assert!(m.worker_park_unpark_count(0) >= m.worker_park_count(0));
 }
 

@@ -69,9 +69,15 @@ async fn yields_until_an_accept_is_seen() -> u32 {
     // The connection completes in the kernel's backlog at once; only the
     // driver can tell the listener about it.
     let _client = std::net::TcpStream::connect(addr).unwrap();
+    yields_until_ready(&mut accept, "the accept").await
+}
+
+/// Polls `fut`, yielding between polls, until it completes; returns the
+/// yields that took (`what` names it if it never does).
+async fn yields_until_ready<F: Future + Unpin>(fut: &mut F, what: &str) -> u32 {
     let mut yields = 0u32;
-    while poll_once(&mut accept).await.is_none() {
-        assert!(yields < 100_000, "the accept was never seen");
+    while poll_once(fut).await.is_none() {
+        assert!(yields < 100_000, "{what} was never seen");
         runtime::task::yield_now().await;
         yields += 1;
     }
@@ -139,13 +145,7 @@ fn a_yielding_task_sees_an_expired_timer_after_one_yield() {
                     while Instant::now() < until {
                         std::hint::spin_loop();
                     }
-                    let mut yields = 0u32;
-                    while poll_once(&mut sleep).await.is_none() {
-                        assert!(yields < 100_000, "the timer never fired");
-                        runtime::task::yield_now().await;
-                        yields += 1;
-                    }
-                    yields
+                    yields_until_ready(&mut sleep, "the expired timer").await
                 })
                 .await
                 .unwrap()
