@@ -492,17 +492,36 @@ mod tests {
         let mut second = d.worker_parker();
         let second_u = second.unparker();
         let second_me = second.me.clone();
-        // The first worker holds the driver while parked.
-        let t1 = thread::spawn(move || first.park());
-        while d.slot.driver.try_lock().is_some() {
+        let first_me = first.me.clone();
+        let done = Arc::new(AtomicBool::new(false));
+        let first_done = done.clone();
+        // The first worker holds the driver while parked. It parks until
+        // told to stop: if the backstop took the slot first (a slow start,
+        // as under ASan), its first park only gets the slot handed back.
+        let t1 = thread::spawn(move || {
+            while !first_done.load(SeqCst) {
+                first.park();
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while first_me.state.load(SeqCst) != PARKED_DRIVER {
+            assert!(
+                Instant::now() < deadline,
+                "first worker never slept in the poller"
+            );
             thread::yield_now();
         }
         let t2 = thread::spawn(move || second.park());
         while second_me.state.load(SeqCst) != PARKED_CONDVAR {
+            assert!(
+                Instant::now() < deadline,
+                "second worker never slept on its condvar"
+            );
             thread::yield_now();
         }
         second_u.unpark();
         t2.join().unwrap();
+        done.store(true, SeqCst);
         first_u.unpark();
         t1.join().unwrap();
     }
